@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Kraftfelt",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kraftfelt", targets: ["kraftfelt"]),
+        .library(name: "KraftfeltLua", targets: ["KraftfeltLua"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // Lua 5.4 from the system (Debian: liblua5.4-dev), found with pkg-config.
+        .systemLibrary(
+            name: "CLua",
+            path: "Sources/CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The C side of the boundary: macros as functions, the error trampoline,
+        // the counting allocator, the budget hook and the budgeted pattern matcher.
+        .target(
+            name: "CKraftfeltLua",
+            dependencies: ["CLua"],
+            path: "Sources/CKraftfeltLua"
+        ),
+        .target(
+            name: "KraftfeltLua",
+            dependencies: ["CKraftfeltLua", "CLua"],
+            path: "Sources/KraftfeltLua"
+        ),
+        .executableTarget(
+            name: "kraftfelt",
+            dependencies: [
+                "KraftfeltLua",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/kraftfelt"
+        ),
+        .target(
+            name: "CKraftfeltBenchSupport",
+            dependencies: ["CLua"],
+            path: "Benchmarks/CKraftfeltBenchSupport"
+        ),
+        .executableTarget(
+            name: "kraftfelt-bench",
+            dependencies: ["KraftfeltLua", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua"],
+            path: "Benchmarks/KraftfeltBenchmarks"
+        ),
+        .testTarget(
+            name: "KraftfeltLuaTests",
+            dependencies: ["KraftfeltLua", "CKraftfeltLua", "CLua"],
+            path: "Tests/KraftfeltLuaTests",
+            resources: [.copy("Hostile")]
+        ),
+        .testTarget(
+            name: "KraftfeltCLITests",
+            dependencies: ["kraftfelt"],
+            path: "Tests/KraftfeltCLITests"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

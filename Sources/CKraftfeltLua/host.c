@@ -1,0 +1,147 @@
+/* Host functions: the trampoline between Lua and Swift, and the value buffer. */
+#include "CKraftfeltLua.h"
+
+#include <string.h>
+
+static void kf_read(lua_State *L, kf_buffer *b, void *out, size_t n) {
+    if (b->length - b->read < n) luaL_error(L, "kraftfelt: corrupt value encoding (host bug)");
+    memcpy(out, b->data + b->read, n);
+    b->read += n;
+}
+
+static void kf_push_value(lua_State *L, kf_buffer *b) {
+    uint8_t tag;
+    luaL_checkstack(L, 4, "host value nested too deeply");
+    kf_read(L, b, &tag, 1);
+    switch (tag) {
+    case KF_TAG_NIL: lua_pushnil(L); break;
+    case KF_TAG_FALSE: lua_pushboolean(L, 0); break;
+    case KF_TAG_TRUE: lua_pushboolean(L, 1); break;
+    case KF_TAG_INTEGER: {
+        int64_t v;
+        kf_read(L, b, &v, sizeof v);
+        lua_pushinteger(L, (lua_Integer)v);
+        break;
+    }
+    case KF_TAG_NUMBER: {
+        double v;
+        kf_read(L, b, &v, sizeof v);
+        lua_pushnumber(L, (lua_Number)v);
+        break;
+    }
+    case KF_TAG_STRING: {
+        uint64_t n;
+        kf_read(L, b, &n, sizeof n);
+        if (b->length - b->read < n) luaL_error(L, "kraftfelt: corrupt value encoding (host bug)");
+        lua_pushlstring(L, (const char *)b->data + b->read, (size_t)n);
+        b->read += (size_t)n;
+        break;
+    }
+    case KF_TAG_TABLE: {
+        uint32_t narr, nhash;
+        kf_read(L, b, &narr, sizeof narr);
+        kf_read(L, b, &nhash, sizeof nhash);
+        lua_createtable(L, (int)narr, (int)nhash);
+        for (uint32_t i = 1; i <= narr; i++) {
+            kf_push_value(L, b);
+            lua_rawseti(L, -2, (lua_Integer)i);
+        }
+        for (uint32_t i = 0; i < nhash; i++) {
+            kf_push_value(L, b);
+            kf_push_value(L, b);
+            lua_rawset(L, -3);
+        }
+        break;
+    }
+    case KF_TAG_REF: {
+        int32_t ref;
+        kf_read(L, b, &ref, sizeof ref);
+        lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+        break;
+    }
+    default: luaL_error(L, "kraftfelt: corrupt value encoding (host bug)");
+    }
+}
+
+/* Pushes every value in the VM's buffer; returns how many. Raises on allocation failure. */
+static int kf_push_buffer(lua_State *L) {
+    kf_buffer *b = &kf_vm_of(L)->buffer;
+    int n = 0;
+    b->read = 0;
+    while (b->read < b->length) {
+        kf_push_value(L, b);
+        n++;
+    }
+    return n;
+}
+
+int kf_push_buffer_protected(lua_State *L, int *count) {
+    int base = lua_gettop(L);
+    if (!lua_checkstack(L, 2)) return LUA_ERRMEM;
+    lua_pushcfunction(L, kf_push_buffer);
+    int status = lua_pcall(L, 0, LUA_MULTRET, 0);
+    *count = lua_gettop(L) - base;
+    return status;
+}
+
+/* Raises the message on top of the stack with the caller's position in front. */
+static int kf_raise_with_position(lua_State *L) {
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* Continues a host function after the host resumed its coroutine with
+   (true, results...) or (false, message). */
+static int kf_continue(lua_State *L, int status, lua_KContext ctx) {
+    (void)status;
+    (void)ctx;
+    int ok = lua_toboolean(L, 1);
+    lua_remove(L, 1);
+    if (ok) return lua_gettop(L);
+    lua_settop(L, 1);
+    return kf_raise_with_position(L);
+}
+
+static int kf_trampoline(lua_State *L) {
+    kf_vm *vm = kf_vm_of(L);
+    int32_t status = vm->dispatch(lua_touserdata(L, lua_upvalueindex(1)), L);
+    if (status >= 0) return status;
+    switch (status) {
+    case KF_HOST_VALUES: return kf_push_buffer(L);
+    case KF_HOST_SUSPEND:
+        lua_settop(L, 0);
+        return lua_yieldk(L, 0, 0, kf_continue);
+    default:
+        lua_settop(L, 0);
+        kf_push_buffer(L);
+        lua_settop(L, 1);
+        return kf_raise_with_position(L);
+    }
+}
+
+typedef struct {
+    const char *module;
+    const char *name;
+    void *function;
+} kf_add_args;
+
+/* registry["kraftfelt.modules"][module][name] = closure; module NULL: registry["kraftfelt.host"]. */
+static int kf_add_host_function_body(lua_State *L) {
+    kf_add_args *a = lua_touserdata(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, a->module ? "kraftfelt.modules" : "kraftfelt.host");
+    if (a->module) luaL_getsubtable(L, -1, a->module);
+    lua_pushlightuserdata(L, a->function);
+    lua_pushcclosure(L, kf_trampoline, 1);
+    lua_setfield(L, -2, a->name);
+    return 0;
+}
+
+int kf_add_host_function(lua_State *L, const char *module, const char *name, void *function) {
+    kf_add_args a = {module, name, function};
+    if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
+    lua_pushcfunction(L, kf_add_host_function_body);
+    lua_pushlightuserdata(L, &a);
+    return lua_pcall(L, 1, 0, 0);
+}

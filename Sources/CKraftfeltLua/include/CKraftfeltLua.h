@@ -1,0 +1,150 @@
+/*
+ * The C side of Kraftfelt's Lua boundary.
+ *
+ * Swift never calls lua_error and never runs while Lua may longjmp over it:
+ *  - host functions are called through kf_trampoline, which raises the Lua error
+ *    (or yields) only after the Swift dispatch function has returned a status;
+ *  - values that need allocation are encoded by Swift into a kf_buffer and pushed
+ *    here, inside a protected call;
+ *  - the allocator counts bytes against a cap, the count hook charges an instruction
+ *    budget and checks a wall-clock deadline, and kf_charge lets C library code
+ *    (the pattern matcher) charge the same budget.
+ */
+#ifndef CKRAFTFELTLUA_H
+#define CKRAFTFELTLUA_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Why a script was stopped. Once set, a stop is final for the VM. */
+enum {
+    KF_STOP_NONE = 0,
+    KF_STOP_INSTRUCTIONS = 1,
+    KF_STOP_DEADLINE = 2,
+};
+
+/* What a Swift host function asks the trampoline to do (values >= 0: results pushed). */
+enum {
+    KF_HOST_VALUES = -1,  /* push the values encoded in the buffer */
+    KF_HOST_ERROR = -2,   /* raise the error message encoded in the buffer */
+    KF_HOST_SUSPEND = -3, /* yield the script's coroutine to the host */
+};
+
+/* Tags of the value encoding shared by Swift (writer) and C (reader). */
+enum {
+    KF_TAG_NIL = 0,
+    KF_TAG_FALSE = 1,
+    KF_TAG_TRUE = 2,
+    KF_TAG_INTEGER = 3,
+    KF_TAG_NUMBER = 4,
+    KF_TAG_STRING = 5,
+    KF_TAG_TABLE = 6,
+    KF_TAG_REF = 7,
+};
+
+typedef struct kf_buffer {
+    uint8_t *data;
+    size_t length;
+    size_t capacity;
+    size_t read;
+} kf_buffer;
+
+/* Calls a Swift host function. Returns >= 0 (results pushed) or a KF_HOST_* code. */
+typedef int32_t (*kf_dispatch_fn)(void *function, lua_State *L);
+
+typedef struct kf_vm {
+    lua_State *L;
+    /* memory */
+    size_t memory_used;
+    size_t memory_peak;
+    size_t memory_limit;
+    int memory_refused;
+    /* instructions and time, per run */
+    int64_t instructions_used;
+    int64_t instruction_limit; /* <= 0: unlimited */
+    double deadline;           /* monotonic seconds; 0: none */
+    double time_limit;         /* seconds, for the message */
+    int hook_interval;         /* 0: no hook */
+    int stop_reason;
+    /* host functions */
+    kf_dispatch_fn dispatch;
+    kf_buffer buffer;
+    /* registry reference to the sandbox's tostring, for describing error objects */
+    int describe_ref;
+} kf_vm;
+
+/* Creates a VM: a fresh lua_State using the counting allocator. NULL on failure. */
+kf_vm *kf_vm_new(size_t memory_limit, int hook_interval, kf_dispatch_fn dispatch);
+void kf_vm_free(kf_vm *vm);
+kf_vm *kf_vm_of(lua_State *L);
+double kf_monotonic_now(void);
+
+/* Starts a run: resets the instruction count and sets the deadline. */
+void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit);
+
+/* Charges units of work to the running script's budget; raises the limit error when spent. */
+void kf_charge(lua_State *L, long units);
+
+/* Opens the safe standard libraries and builds the sandbox: runs `prelude` (a text chunk)
+   with the raw primitives and stores the environment factory it returns.
+   Leaves an error message on the stack and returns a Lua status on failure. */
+int kf_open_sandbox(lua_State *L, const char *prelude, size_t length);
+
+/* Registers a host function as module.name (module NULL: the private host table). */
+int kf_add_host_function(lua_State *L, const char *module, const char *name, void *function);
+
+/* Loads a text chunk (never bytecode) with a fresh sandbox environment. On success the
+   function is on the stack; on failure the error message. Returns a Lua status. */
+int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname);
+
+/* Pushes the values encoded in vm->buffer onto L, protected. Sets *count. */
+int kf_push_buffer_protected(lua_State *L, int *count);
+
+/* Creates a new thread, anchored in the registry; returns its reference or LUA_NOREF. */
+int kf_new_thread(lua_State *L, lua_State **thread);
+
+/* Makes a registry reference to the value at idx (protected); LUA_NOREF on failure. */
+int kf_ref(lua_State *L, int idx);
+
+/* Releases a registry reference (protected). */
+void kf_unref(lua_State *L, int ref);
+
+/* Pushes onto L the traceback of the (dead or suspended) coroutine `co`, protected.
+   Returns a Lua status. */
+int kf_traceback(lua_State *L, lua_State *co);
+
+/* Encoding helpers (the buffer is outside the Lua heap). */
+int kf_buffer_reserve(kf_buffer *b, size_t extra);
+
+static inline void kf_buffer_reset(kf_buffer *b) {
+    b->length = 0;
+    b->read = 0;
+}
+
+static inline int kf_buffer_put(kf_buffer *b, const void *bytes, size_t n) {
+    if (b->capacity - b->length < n && !kf_buffer_reserve(b, n)) return 0;
+    for (size_t i = 0; i < n; i++) b->data[b->length + i] = ((const uint8_t *)bytes)[i];
+    b->length += n;
+    return 1;
+}
+
+/* The host functions (C) the sandbox prelude uses. */
+int kf_str_find(lua_State *L);
+int kf_str_match(lua_State *L);
+int kf_str_gmatch(lua_State *L);
+int kf_str_gsub(lua_State *L);
+
+static inline kf_buffer *kf_vm_buffer(kf_vm *vm) { return &vm->buffer; }
+
+/* Lua macros as functions Swift can call. */
+static inline void kf_pop(lua_State *L, int n) { lua_settop(L, -(n)-1); }
+static inline int kf_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int kf_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline const char *kf_tolstring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }
+static inline lua_Integer kf_tointegerx(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
+static inline lua_Number kf_tonumberx(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
+
+#endif

@@ -1,0 +1,133 @@
+import CKraftfeltLua
+import CLua
+
+/// The arguments of one call of a host function, read straight from the Lua stack.
+///
+/// Reading never raises a Lua error: only the non-raising parts of the C API are used,
+/// so no Lua longjmp can cross the Swift frames of a host function.
+public struct HostCall {
+    let state: OpaquePointer
+    unowned(unsafe) let box: HostFunctionBox
+
+    /// How many arguments the script passed.
+    public let count: Int
+
+    /// The VM the script runs in.
+    public var vm: LuaVM { box.vm }
+
+    /// The function's name as scripts call it (`kf.ask`).
+    public var functionName: String { box.qualifiedName }
+
+    /// True when the script's own thread is running and may be suspended here.
+    public var canSuspend: Bool { lua_isyieldable(state) != 0 && box.vm.runningThread == state }
+
+    @inline(__always)
+    func luaType(_ index: Int) -> Int32 { index < count ? lua_type(state, Int32(index + 1)) : LUA_TNONE }
+
+    /// True when argument `index` (0-based) is nil or absent.
+    public func isNil(_ index: Int) -> Bool { luaType(index) <= LUA_TNIL }
+
+    /// Argument `index` (0-based) as an integer (a float with an integer value is accepted).
+    @inline(__always)
+    public func integer(_ index: Int) throws(HostError) -> Int64 {
+        var isInteger: Int32 = 0
+        let value = kf_tointegerx(state, Int32(index + 1), &isInteger)
+        if isInteger != 0 && luaType(index) == LUA_TNUMBER { return value }
+        throw argumentError(index, expected: .integer)
+    }
+
+    /// Argument `index` (0-based) as a number.
+    public func number(_ index: Int) throws(HostError) -> Double {
+        var isNumber: Int32 = 0
+        let value = kf_tonumberx(state, Int32(index + 1), &isNumber)
+        if isNumber != 0 && luaType(index) == LUA_TNUMBER { return value }
+        throw argumentError(index, expected: .number)
+    }
+
+    /// Argument `index` (0-based) as a byte string.
+    public func bytes(_ index: Int) throws(HostError) -> LuaString {
+        guard luaType(index) == LUA_TSTRING else { throw argumentError(index, expected: .string) }
+        var length = 0
+        let pointer = kf_tolstring(state, Int32(index + 1), &length)!
+        return LuaString(bytes: Array(UnsafeRawBufferPointer(start: pointer, count: length)))
+    }
+
+    /// Argument `index` (0-based) as text (invalid UTF-8 is replaced).
+    public func string(_ index: Int) throws(HostError) -> String {
+        guard luaType(index) == LUA_TSTRING else { throw argumentError(index, expected: .string) }
+        var length = 0
+        let pointer = kf_tolstring(state, Int32(index + 1), &length)!
+        return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
+    }
+
+    /// Argument `index` (0-based) as a boolean.
+    public func boolean(_ index: Int) throws(HostError) -> Bool {
+        guard luaType(index) == LUA_TBOOLEAN else { throw argumentError(index, expected: .boolean) }
+        return lua_toboolean(state, Int32(index + 1)) != 0
+    }
+
+    /// Argument `index` (0-based) copied into Swift (tables deeply, functions as handles).
+    public func value(_ index: Int) throws(HostError) -> LuaValue {
+        guard index < count else { return .nil }
+        do {
+            var reader = LuaValueReader(state: state, vm: box.vm)
+            return try reader.read(Int32(index + 1))
+        } catch {
+            throw HostError("argument '\(parameterName(index))' \(error.message)")
+        }
+    }
+
+    /// All arguments copied into Swift.
+    public func values() throws(HostError) -> [LuaValue] {
+        var result: [LuaValue] = []
+        for i in 0..<count { result.append(try value(i)) }
+        return result
+    }
+
+    /// The error for a wrong argument: `argument 'time' must be a duration like "3m", got number`.
+    public func argumentError(_ index: Int, expected: ParameterType) -> HostError {
+        argumentError(index, expected: expected.phrase)
+    }
+
+    /// The error for a wrong argument, with the expectation in words.
+    public func argumentError(_ index: Int, expected phrase: String) -> HostError {
+        let type = luaType(index)
+        var got = type == LUA_TNONE ? "nothing" : String(cString: lua_typename(state, type))
+        if type == LUA_TNUMBER && lua_isinteger(state, Int32(index + 1)) == 0 && phrase == ParameterType.integer.phrase {
+            got = "a number with a fraction"
+        }
+        return HostError("argument '\(parameterName(index))' must be \(phrase), got \(got)")
+    }
+
+    func parameterName(_ index: Int) -> String {
+        let parameters = box.function.parameters
+        return index < parameters.count ? parameters[index].name : "#\(index + 1)"
+    }
+
+    /// Checks every argument against the function's declared parameters.
+    @inline(__always)
+    func validate() throws(HostError) {
+        let function = box.function
+        if count < function.minimumArguments {
+            let missing = function.parameters[count]
+            throw argumentError(count, expected: missing.type)
+        }
+        if count > function.parameters.count && !function.isVariadic {
+            let n = function.parameters.count
+            throw HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
+        }
+        for (i, parameter) in function.parameters.enumerated() where i < count {
+            let type = lua_type(state, Int32(i + 1))
+            if parameter.type.accepts(luaType: type) {
+                if parameter.type.integerOnly && lua_isinteger(state, Int32(i + 1)) == 0 {
+                    var exact: Int32 = 0
+                    _ = kf_tointegerx(state, Int32(i + 1), &exact)
+                    if exact == 0 { throw argumentError(i, expected: parameter.type) }
+                }
+                continue
+            }
+            if parameter.isOptional && type == LUA_TNIL { continue }
+            throw argumentError(i, expected: parameter.type)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// What a host function gives back to the script.
+public enum HostResult {
+    /// No values.
+    case none
+    /// One value.
+    case value(LuaValue)
+    /// Several values.
+    case values([LuaValue])
+    /// Suspend the script until the host resumes it (``ScriptThread/resume(returning:)``);
+    /// the request tells the host what the script waits for.
+    case suspend(Any)
+
+    public static func integer(_ value: Int64) -> HostResult { .value(.integer(value)) }
+    public static func string(_ value: String) -> HostResult { .value(.string(value)) }
+}
+
+/// A Swift function that scripts call as `module.name(...)`.
+///
+/// The same description registers the function, checks its arguments, writes its error
+/// messages and generates its entry in the Lua API reference, so they cannot drift apart.
+public struct HostFunction {
+    public let name: String
+    public let parameters: [Parameter]
+    /// Whether calls may pass more arguments than `parameters` lists.
+    public let isVariadic: Bool
+    /// What it returns, for the reference ("integer", "nothing").
+    public let returns: String
+    public let summary: String
+    /// A short Lua example for the reference.
+    public let example: String?
+    let body: (HostCall) throws -> HostResult
+    let minimumArguments: Int
+
+    public init(
+        _ name: String,
+        parameters: [Parameter] = [],
+        variadic: Bool = false,
+        returns: String = "nothing",
+        summary: String,
+        example: String? = nil,
+        body: @escaping (HostCall) throws -> HostResult
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.isVariadic = variadic
+        self.returns = returns
+        self.summary = summary
+        self.example = example
+        self.body = body
+        self.minimumArguments = (parameters.lastIndex { !$0.isOptional } ?? -1) + 1
+    }
+}
+
+/// A named table of host functions, seen by scripts as a global (`kf`, …).
+public struct HostModule {
+    public let name: String
+    public let summary: String
+    public let functions: [HostFunction]
+
+    public init(_ name: String, summary: String = "", functions: [HostFunction]) {
+        self.name = name
+        self.summary = summary
+        self.functions = functions
+    }
+}

@@ -1,0 +1,177 @@
+import CKraftfeltLua
+import CLua
+
+/// What a script thread did when it ran.
+public enum ScriptStep {
+    /// It returned these values.
+    case finished([LuaValue])
+    /// A host function suspended it with this request; resume it with the answer.
+    case suspended(Any)
+}
+
+/// A script running as a Lua coroutine, so that host functions can suspend it
+/// ("ask everyone and wait") and the host can resume it later with the answer.
+public final class ScriptThread {
+    public enum Status: Sendable, Equatable {
+        case ready, suspended, finished, failed
+    }
+
+    let vm: LuaVM
+    let state: OpaquePointer
+    private var reference: Int32
+    public private(set) var status: Status = .ready
+
+    init(vm: LuaVM, state: OpaquePointer, reference: Int32) {
+        self.vm = vm
+        self.state = state
+        self.reference = reference
+    }
+
+    deinit {
+        kf_unref(vm.state, reference)
+    }
+
+    /// Runs the script from its start with these arguments until it finishes or waits.
+    public func start(_ arguments: [LuaValue] = []) throws(ScriptError) -> ScriptStep {
+        guard status == .ready else { throw ScriptError(.state, "the script thread was already started") }
+        return try run(arguments)
+    }
+
+    /// Resumes a waiting script; the suspending host function returns these values.
+    public func resume(returning values: [LuaValue] = []) throws(ScriptError) -> ScriptStep {
+        guard status == .suspended else { throw ScriptError(.state, "the script thread is not waiting (it is \(status))") }
+        return try run([.boolean(true)] + values)
+    }
+
+    /// Resumes a waiting script with an error, raised where the host function was called.
+    public func resume(throwing message: String) throws(ScriptError) -> ScriptStep {
+        guard status == .suspended else { throw ScriptError(.state, "the script thread is not waiting (it is \(status))") }
+        return try run([.boolean(false), .string(message)])
+    }
+
+    private func run(_ arguments: [LuaValue]) throws(ScriptError) -> ScriptStep {
+        try vm.checkNotStopped()
+        let count = try vm.pushOnMain(arguments)
+        guard lua_checkstack(state, count) != 0 else {
+            kf_pop(vm.state, count)
+            throw vm.memoryLimitError(at: nil)
+        }
+        lua_xmove(vm.state, state, count)
+        vm.beginRun()
+        vm.runningThread = state
+        vm.pendingSuspension = nil
+        var resultCount: Int32 = 0
+        let outcome = lua_resume(state, vm.state, count, &resultCount)
+        vm.runningThread = nil
+        switch outcome {
+        case LUA_OK:
+            let values = try take(resultCount)
+            status = .finished
+            return .finished(values)
+        case LUA_YIELD:
+            kf_pop(state, resultCount)
+            guard let request = vm.pendingSuspension else {
+                status = .failed
+                throw ScriptError(
+                    .runtime,
+                    "\(currentLocation().map { "\($0): " } ?? "")coroutine.yield was called outside a coroutine")
+            }
+            vm.pendingSuspension = nil
+            status = .suspended
+            return .suspended(request)
+        default:
+            status = .failed
+            let error = failure(outcome)
+            vm.noteStop(error)
+            throw error
+        }
+    }
+
+    /// Copies the results off the thread's stack.
+    private func take(_ count: Int32) throws(ScriptError) -> [LuaValue] {
+        defer { kf_pop(state, count) }
+        var reader = LuaValueReader(state: state, vm: vm)
+        var values: [LuaValue] = []
+        let base = lua_gettop(state) - count
+        for i in 0..<count {
+            do {
+                values.append(try reader.read(base + 1 + i))
+            } catch {
+                throw ScriptError(.value, "the script returned a value that cannot leave Lua: result #\(i + 1) \(error.message)")
+            }
+        }
+        return values
+    }
+
+    /// The error of a thread that died, with its traceback.
+    private func failure(_ outcome: Int32) -> ScriptError {
+        let traceback = self.traceback()
+        let location = currentLocation()
+        if outcome == LUA_ERRMEM {
+            kf_pop(state, 1)
+            return vm.memoryLimitError(at: location)
+        }
+        let message: String
+        var code = ScriptError.Code.runtime
+        if lua_type(state, -1) == LUA_TSTRING || lua_type(state, -1) == LUA_TNUMBER {
+            message = popMessage(state)
+        } else {
+            lua_xmove(state, vm.state, 1)
+            let described = describe()
+            message = described.message
+            if let limit = described.limit { code = limit }
+        }
+        switch vm.stopReason {
+        case Int32(KF_STOP_INSTRUCTIONS): code = .instructionLimit
+        case Int32(KF_STOP_DEADLINE): code = .timeLimit
+        default:
+            if vm.memoryRefused && message.hasSuffix("not enough memory") {
+                return ScriptError(.memoryLimit, vm.memoryLimitError(at: location).message, traceback: traceback)
+            }
+        }
+        return ScriptError(code, message, traceback: traceback)
+    }
+
+    /// Describes a non-string error object (on top of the main stack) with the sandbox's
+    /// `tostring`, so `__tostring` runs inside the limits; pops it.
+    private func describe() -> (message: String, limit: ScriptError.Code?) {
+        let fallback = "(error object is a \(String(cString: lua_typename(vm.state, lua_type(vm.state, -1)))) value)"
+        let object = kf_ref(vm.state, -1)
+        kf_pop(vm.state, 1)
+        guard object != LUA_NOREF, vm.stopReason == 0 else { return (fallback, nil) }
+        defer { kf_unref(vm.state, object) }
+        do {
+            let thread = try vm.spawn(LuaFunction(reference: vm.describeReference, owner: vm.serial))
+            if case .finished(let values) = try thread.start([.function(LuaFunction(reference: object, owner: vm.serial))]),
+                let text = values.first?.text
+            {
+                return (text, nil)
+            }
+            return (fallback, nil)
+        } catch {
+            return (fallback + "; its __tostring failed: \(error.message)", error.isLimit ? error.code : nil)
+        }
+    }
+
+    /// `chunk:line` of the innermost Lua function on the thread's stack.
+    private func currentLocation() -> String? {
+        var level: Int32 = 0
+        var record = lua_Debug()
+        while lua_getstack(state, level, &record) != 0 {
+            if lua_getinfo(state, "Sl", &record) != 0, record.currentline > 0 {
+                let source = withUnsafeBytes(of: record.short_src) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                return "\(source):\(record.currentline)"
+            }
+            level += 1
+        }
+        return nil
+    }
+
+    private func traceback() -> String? {
+        guard kf_traceback(vm.state, state) == LUA_OK else {
+            kf_pop(vm.state, 1)
+            return nil
+        }
+        return popMessage(vm.state)
+    }
+}
