@@ -20,9 +20,13 @@ static int kf_setmetatable(lua_State *L) {
     return 1;
 }
 
-/* True once the script was stopped by a limit: handlers and closers must not run on. */
+/* The stop message once the script was stopped by a limit (false before): handlers and
+   closers must not run on after a stop. */
 static int kf_stopped(lua_State *L) {
-    lua_pushboolean(L, kf_vm_of(L)->stop_reason != KF_STOP_NONE);
+    if (kf_vm_of(L)->stop_reason == KF_STOP_NONE)
+        lua_pushboolean(L, 0);
+    else
+        kf_push_stop_message(L);
     return 1;
 }
 

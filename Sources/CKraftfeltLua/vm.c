@@ -56,18 +56,23 @@ static void kf_hook(lua_State *L, lua_Debug *ar) {
     kf_check(L, kf_vm_of(L)->hook_interval, 0);
 }
 
-/* Raises the stop error with the position of the function at `level` (0 in the hook:
-   the Lua function running; 1 in a C library function: its Lua caller). */
-static int kf_raise_stop(lua_State *L, kf_vm *vm, int level) {
-    /* Re-arm the hook on this thread so that no pcall or handler can run on after a stop. */
-    if (vm->hook_interval > 0) lua_sethook(L, kf_hook, LUA_MASKCOUNT, 1);
-    luaL_where(L, level);
+void kf_push_stop_message(lua_State *L) {
+    kf_vm *vm = kf_vm_of(L);
     if (vm->stop_reason == KF_STOP_INSTRUCTIONS)
         lua_pushfstring(L, "instruction limit exceeded: the script ran more than %I instructions without waiting",
                         (lua_Integer)vm->instruction_limit);
     else
         lua_pushfstring(L, "time limit exceeded: the script ran for more than %f seconds without waiting",
                         (lua_Number)vm->time_limit);
+}
+
+/* Raises the stop error with the position of the function at `level` (0 in the hook:
+   the Lua function running; 1 in a C library function: its Lua caller). */
+static int kf_raise_stop(lua_State *L, kf_vm *vm, int level) {
+    /* Re-arm the hook on this thread so that no pcall or handler can run on after a stop. */
+    if (vm->hook_interval > 0) lua_sethook(L, kf_hook, LUA_MASKCOUNT, 1);
+    luaL_where(L, level);
+    kf_push_stop_message(L);
     lua_concat(L, 2);
     return lua_error(L);
 }

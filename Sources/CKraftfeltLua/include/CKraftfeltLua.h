@@ -88,6 +88,9 @@ void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit);
 /* Charges units of work to the running script's budget; raises the limit error when spent. */
 void kf_charge(lua_State *L, long units);
 
+/* Pushes the message that says which limit stopped the script. */
+void kf_push_stop_message(lua_State *L);
+
 /* Opens the safe standard libraries and builds the sandbox: runs `prelude` (a text chunk)
    with the raw primitives and stores the environment factory it returns.
    Leaves an error message on the stack and returns a Lua status on failure. */

@@ -72,7 +72,8 @@ end
 -- killed from the hook would run with hooks off; so never close after a stop.
 local create, resume, costatus, rawclose = C.create, C.resume, C.status, C.close
 local function close(co)
-  if stopped() then error("the script was stopped", 0) end
+  local stop = stopped()
+  if stop then error(stop, 0) end
   return rawclose(co)
 end
 local function wrap(f)

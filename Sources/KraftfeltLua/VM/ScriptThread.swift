@@ -135,21 +135,24 @@ public final class ScriptThread {
     /// Describes a non-string error object (on top of the main stack) with the sandbox's
     /// `tostring`, so `__tostring` runs inside the limits; pops it.
     private func describe() -> (message: String, limit: ScriptError.Code?) {
-        let fallback = "(error object is a \(String(cString: lua_typename(vm.state, lua_type(vm.state, -1)))) value)"
+        let kind = "error object is a \(String(cString: lua_typename(vm.state, lua_type(vm.state, -1)))) value"
+        let fallback = "(\(kind))"
         let object = kf_ref(vm.state, -1)
         kf_pop(vm.state, 1)
         guard object != LUA_NOREF, vm.stopReason == 0 else { return (fallback, nil) }
         defer { kf_unref(vm.state, object) }
         do {
             let thread = try vm.spawn(LuaFunction(reference: vm.describeReference, owner: vm.serial))
-            if case .finished(let values) = try thread.start([.function(LuaFunction(reference: object, owner: vm.serial))]),
+            // A registry reference crosses like a function handle, whatever it refers to.
+            let handle = LuaValue.function(LuaFunction(reference: object, owner: vm.serial))
+            if case .finished(let values) = try thread.start([handle]),
                 let text = values.first?.text
             {
                 return (text, nil)
             }
             return (fallback, nil)
         } catch {
-            return (fallback + "; its __tostring failed: \(error.message)", error.isLimit ? error.code : nil)
+            return ("(\(kind); its __tostring failed: \(error.message))", error.isLimit ? error.code : nil)
         }
     }
 

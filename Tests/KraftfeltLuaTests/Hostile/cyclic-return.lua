@@ -1,0 +1,5 @@
+-- expect: value
+-- message: contains itself
+local t = { name = "loop" }
+t.self = t
+return t

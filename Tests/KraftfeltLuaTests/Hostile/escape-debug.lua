@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: attempt to index a nil value (global 'debug')
+return debug.getregistry()

@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: attempt to call a nil value (global 'loadfile')
+return loadfile("/etc/passwd")

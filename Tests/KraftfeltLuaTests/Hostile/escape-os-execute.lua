@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: attempt to call a nil value (field 'execute')
+return os.execute("echo pwned")

@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: attempt to call a nil value (field 'getenv')
+return os.getenv("HOME")

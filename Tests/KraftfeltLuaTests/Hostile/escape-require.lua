@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: attempt to call a nil value (global 'require')
+return require("io")

@@ -1,0 +1,3 @@
+-- expect: instruction limit
+-- message: instruction limit exceeded
+while true do end

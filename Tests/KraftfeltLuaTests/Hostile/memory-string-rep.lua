@@ -1,0 +1,3 @@
+-- expect: memory limit
+-- message: memory limit exceeded
+return #string.rep("x", 2^30)

@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: too many results to unpack
+return table.unpack({}, 1, 1e8)

@@ -1,0 +1,3 @@
+-- expect: runtime
+-- message: coroutine.yield was called outside a coroutine
+coroutine.yield("escape")
