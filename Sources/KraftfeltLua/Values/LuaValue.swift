@@ -77,8 +77,20 @@ public struct LuaTable: Hashable, Sendable {
 
     public init(array: [LuaValue] = [], fields: [Field] = []) {
         self.array = array
-        self.fields = fields
+        self.fields = fields.sorted { LuaValue.orders($0.key, before: $1.key) }
     }
+
+    /// Tables are equal when they hold the same fields, in whatever order.
+    public static func == (lhs: LuaTable, rhs: LuaTable) -> Bool {
+        lhs.array == rhs.array && lhs.sortedFields == rhs.sortedFields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(array)
+        hasher.combine(sortedFields)
+    }
+
+    private var sortedFields: [Field] { fields.sorted { LuaValue.orders($0.key, before: $1.key) } }
 
     public init(_ fields: KeyValuePairs<String, LuaValue>) {
         self.init(array: [], fields: fields.map { Field(.string($0.key), $0.value) })
