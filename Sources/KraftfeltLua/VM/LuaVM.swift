@@ -122,7 +122,8 @@ public final class LuaVM {
             if status == LUA_ERRMEM || (raw.pointee.memory_refused != 0 && message.hasSuffix("not enough memory")) {
                 throw memoryLimitError(at: nil)
             }
-            throw ScriptError(.syntax, message)
+            // A few parser errors (nesting too deep) carry no position: name the chunk at least.
+            throw ScriptError(.syntax, message.hasPrefix(chunkName + ":") ? message : "\(chunkName): \(message)")
         }
         let reference = kf_ref(state, -1)
         kf_pop(state, 1)
