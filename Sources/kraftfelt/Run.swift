@@ -43,6 +43,9 @@ struct Run: ParsableCommand {
         let source: Data
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            if attributes[.type] as? FileAttributeType == .typeDirectory {
+                throw CLIError("\(file): cannot read the file: it is a directory")
+            }
             if let size = attributes[.size] as? Int, size > limits.sourceBytes {
                 throw CLIError("\(file): the script has \(size) bytes; the limit is \(limits.sourceBytes)")
             }

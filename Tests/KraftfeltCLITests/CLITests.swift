@@ -1,1 +1,144 @@
+import Foundation
 import Testing
+
+/// Runs the built `kraftfelt` binary as a user would.
+struct Kraftfelt {
+    static let binary: URL = {
+        let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("kraftfelt")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return testBinary.deletingLastPathComponent().appendingPathComponent("kraftfelt")
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var seconds: Double
+        var timedOut: Bool
+    }
+
+    /// Runs kraftfelt with these arguments; kills it after `timeout` seconds.
+    static func run(_ arguments: [String], timeout: Double = 10) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let start = Date()
+        try process.run()
+        let deadline = start.addingTimeInterval(timeout)
+        var timedOut = false
+        while process.isRunning {
+            if Date() > deadline {
+                process.interrupt()
+                kill(process.processIdentifier, SIGKILL)
+                timedOut = true
+                break
+            }
+            usleep(10_000)
+        }
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: stdout, stderr: stderr,
+            seconds: Date().timeIntervalSince(start), timedOut: timedOut)
+    }
+
+    static let hostileFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../KraftfeltLuaTests/Hostile").standardizedFileURL
+
+    static var hostileScripts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: hostileFolder.path)) ?? [])
+            .filter { $0.hasSuffix(".lua") }.sorted()
+    }
+
+    static func temporaryFile(_ name: String, _ contents: Data) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-cli-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try contents.write(to: url)
+        return url
+    }
+}
+
+@Suite(.serialized) struct RunCommandTests {
+    @Test func theBinaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: Kraftfelt.binary.path), "\(Kraftfelt.binary.path)")
+        #expect(Kraftfelt.hostileScripts.count >= 30)
+    }
+
+    /// Every hostile script ends within 5 s with exit code 1 and one line naming what went wrong.
+    @Test(arguments: Kraftfelt.hostileScripts)
+    func hostileScriptsEndWithOneLineAndExitCodeOne(_ name: String) throws {
+        let result = try Kraftfelt.run(["run", Kraftfelt.hostileFolder.appendingPathComponent(name).path], timeout: 5)
+        #expect(!result.timedOut, "\(name) was still running after 5 s")
+        #expect(result.status == 1, "\(name): exit \(result.status), stderr: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 1, "\(name): \(result.stderr)")
+        #expect(result.stderr.hasPrefix("error: \(name):") || result.stderr.hasPrefix("error: "), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
+        #expect(!result.stderr.contains("stack traceback"), "\(result.stderr)")
+    }
+
+    @Test func printsWhatTheScriptReturns() throws {
+        let file = try Kraftfelt.temporaryFile(
+            "groups.lua", Data("print('hej')\nreturn 42, 'tekst', { 1, 2, navn = 'Tue' }, 0.5\n".utf8))
+        let result = try Kraftfelt.run(["run", file.path])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(result.stdout == "hej\n42\n\"tekst\"\n{\n  1,\n  2,\n  navn = \"Tue\",\n}\n0.5\n")
+    }
+
+    @Test func tracebackIsShownOnlyWhenAskedFor() throws {
+        let file = try Kraftfelt.temporaryFile("boom.lua", Data("local function f()\n  error('boom')\nend\nf()\n".utf8))
+        let plain = try Kraftfelt.run(["run", file.path])
+        #expect(plain.status == 1)
+        #expect(plain.stderr == "error: boom.lua:2: boom\n")
+        let traced = try Kraftfelt.run(["run", "--traceback", file.path])
+        #expect(traced.stderr.contains("stack traceback:"))
+        #expect(traced.stderr.contains("boom.lua:4: in main chunk"))
+        #expect(traced.stderr.hasSuffix("error: boom.lua:2: boom\n"))
+    }
+
+    static let badInvocations: [([String], Int32, String)] = [
+        (["run", "/nonexistent/x.lua"], 1, "error: /nonexistent/x.lua: cannot read the file: no such file\n"),
+        (["run", "/tmp"], 1, "error: /tmp: cannot read the file: it is a directory\n"),
+        (["run", "x.lua", "--memory", "0"], 64, "Error: --memory must be a positive number of MiB, got 0"),
+        (["run", "x.lua", "--seconds=-1"], 64, "Error: --seconds must be positive, got -1.0"),
+        (["run"], 64, "Error: Missing expected argument '<file>'"),
+        (["walk"], 64, "Error: Unexpected argument 'walk'"),
+    ]
+
+    @Test(arguments: badInvocations)
+    func badInvocationsGetAClearMessage(_ arguments: [String], _ status: Int32, _ message: String) throws {
+        let result = try Kraftfelt.run(arguments)
+        #expect(result.status == status)
+        #expect(result.stderr.hasPrefix(message), "\(result.stderr)")
+    }
+
+    @Test func oversizedAndBinaryFilesAreRefused() throws {
+        let big = try Kraftfelt.temporaryFile("big.lua", Data(repeating: UInt8(ascii: "-"), count: (1 << 20) + 1))
+        let result = try Kraftfelt.run(["run", big.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: \(big.path): the script has 1048577 bytes; the limit is 1048576\n")
+
+        let binary = try Kraftfelt.temporaryFile("compiled.lua", Data([0x1B, 0x4C, 0x75, 0x61, 0x54, 0, 1, 2]))
+        let refused = try Kraftfelt.run(["run", binary.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: compiled.lua: precompiled (binary) chunks are not accepted; load the source text\n")
+    }
+
+    @Test func messagesWithNewlinesStayOnOneLine() throws {
+        let file = try Kraftfelt.temporaryFile("multi.lua", Data("error('first\\nsecond', 0)".utf8))
+        let result = try Kraftfelt.run(["run", file.path])
+        #expect(result.stderr == "error: first\\nsecond\n")
+    }
+}
