@@ -104,9 +104,12 @@ static int kf_continue(lua_State *L, int status, lua_KContext ctx) {
     return kf_raise_with_position(L);
 }
 
+static kf_dispatch_fn kf_dispatch;
+
+void kf_set_dispatch(kf_dispatch_fn dispatch) { kf_dispatch = dispatch; }
+
 static int kf_trampoline(lua_State *L) {
-    kf_vm *vm = kf_vm_of(L);
-    int32_t status = vm->dispatch(lua_touserdata(L, lua_upvalueindex(1)), L);
+    int32_t status = kf_dispatch(lua_touserdata(L, lua_upvalueindex(1)), L);
     if (status >= 0) return status;
     switch (status) {
     case KF_HOST_VALUES: return kf_push_buffer(L);

@@ -1,24 +1,20 @@
 /*
- * Budgeted Lua 5.4 pattern matching: string.find, string.match, string.gmatch
- * and string.gsub.
+ * Budgeted Lua 5.4 pattern matching: string.find, string.match, string.gmatch and
+ * string.gsub with the exact semantics of Lua 5.4.4 (results, argument handling,
+ * error messages).
  *
- * The stock implementations run their backtracking matcher entirely in C, where
- * Lua's count hook never fires, so a pathological pattern on a long subject
- * (".-.-.-.-b" on 100 kB of "a") can keep the host busy for minutes. These
- * versions follow the semantics of Lua 5.4.4 exactly (results, return values,
- * argument handling and error messages), but count every elementary matcher
- * step and charge the count to the script's budget through kf_charge() in
- * batches. kf_charge raises a Lua error (longjmp) when the instruction budget
- * or the wall-clock deadline is spent; only C frames without resources to
- * release are on the stack at that point.
+ * Why this file exists: the stock functions run their backtracking matcher entirely
+ * in C, where Lua's count hook never fires, so a pathological pattern on a long
+ * subject (".-.-.-.-b" on 100 kB of "a") could stall the host for minutes. Here every
+ * matcher step is counted and charged in batches through kf_charge(), which raises
+ * a Lua error (longjmp) once the instruction budget or the deadline is spent.
  *
- * Cost model: one unit per iteration of the matcher's main loop (each pattern
- * item tried, each recursive call), one per character examined by the greedy
- * and lazy repetition loops and by %b, and one per 32 bytes of bulk work
- * (memchr/memcmp scans, back-references, text appended by gsub).
+ * Cost model: one unit per iteration of the matcher's main loop (pattern item tried
+ * or recursive call), one per character examined by the repetition loops and by %b,
+ * and one per 32 bytes of bulk work (memchr/memcmp, back-references, gsub output).
  *
- * No global mutable state: all matcher state lives on the C stack, and the
- * gmatch iterator keeps its position in closure upvalues.
+ * No global mutable state: matcher state lives on the C stack, and the gmatch
+ * iterator keeps its position in closure upvalues.
  */
 #include "CKraftfeltLua.h"
 
@@ -58,21 +54,16 @@ static const char *do_match(Matcher *m, const char *s, const char *p);
 
 /* ---- budget ---------------------------------------------------------- */
 
-static inline void charge(Matcher *m, long units) {
-    m->steps += units;
-    if (m->steps >= CHARGE_BATCH) {
-        long n = m->steps;
-        m->steps = 0;
-        kf_charge(m->L, n);
-    }
+/* Charges the work counted so far (kf_charge may not return). */
+static void flush(Matcher *m) {
+    long n = m->steps;
+    m->steps = 0;
+    if (n > 0) kf_charge(m->L, n);
 }
 
-static void flush(Matcher *m) {
-    if (m->steps > 0) {
-        long n = m->steps;
-        m->steps = 0;
-        kf_charge(m->L, n);
-    }
+static inline void charge(Matcher *m, long units) {
+    m->steps += units;
+    if (m->steps >= CHARGE_BATCH) flush(m);
 }
 
 static void matcher_init(Matcher *m, lua_State *L, const char *s, size_t ls,
@@ -117,10 +108,7 @@ static int class_match(int c, int cl) {
 /* Set [...] from p (at '[') to close (at the closing ']'). */
 static int set_match(int c, const char *p, const char *close) {
     int found = 1;
-    if (p[1] == '^') {
-        found = 0;
-        p++;
-    }
+    if (p[1] == '^') { found = 0; p++; } /* complemented set */
     while (++p < close) {
         if (*p == ESC) {
             p++;
@@ -246,6 +234,7 @@ static const char *repeat_lazy(Matcher *m, const char *s, const char *p, const c
     }
 }
 
+/* Leaves a do_match frame, giving back its depth allowance. */
 static const char *leave(Matcher *m, const char *s) {
     m->depth++;
     return s;
@@ -293,8 +282,6 @@ static const char *do_match(Matcher *m, const char *s, const char *p) {
                 continue;
             }
             break; /* %a, %., ...: a single-character class */
-        default:
-            break;
         }
         ep = item_end(m, p);
         if (!single(m, s, p, ep)) {
@@ -412,10 +399,7 @@ static int find_or_match(lua_State *L, int is_find) {
     } else {
         const char *cur = s + init;
         int anchored = (*p == '^');
-        if (anchored) {
-            p++;
-            lp--;
-        }
+        if (anchored) { p++; lp--; } /* '^' is not part of the pattern proper */
         matcher_init(&m, L, s, ls, p, lp);
         do {
             const char *e;
@@ -435,13 +419,8 @@ static int find_or_match(lua_State *L, int is_find) {
     return 1;
 }
 
-int kf_str_find(lua_State *L) {
-    return find_or_match(L, 1);
-}
-
-int kf_str_match(lua_State *L) {
-    return find_or_match(L, 0);
-}
+int kf_str_find(lua_State *L) { return find_or_match(L, 1); }
+int kf_str_match(lua_State *L) { return find_or_match(L, 0); }
 
 /* ---- gmatch ------------------------------------------------------------ */
 
@@ -554,14 +533,10 @@ int kf_str_gsub(lua_State *L) {
     int changed = 0;
     Matcher m;
     luaL_Buffer b;
-    luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING || kind == LUA_TFUNCTION ||
-                            kind == LUA_TTABLE,
-                     3, "string/function/table");
+    luaL_argexpected(L, kind == LUA_TNUMBER || kind == LUA_TSTRING ||
+                     kind == LUA_TFUNCTION || kind == LUA_TTABLE, 3, "string/function/table");
     luaL_buffinit(L, &b);
-    if (anchored) {
-        p++;
-        lp--;
-    }
+    if (anchored) { p++; lp--; }
     matcher_init(&m, L, src, ls, p, lp);
     while (n < max_n) {
         const char *e;

@@ -93,12 +93,11 @@ static void kf_check(lua_State *L, long units, int level) {
 
 void kf_charge(lua_State *L, long units) { kf_check(L, units, 1); }
 
-kf_vm *kf_vm_new(size_t memory_limit, int hook_interval, kf_dispatch_fn dispatch) {
+kf_vm *kf_vm_new(size_t memory_limit, int hook_interval) {
     kf_vm *vm = calloc(1, sizeof *vm);
     if (vm == NULL) return NULL;
     vm->memory_limit = memory_limit;
     vm->hook_interval = hook_interval;
-    vm->dispatch = dispatch;
     vm->L = lua_newstate(kf_alloc, vm);
     if (vm->L == NULL) {
         free(vm);

@@ -1,11 +1,19 @@
-/* Raw C functions: the floor the host-function benchmark compares against. */
+/* Plain, unsandboxed Lua states: the floors the benchmarks compare Kraftfelt against. */
 #ifndef CKRAFTFELT_BENCH_SUPPORT_H
 #define CKRAFTFELT_BENCH_SUPPORT_H
 #include <lua.h>
+#include <stddef.h>
 
-/* add(a, b): two integer arguments, one integer result, checked like luaL_checkinteger. */
+/* add(a, b): two integer arguments, one integer result, checked like any C library function. */
 int kfbench_add(lua_State *L);
 
-/* Registers kfbench_add as the global `add` in a plain (non-sandboxed) state. */
-void kfbench_register(lua_State *L);
+/* A plain state with the standard libraries and the global `add`; its allocator counts bytes
+   into *bytes (which must outlive the state). */
+lua_State *kfbench_new_state(size_t *bytes);
+
+/* Runs a chunk in a plain state; 0 on success, else prints the error. */
+int kfbench_run(lua_State *L, const char *source);
+
+/* Loads (compiles, does not run) a chunk; 0 on success. Pops it. */
+int kfbench_load(lua_State *L, const char *source, size_t length);
 #endif

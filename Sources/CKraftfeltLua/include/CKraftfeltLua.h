@@ -69,15 +69,17 @@ typedef struct kf_vm {
     double time_limit;         /* seconds, for the message */
     int hook_interval;         /* 0: no hook */
     int stop_reason;
-    /* host functions */
-    kf_dispatch_fn dispatch;
+    /* values crossing from Swift */
     kf_buffer buffer;
     /* registry reference to the sandbox's tostring, for describing error objects */
     int describe_ref;
 } kf_vm;
 
+/* The one function every host function call goes through; set once per process. */
+void kf_set_dispatch(kf_dispatch_fn dispatch);
+
 /* Creates a VM: a fresh lua_State using the counting allocator. NULL on failure. */
-kf_vm *kf_vm_new(size_t memory_limit, int hook_interval, kf_dispatch_fn dispatch);
+kf_vm *kf_vm_new(size_t memory_limit, int hook_interval);
 void kf_vm_free(kf_vm *vm);
 kf_vm *kf_vm_of(lua_State *L);
 double kf_monotonic_now(void);

@@ -28,11 +28,13 @@ public struct HostCall {
     public func isNil(_ index: Int) -> Bool { luaType(index) <= LUA_TNIL }
 
     /// Argument `index` (0-based) as an integer (a float with an integer value is accepted).
+    /// Like Lua's own `luaL_checkinteger`, a numeric string is converted; declared
+    /// `.integer` parameters are checked to be numbers before the body runs.
     @inline(__always)
     public func integer(_ index: Int) throws(HostError) -> Int64 {
         var isInteger: Int32 = 0
         let value = kf_tointegerx(state, Int32(index + 1), &isInteger)
-        if isInteger != 0 && luaType(index) == LUA_TNUMBER { return value }
+        if isInteger != 0 { return value }
         throw argumentError(index, expected: .integer)
     }
 
@@ -40,7 +42,7 @@ public struct HostCall {
     public func number(_ index: Int) throws(HostError) -> Double {
         var isNumber: Int32 = 0
         let value = kf_tonumberx(state, Int32(index + 1), &isNumber)
-        if isNumber != 0 && luaType(index) == LUA_TNUMBER { return value }
+        if isNumber != 0 { return value }
         throw argumentError(index, expected: .number)
     }
 
@@ -107,27 +109,29 @@ public struct HostCall {
     /// Checks every argument against the function's declared parameters.
     @inline(__always)
     func validate() throws(HostError) {
-        let function = box.function
-        if count < function.minimumArguments {
-            let missing = function.parameters[count]
-            throw argumentError(count, expected: missing.type)
+        if count < box.minimumArguments {
+            throw argumentError(count, expected: box.function.parameters[count].type)
         }
-        if count > function.parameters.count && !function.isVariadic {
-            let n = function.parameters.count
+        if count > box.maximumArguments {
+            let n = box.maximumArguments
             throw HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
         }
-        for (i, parameter) in function.parameters.enumerated() where i < count {
+        let checks = box.checks
+        for i in 0..<min(count, checks.count) {
+            let check = checks[i]
+            if check.integerOnly {
+                // One call decides it, as in luaL_checkinteger: an integer, a float with an
+                // integer value, or a string that converts to one.
+                var exact: Int32 = 0
+                _ = kf_tointegerx(state, Int32(i + 1), &exact)
+                if exact != 0 { continue }
+            }
             let type = lua_type(state, Int32(i + 1))
-            if parameter.type.accepts(luaType: type) {
-                if parameter.type.integerOnly && lua_isinteger(state, Int32(i + 1)) == 0 {
-                    var exact: Int32 = 0
-                    _ = kf_tointegerx(state, Int32(i + 1), &exact)
-                    if exact == 0 { throw argumentError(i, expected: parameter.type) }
-                }
+            if !check.integerOnly && check.acceptedTypes & (1 << UInt16(truncatingIfNeeded: type + 1)) != 0 {
                 continue
             }
-            if parameter.isOptional && type == LUA_TNIL { continue }
-            throw argumentError(i, expected: parameter.type)
+            if check.isOptional && type == LUA_TNIL { continue }
+            throw argumentError(i, expected: box.function.parameters[i].type)
         }
     }
 }

@@ -6,12 +6,22 @@ public enum HostResult {
     case value(LuaValue)
     /// Several values.
     case values([LuaValue])
-    /// Suspend the script until the host resumes it (``ScriptThread/resume(returning:)``);
+    /// Suspend the script; made with ``suspend(_:)``.
+    case wait(HostRequest)
+
+    /// Suspends the script until the host resumes it (``ScriptThread/resume(returning:)``);
     /// the request tells the host what the script waits for.
-    case suspend(Any)
+    public static func suspend(_ request: Any) -> HostResult { .wait(HostRequest(request)) }
 
     public static func integer(_ value: Int64) -> HostResult { .value(.integer(value)) }
     public static func string(_ value: String) -> HostResult { .value(.string(value)) }
+}
+
+/// What a suspended script waits for, as the host function that suspended it said.
+/// A class, so that ``HostResult`` stays a small, cheap value on the hot path.
+public final class HostRequest {
+    public let value: Any
+    init(_ value: Any) { self.value = value }
 }
 
 /// A Swift function that scripts call as `module.name(...)`.

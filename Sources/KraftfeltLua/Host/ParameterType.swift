@@ -19,9 +19,11 @@ public struct ParameterType: Hashable, Sendable {
         self.integerOnly = integerOnly
     }
 
+    /// An integer, or a float or numeric string with an integer value (as Lua's own library takes them).
     public static let integer = ParameterType(
         name: "integer", phrase: "an integer", accepts: [LUA_TNUMBER], integerOnly: true)
-    public static let number = ParameterType(name: "number", phrase: "a number", accepts: [LUA_TNUMBER])
+    /// A number (a numeric string is converted, as Lua's own library does).
+    public static let number = ParameterType(name: "number", phrase: "a number", accepts: [LUA_TNUMBER, LUA_TSTRING])
     public static let string = ParameterType(name: "string", phrase: "a string", accepts: [LUA_TSTRING])
     public static let boolean = ParameterType(name: "boolean", phrase: "a boolean", accepts: [LUA_TBOOLEAN])
     public static let table = ParameterType(name: "table", phrase: "a table", accepts: [LUA_TTABLE])

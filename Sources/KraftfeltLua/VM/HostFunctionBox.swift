@@ -1,16 +1,42 @@
 import CKraftfeltLua
 import CLua
 
+/// What the argument check needs of one parameter: plain data, so the hot path of a
+/// call copies no strings and touches no reference counts.
+struct ParameterCheck {
+    let acceptedTypes: UInt16
+    let integerOnly: Bool
+    let isOptional: Bool
+}
+
 /// A registered host function, kept alive by its VM; Lua holds a pointer to it.
 final class HostFunctionBox {
+    /// The full description: names and phrases for messages and the reference (cold path).
     let function: HostFunction
     let qualifiedName: String
     unowned(unsafe) let vm: LuaVM
+    let body: (HostCall) throws -> HostResult
+    let checks: UnsafeMutableBufferPointer<ParameterCheck>
+    let minimumArguments: Int
+    let maximumArguments: Int
 
     init(function: HostFunction, module: String?, vm: LuaVM) {
         self.function = function
         self.qualifiedName = module.map { "\($0).\(function.name)" } ?? function.name
         self.vm = vm
+        self.body = function.body
+        self.checks = .allocate(capacity: function.parameters.count)
+        _ = checks.initialize(
+            from: function.parameters.map {
+                ParameterCheck(
+                    acceptedTypes: $0.type.acceptedTypes, integerOnly: $0.type.integerOnly, isOptional: $0.isOptional)
+            })
+        self.minimumArguments = function.minimumArguments
+        self.maximumArguments = function.isVariadic ? Int.max : function.parameters.count
+    }
+
+    deinit {
+        checks.deallocate()
     }
 
     /// Runs the function for the trampoline. Returns the number of values pushed, or a
@@ -21,7 +47,7 @@ final class HostFunctionBox {
         let result: HostResult
         do {
             try call.validate()
-            result = try function.body(call)
+            result = try body(call)
         } catch let error as HostError {
             return fail(error.message)
         } catch {
@@ -41,7 +67,7 @@ final class HostFunctionBox {
             return 1
         case .values(let values):
             return encode(values)
-        case .suspend(let request):
+        case .wait(let request):
             guard call.canSuspend else {
                 let reason =
                     vm.runningThread == state
@@ -49,7 +75,7 @@ final class HostFunctionBox {
                     : "it was called inside a coroutine that the script created itself"
                 return fail("cannot wait here: \(reason)")
             }
-            vm.pendingSuspension = request
+            vm.pendingSuspension = request.value
             return Int32(KF_HOST_SUSPEND)
         }
     }
@@ -74,6 +100,7 @@ final class HostFunctionBox {
 }
 
 /// The one function Lua calls for every host function (through the C trampoline).
+/// The box is owned by its VM for the VM's whole life, so no retain is needed here.
 let hostDispatch: kf_dispatch_fn = { function, state in
-    Unmanaged<HostFunctionBox>.fromOpaque(function!).takeUnretainedValue().invoke(state!)
+    Unmanaged<HostFunctionBox>.fromOpaque(function!)._withUnsafeGuaranteedRef { $0.invoke(state!) }
 }

@@ -33,6 +33,7 @@ public final class LuaVM {
     private(set) var stopError: ScriptError?
 
     private static let serials = Atomic<UInt64>(1)
+    private static let installDispatch: Void = kf_set_dispatch(hostDispatch)
 
     /// Creates a VM with the sandbox ready.
     /// - Parameters:
@@ -48,7 +49,8 @@ public final class LuaVM {
         modules: [HostModule] = [],
         output: @escaping (String) -> Void = { _ in }
     ) throws(ScriptError) {
-        guard let raw = kf_vm_new(limits.memoryBytes ?? 0, limits.hookInterval, hostDispatch) else {
+        _ = Self.installDispatch
+        guard let raw = kf_vm_new(limits.memoryBytes ?? 0, limits.hookInterval) else {
             throw ScriptError(.memoryLimit, "could not create a Lua state")
         }
         self.raw = raw
