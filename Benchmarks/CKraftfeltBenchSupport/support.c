@@ -25,6 +25,13 @@ static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return block;
 }
 
+static void count_hook(lua_State *L, lua_Debug *ar) {
+    (void)L;
+    (void)ar;
+}
+
+void kfbench_set_hook(lua_State *L, int interval) { lua_sethook(L, count_hook, LUA_MASKCOUNT, interval); }
+
 lua_State *kfbench_new_state(size_t *bytes) {
     *bytes = 0;
     lua_State *L = lua_newstate(counting_alloc, bytes);

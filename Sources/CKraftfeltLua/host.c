@@ -104,12 +104,48 @@ static int kf_continue(lua_State *L, int status, lua_KContext ctx) {
     return kf_raise_with_position(L);
 }
 
-static kf_dispatch_fn kf_dispatch;
-
-void kf_set_dispatch(kf_dispatch_fn dispatch) { kf_dispatch = dispatch; }
+/* Checks the arguments against the declared parameters (reading integers once). */
+static void kf_check_arguments(const kf_host_function *f, kf_call *call) {
+    lua_State *L = call->L;
+    if (call->count < f->minimum) {
+        call->bad_argument = call->count;
+        return;
+    }
+    if (call->count > f->maximum) {
+        call->bad_argument = -2;
+        return;
+    }
+    int n = call->count < f->nchecks ? call->count : f->nchecks;
+    for (int i = 0; i < n; i++) {
+        const kf_param_check *check = &f->checks[i];
+        if (check->integer_only) {
+            int exact = 0;
+            lua_Integer value = lua_tointegerx(L, i + 1, &exact);
+            if (exact) {
+                if (i < 4) {
+                    call->integers[i] = (int64_t)value;
+                    call->integers_read |= 1u << i;
+                }
+                continue;
+            }
+        }
+        int type = lua_type(L, i + 1);
+        if (!check->integer_only && (check->accepted & (1u << (type + 1)))) continue;
+        if (check->optional && type == LUA_TNIL) continue;
+        call->bad_argument = i;
+        return;
+    }
+}
 
 static int kf_trampoline(lua_State *L) {
-    int32_t status = kf_dispatch(lua_touserdata(L, lua_upvalueindex(1)), L);
+    const kf_host_function *f = lua_touserdata(L, lua_upvalueindex(1));
+    kf_call call;
+    call.L = L;
+    call.count = lua_gettop(L);
+    call.bad_argument = -1;
+    call.integers_read = 0;
+    kf_check_arguments(f, &call);
+    int32_t status = kf_swift_dispatch(f->box, &call);
     if (status >= 0) return status;
     switch (status) {
     case KF_HOST_VALUES: return kf_push_buffer(L);
@@ -127,7 +163,7 @@ static int kf_trampoline(lua_State *L) {
 typedef struct {
     const char *module;
     const char *name;
-    void *function;
+    const kf_host_function *function;
 } kf_add_args;
 
 /* registry["kraftfelt.modules"][module][name] = closure; module NULL: registry["kraftfelt.host"]. */
@@ -135,13 +171,13 @@ static int kf_add_host_function_body(lua_State *L) {
     kf_add_args *a = lua_touserdata(L, 1);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, a->module ? "kraftfelt.modules" : "kraftfelt.host");
     if (a->module) luaL_getsubtable(L, -1, a->module);
-    lua_pushlightuserdata(L, a->function);
+    lua_pushlightuserdata(L, (void *)a->function);
     lua_pushcclosure(L, kf_trampoline, 1);
     lua_setfield(L, -2, a->name);
     return 0;
 }
 
-int kf_add_host_function(lua_State *L, const char *module, const char *name, void *function) {
+int kf_add_host_function(lua_State *L, const char *module, const char *name, const kf_host_function *function) {
     kf_add_args a = {module, name, function};
     if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
     lua_pushcfunction(L, kf_add_host_function_body);

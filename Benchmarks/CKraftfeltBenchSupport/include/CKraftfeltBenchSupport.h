@@ -11,6 +11,9 @@ int kfbench_add(lua_State *L);
    into *bytes (which must outlive the state). */
 lua_State *kfbench_new_state(size_t *bytes);
 
+/* Sets an empty count hook, so a plain state pays what the sandbox's hook costs Lua. */
+void kfbench_set_hook(lua_State *L, int interval);
+
 /* Runs a chunk in a plain state; 0 on success, else prints the error. */
 int kfbench_run(lua_State *L, const char *source);
 

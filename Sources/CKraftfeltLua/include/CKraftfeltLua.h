@@ -52,8 +52,34 @@ typedef struct kf_buffer {
     size_t read;
 } kf_buffer;
 
-/* Calls a Swift host function. Returns >= 0 (results pushed) or a KF_HOST_* code. */
-typedef int32_t (*kf_dispatch_fn)(void *function, lua_State *L);
+/* What the argument check needs of one declared parameter. */
+typedef struct kf_param_check {
+    uint16_t accepted;    /* bit (1 << (lua type + 1)) for each accepted type */
+    uint8_t integer_only; /* numbers (or numeric strings) with an integer value only */
+    uint8_t optional;     /* nil or absent is fine */
+} kf_param_check;
+
+/* A host function as the trampoline sees it: the Swift box and its declared parameters. */
+typedef struct kf_host_function {
+    void *box;
+    int32_t minimum;  /* arguments that must be present */
+    int32_t maximum;  /* INT32_MAX when variadic */
+    int32_t nchecks;
+    const kf_param_check *checks;
+} kf_host_function;
+
+/* One call, checked by the trampoline before Swift runs. */
+typedef struct kf_call {
+    lua_State *L;
+    int32_t count;        /* arguments passed */
+    int32_t bad_argument; /* -1: all fine; -2: too many; else the 0-based index that failed */
+    int64_t integers[4];  /* integer arguments already read by the check */
+    uint32_t integers_read;
+} kf_call;
+
+/* Calls a Swift host function (defined in Swift with @_cdecl). Returns >= 0 (results
+   pushed) or a KF_HOST_* code. */
+int32_t kf_swift_dispatch(void *box, kf_call *call);
 
 typedef struct kf_vm {
     lua_State *L;
@@ -75,9 +101,6 @@ typedef struct kf_vm {
     int describe_ref;
 } kf_vm;
 
-/* The one function every host function call goes through; set once per process. */
-void kf_set_dispatch(kf_dispatch_fn dispatch);
-
 /* Creates a VM: a fresh lua_State using the counting allocator. NULL on failure. */
 kf_vm *kf_vm_new(size_t memory_limit, int hook_interval);
 void kf_vm_free(kf_vm *vm);
@@ -98,8 +121,9 @@ void kf_push_stop_message(lua_State *L);
    Leaves an error message on the stack and returns a Lua status on failure. */
 int kf_open_sandbox(lua_State *L, const char *prelude, size_t length);
 
-/* Registers a host function as module.name (module NULL: the private host table). */
-int kf_add_host_function(lua_State *L, const char *module, const char *name, void *function);
+/* Registers a host function as module.name (module NULL: the private host table).
+   `function` must outlive the state. */
+int kf_add_host_function(lua_State *L, const char *module, const char *name, const kf_host_function *function);
 
 /* Loads a text chunk (never bytecode) with a fresh sandbox environment. On success the
    function is on the stack; on failure the error message. Returns a Lua status. */

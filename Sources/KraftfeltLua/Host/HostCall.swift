@@ -6,11 +6,28 @@ import CLua
 /// Reading never raises a Lua error: only the non-raising parts of the C API are used,
 /// so no Lua longjmp can cross the Swift frames of a host function.
 public struct HostCall {
-    let state: OpaquePointer
+    @usableFromInline let state: OpaquePointer
     unowned(unsafe) let box: HostFunctionBox
 
     /// How many arguments the script passed.
     public let count: Int
+
+    /// Integer arguments already read by the trampoline's argument check (the first
+    /// four), so the body's `integer(_:)` does not read them twice.
+    @usableFromInline let integers: (Int64, Int64, Int64, Int64)
+    @usableFromInline let integersRead: UInt32
+    /// What the trampoline's check found: -1 fine, -2 too many, else the failing index.
+    let badArgument: Int32
+
+    @inline(__always)
+    init(_ call: UnsafeMutablePointer<kf_call>, box: HostFunctionBox) {
+        self.state = call.pointee.L
+        self.box = box
+        self.count = Int(call.pointee.count)
+        self.integers = call.pointee.integers
+        self.integersRead = call.pointee.integers_read
+        self.badArgument = call.pointee.bad_argument
+    }
 
     /// The VM the script runs in.
     public var vm: LuaVM { box.vm }
@@ -30,8 +47,21 @@ public struct HostCall {
     /// Argument `index` (0-based) as an integer (a float with an integer value is accepted).
     /// Like Lua's own `luaL_checkinteger`, a numeric string is converted; declared
     /// `.integer` parameters are checked to be numbers before the body runs.
-    @inline(__always)
+    @inlinable
     public func integer(_ index: Int) throws(HostError) -> Int64 {
+        if index >= 0 && index < 4 && integersRead & (1 << UInt32(truncatingIfNeeded: index)) != 0 {
+            switch index {
+            case 0: return integers.0
+            case 1: return integers.1
+            case 2: return integers.2
+            default: return integers.3
+            }
+        }
+        return try readInteger(index)
+    }
+
+    @usableFromInline
+    func readInteger(_ index: Int) throws(HostError) -> Int64 {
         var isInteger: Int32 = 0
         let value = kf_tointegerx(state, Int32(index + 1), &isInteger)
         if isInteger != 0 { return value }
@@ -106,32 +136,20 @@ public struct HostCall {
         return index < parameters.count ? parameters[index].name : "#\(index + 1)"
     }
 
-    /// Checks every argument against the function's declared parameters.
+    /// The error for what the trampoline's argument check found, if anything.
     @inline(__always)
     func validate() throws(HostError) {
-        if count < box.minimumArguments {
-            throw argumentError(count, expected: box.function.parameters[count].type)
-        }
-        if count > box.maximumArguments {
+        guard badArgument != -1 else { return }
+        throw invalidArgument()
+    }
+
+    @inline(never)
+    private func invalidArgument() -> HostError {
+        if badArgument == -2 {
             let n = box.maximumArguments
-            throw HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
+            return HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
         }
-        let checks = box.checks
-        for i in 0..<min(count, checks.count) {
-            let check = checks[i]
-            if check.integerOnly {
-                // One call decides it, as in luaL_checkinteger: an integer, a float with an
-                // integer value, or a string that converts to one.
-                var exact: Int32 = 0
-                _ = kf_tointegerx(state, Int32(i + 1), &exact)
-                if exact != 0 { continue }
-            }
-            let type = lua_type(state, Int32(i + 1))
-            if !check.integerOnly && check.acceptedTypes & (1 << UInt16(truncatingIfNeeded: type + 1)) != 0 {
-                continue
-            }
-            if check.isOptional && type == LUA_TNIL { continue }
-            throw argumentError(i, expected: box.function.parameters[i].type)
-        }
+        let index = Int(badArgument)
+        return argumentError(index, expected: box.function.parameters[index].type)
     }
 }

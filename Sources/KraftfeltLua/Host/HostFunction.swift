@@ -2,6 +2,12 @@
 public enum HostResult {
     /// No values.
     case none
+    /// One integer (the cheapest result to return).
+    case integer(Int64)
+    /// One number.
+    case number(Double)
+    /// One boolean.
+    case boolean(Bool)
     /// One value.
     case value(LuaValue)
     /// Several values.
@@ -13,7 +19,6 @@ public enum HostResult {
     /// the request tells the host what the script waits for.
     public static func suspend(_ request: Any) -> HostResult { .wait(HostRequest(request)) }
 
-    public static func integer(_ value: Int64) -> HostResult { .value(.integer(value)) }
     public static func string(_ value: String) -> HostResult { .value(.string(value)) }
 }
 

@@ -1,49 +1,49 @@
 import CKraftfeltLua
 import CLua
 
-/// What the argument check needs of one parameter: plain data, so the hot path of a
-/// call copies no strings and touches no reference counts.
-struct ParameterCheck {
-    let acceptedTypes: UInt16
-    let integerOnly: Bool
-    let isOptional: Bool
-}
-
-/// A registered host function, kept alive by its VM; Lua holds a pointer to it.
+/// A registered host function, kept alive by its VM; Lua holds a pointer to its descriptor.
 final class HostFunctionBox {
     /// The full description: names and phrases for messages and the reference (cold path).
     let function: HostFunction
     let qualifiedName: String
     unowned(unsafe) let vm: LuaVM
     let body: (HostCall) throws -> HostResult
-    let checks: UnsafeMutableBufferPointer<ParameterCheck>
-    let minimumArguments: Int
     let maximumArguments: Int
+    /// What the C trampoline checks before Swift runs: plain data, outside the Lua heap.
+    let descriptor: UnsafeMutablePointer<kf_host_function>
+    private let checks: UnsafeMutableBufferPointer<kf_param_check>
 
     init(function: HostFunction, module: String?, vm: LuaVM) {
         self.function = function
         self.qualifiedName = module.map { "\($0).\(function.name)" } ?? function.name
         self.vm = vm
         self.body = function.body
-        self.checks = .allocate(capacity: function.parameters.count)
-        _ = checks.initialize(
-            from: function.parameters.map {
-                ParameterCheck(
-                    acceptedTypes: $0.type.acceptedTypes, integerOnly: $0.type.integerOnly, isOptional: $0.isOptional)
-            })
-        self.minimumArguments = function.minimumArguments
-        self.maximumArguments = function.isVariadic ? Int.max : function.parameters.count
+        self.maximumArguments = function.isVariadic ? Int(Int32.max) : function.parameters.count
+        checks = .allocate(capacity: max(1, function.parameters.count))
+        for (i, parameter) in function.parameters.enumerated() {
+            checks[i] = kf_param_check(
+                accepted: parameter.type.acceptedTypes, integer_only: parameter.type.integerOnly ? 1 : 0,
+                optional: parameter.isOptional ? 1 : 0)
+        }
+        descriptor = .allocate(capacity: 1)
+        descriptor.initialize(
+            to: kf_host_function(
+                box: nil, minimum: Int32(function.minimumArguments), maximum: Int32(maximumArguments),
+                nchecks: Int32(function.parameters.count), checks: UnsafePointer(checks.baseAddress)))
+        descriptor.pointee.box = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
+        descriptor.deallocate()
         checks.deallocate()
     }
 
     /// Runs the function for the trampoline. Returns the number of values pushed, or a
     /// `KF_HOST_*` code with the values or the error message in the VM's buffer.
     @inline(__always)
-    func invoke(_ state: OpaquePointer) -> Int32 {
-        let call = HostCall(state: state, box: self, count: Int(lua_gettop(state)))
+    func invoke(_ raw: UnsafeMutablePointer<kf_call>) -> Int32 {
+        let call = HostCall(raw, box: self)
+        let state = call.state
         let result: HostResult
         do {
             try call.validate()
@@ -56,6 +56,15 @@ final class HostFunctionBox {
         switch result {
         case .none:
             return 0
+        case .integer(let i):
+            lua_pushinteger(state, lua_Integer(i))
+            return 1
+        case .number(let d):
+            lua_pushnumber(state, d)
+            return 1
+        case .boolean(let b):
+            lua_pushboolean(state, b ? 1 : 0)
+            return 1
         case .value(let value):
             switch value {
             case .nil: lua_pushnil(state)
@@ -101,6 +110,7 @@ final class HostFunctionBox {
 
 /// The one function Lua calls for every host function (through the C trampoline).
 /// The box is owned by its VM for the VM's whole life, so no retain is needed here.
-let hostDispatch: kf_dispatch_fn = { function, state in
-    Unmanaged<HostFunctionBox>.fromOpaque(function!)._withUnsafeGuaranteedRef { $0.invoke(state!) }
+@_cdecl("kf_swift_dispatch")
+func hostDispatch(_ box: UnsafeMutableRawPointer, _ call: UnsafeMutablePointer<kf_call>) -> Int32 {
+    Unmanaged<HostFunctionBox>.fromOpaque(box)._withUnsafeGuaranteedRef { $0.invoke(call) }
 }

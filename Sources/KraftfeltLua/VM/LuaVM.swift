@@ -33,7 +33,6 @@ public final class LuaVM {
     private(set) var stopError: ScriptError?
 
     private static let serials = Atomic<UInt64>(1)
-    private static let installDispatch: Void = kf_set_dispatch(hostDispatch)
 
     /// Creates a VM with the sandbox ready.
     /// - Parameters:
@@ -49,7 +48,6 @@ public final class LuaVM {
         modules: [HostModule] = [],
         output: @escaping (String) -> Void = { _ in }
     ) throws(ScriptError) {
-        _ = Self.installDispatch
         guard let raw = kf_vm_new(limits.memoryBytes ?? 0, limits.hookInterval) else {
             throw ScriptError(.memoryLimit, "could not create a Lua state")
         }
@@ -89,8 +87,7 @@ public final class LuaVM {
     private func add(_ function: HostFunction, module: String?) throws(ScriptError) {
         let box = HostFunctionBox(function: function, module: module, vm: self)
         boxes.append(box)
-        let pointer = Unmanaged.passUnretained(box).toOpaque()
-        let status = kf_add_host_function(state, module, function.name, pointer)
+        let status = kf_add_host_function(state, module, function.name, box.descriptor)
         guard status == LUA_OK else {
             throw ScriptError(.memoryLimit, "could not register \(box.qualifiedName): \(popMessage(state))")
         }
