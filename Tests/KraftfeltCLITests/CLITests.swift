@@ -88,6 +88,22 @@ struct Kraftfelt {
         #expect(!result.stderr.contains("stack traceback"), "\(result.stderr)")
     }
 
+    /// The README's run command runs this example: it must keep working, and mix the areas.
+    @Test func theExampleMixesEveryGroupAcrossAreas() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Examples/buzz-groups.lua").standardizedFileURL
+        for seed in ["1", "7", "42"] {
+            let result = try Kraftfelt.run(["run", example.path, "--seed", seed])
+            #expect(result.status == 0, "\(result.stderr)")
+            let groups = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Gruppe ") }
+            #expect(groups.count == 4)
+            #expect(groups.allSatisfy { $0.hasSuffix("— 3 områder") }, "\(groups)")
+        }
+        let a = try Kraftfelt.run(["run", example.path, "--seed", "7"])
+        let b = try Kraftfelt.run(["run", example.path, "--seed", "7"])
+        #expect(a.stdout == b.stdout)
+    }
+
     @Test func printsWhatTheScriptReturns() throws {
         let file = try Kraftfelt.temporaryFile(
             "groups.lua", Data("print('hej')\nreturn 42, 'tekst', { 1, 2, navn = 'Tue' }, 0.5\n".utf8))
