@@ -20,7 +20,9 @@ func best(of repeats: Int = 5, _ body: () throws -> Void) rethrows -> Double {
 
 /// The best times of two bodies, run alternately so that drift on a noisy machine hits
 /// both sides alike.
-func bestOfAlternating(repeats: Int = 7, first a: () throws -> Void, second b: () throws -> Void) rethrows -> (Double, Double) {
+func bestOfAlternating(repeats: Int = 7, first a: () throws -> Void, second b: () throws -> Void) rethrows -> (
+    Double, Double
+) {
     var bestA = Double.infinity
     var bestB = Double.infinity
     for _ in 0..<repeats {
@@ -45,9 +47,14 @@ struct Row {
 
 func printReport(_ rows: [Row]) {
     let header = ["benchmark", "kraftfelt", "baseline (same run)", "ratio", "target", ""]
-    let cells = [header] + rows.map {
-        [$0.name, $0.value, $0.baseline, $0.ratio.map { String(format: "%.2f×", $0) } ?? "–", $0.target, $0.verdict]
-    }
+    let cells =
+        [header]
+        + rows.map {
+            [
+                $0.name, $0.value, $0.baseline, $0.ratio.map { String(format: "%.2f×", $0) } ?? "–", $0.target,
+                $0.verdict,
+            ]
+        }
     let widths = (0..<header.count).map { column in cells.map { $0[column].count }.max() ?? 0 }
     for (i, row) in cells.enumerated() {
         print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
@@ -55,4 +62,6 @@ func printReport(_ rows: [Row]) {
     }
 }
 
-func nanoseconds(_ seconds: Double, per count: Int) -> String { String(format: "%.1f ns", seconds / Double(count) * 1e9) }
+func nanoseconds(_ seconds: Double, per count: Int) -> String {
+    String(format: "%.1f ns", seconds / Double(count) * 1e9)
+}

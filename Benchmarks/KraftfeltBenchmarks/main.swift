@@ -16,13 +16,13 @@ let callLoop = "local add = %@ local x = 0 for i = 1, \(calls) do x = add(i, 2) 
 
 func addModule() -> HostModule {
     HostModule(
-    "kf",
-    functions: [
-        HostFunction(
-            "add", parameters: [Parameter("a", .integer), Parameter("b", .integer)], returns: "integer",
-            summary: "Adds two integers."
-        ) { call in .integer(try call.integer(0) &+ call.integer(1)) }
-    ])
+        "kf",
+        functions: [
+            HostFunction(
+                "add", parameters: [Parameter("a", .integer), Parameter("b", .integer)], returns: "integer",
+                summary: "Adds two integers."
+            ) { call in .integer(try call.integer(0) &+ call.integer(1)) }
+        ])
 }
 
 func plainState() -> (OpaquePointer, UnsafeMutablePointer<Int>) {
@@ -83,7 +83,8 @@ if wanted("calls") {
 
 // 2. The peer: lupa calling a Python function from Lua 5.4.
 if wanted("lupa") {
-    let lupaScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../lupa_bench.py")
+    let lupaScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../lupa_bench.py")
     let python = Process()
     python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     python.arguments = ["python3", lupaScript.standardizedFileURL.path, String(calls / 10)]
@@ -93,7 +94,8 @@ if wanted("lupa") {
     if (try? python.run()) != nil {
         python.waitUntilExit()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let hostCall = try hostCallSeconds
+        let hostCall =
+            try hostCallSeconds
             ?? runSandboxed(callLoop.replacingOccurrences(of: "%@", with: "kf.add"), limits: generous)
         let hostNs = hostCall / Double(calls) * 1e9
         if let lupaNs = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
@@ -103,7 +105,8 @@ if wanted("lupa") {
                     baseline: String(format: "lupa %.1f ns", lupaNs), ratio: lupaNs / hostNs,
                     target: "report (lupa ÷ kraftfelt)"))
         } else {
-            rows.append(Row(name: "same loop in lupa", value: "–", baseline: "lupa not installed", ratio: nil, target: "–"))
+            rows.append(
+                Row(name: "same loop in lupa", value: "–", baseline: "lupa not installed", ratio: nil, target: "–"))
         }
     }
 }
@@ -180,7 +183,8 @@ if wanted("patterns") {
     rows.append(
         Row(
             name: "string.find, budgeted matcher", value: nanoseconds(budgetedFind, per: matches),
-            baseline: "stock " + nanoseconds(stockFind, per: matches), ratio: budgetedFind / stockFind, target: "report"))
+            baseline: "stock " + nanoseconds(stockFind, per: matches), ratio: budgetedFind / stockFind, target: "report"
+        ))
 
 }
 

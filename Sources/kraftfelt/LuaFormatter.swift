@@ -41,7 +41,11 @@ enum LuaFormatter {
             case "\t": out += "\\t"
             case "\0": out += "\\0"
             default:
-                if byte.value < 0x20 || byte.value == 0x7F { out += "\\\(byte.value)" } else { out.unicodeScalars.append(byte) }
+                if byte.value < 0x20 || byte.value == 0x7F {
+                    out += "\\\(byte.value)"
+                } else {
+                    out.unicodeScalars.append(byte)
+                }
             }
         }
         return out + "\""

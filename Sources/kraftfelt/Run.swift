@@ -33,7 +33,9 @@ struct Run: ParsableCommand {
     func validate() throws {
         guard memory > 0 else { throw ValidationError("--memory must be a positive number of MiB, got \(memory)") }
         guard instructions > 0 else { throw ValidationError("--instructions must be positive, got \(instructions)") }
-        guard seconds > 0 && seconds.isFinite else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        guard seconds > 0 && seconds.isFinite else {
+            throw ValidationError("--seconds must be positive, got \(seconds)")
+        }
     }
 
     func run() throws {

@@ -149,7 +149,9 @@ struct Kraftfelt {
         let binary = try Kraftfelt.temporaryFile("compiled.lua", Data([0x1B, 0x4C, 0x75, 0x61, 0x54, 0, 1, 2]))
         let refused = try Kraftfelt.run(["run", binary.path])
         #expect(refused.status == 1)
-        #expect(refused.stderr == "error: compiled.lua: precompiled (binary) chunks are not accepted; load the source text\n")
+        #expect(
+            refused.stderr
+                == "error: compiled.lua: precompiled (binary) chunks are not accepted; load the source text\n")
     }
 
     @Test func messagesWithNewlinesStayOnOneLine() throws {

@@ -58,7 +58,10 @@ struct HostFunctionTests {
         ("kf.greet()", "bad.lua:1: kf.greet: argument 'name' must be a string, got nothing"),
         ("kf.greet('x', 'y')", "bad.lua:1: kf.greet: argument 'times' must be an integer, got string"),
         ("kf.duration(3)", "bad.lua:1: kf.duration: argument 'time' must be a string, got number"),
-        ("kf.duration('3 minutes')", "bad.lua:1: kf.duration: argument 'time' must be a duration like \"3m\", got string"),
+        (
+            "kf.duration('3 minutes')",
+            "bad.lua:1: kf.duration: argument 'time' must be a duration like \"3m\", got string"
+        ),
         ("kf.fail()", "bad.lua:1: kf.fail: the room is not ready"),
         ("kf.echo(coroutine.create(print))", "bad.lua:1: kf.echo: argument '#1' is a thread, which cannot leave Lua"),
     ]
@@ -118,7 +121,8 @@ struct SuspensionTests {
     @Test func resumingWithAnErrorRaisesItAtTheCall() throws {
         let vm = try LuaVM(modules: [testModule()])
         let f = try vm.load(
-            "local ok, e = pcall(function() local v = kf.wait('x') return v end)\nif not ok then return 'caught: ' .. e end", chunkName: "r.lua")
+            "local ok, e = pcall(function() local v = kf.wait('x') return v end)\nif not ok then return 'caught: ' .. e end",
+            chunkName: "r.lua")
         let thread = try vm.spawn(f)
         _ = try thread.start()
         guard case .finished(let values) = try thread.resume(throwing: "time is up") else {
@@ -138,7 +142,8 @@ struct SuspensionTests {
         let vm = try LuaVM(modules: [testModule()])
         let error = try #require(throws: ScriptError.self) {
             try vm.run(
-                "local co = coroutine.wrap(function() return kf.wait('x') end)\nlocal r = co()\nreturn r", chunkName: "co.lua")
+                "local co = coroutine.wrap(function() return kf.wait('x') end)\nlocal r = co()\nreturn r",
+                chunkName: "co.lua")
         }
         #expect(
             error.message
@@ -151,7 +156,8 @@ struct SuspensionTests {
         let error = try #require(throws: ScriptError.self) {
             try vm.run("table.sort({ 2, 1 }, function(a, b) kf.wait('x') return a < b end)", chunkName: "s.lua")
         }
-        #expect(error.message.hasPrefix("s.lua:1: kf.wait: cannot wait here: it was called where the script cannot wait"))
+        #expect(
+            error.message.hasPrefix("s.lua:1: kf.wait: cannot wait here: it was called where the script cannot wait"))
     }
 
     @Test func aScriptThatWaitsCannotBeRunWithCall() throws {

@@ -13,7 +13,8 @@ struct LimitTests {
         #expect(error.code == .instructionLimit)
         #expect(
             error.message
-                == "spin.lua:2: instruction limit exceeded: the script ran more than 1000000 instructions without waiting")
+                == "spin.lua:2: instruction limit exceeded: the script ran more than 1000000 instructions without waiting"
+        )
         #expect(error.location?.chunk == "spin.lua")
         #expect(error.location?.line == 2)
         #expect(error.traceback?.contains("spin.lua:2") == true)

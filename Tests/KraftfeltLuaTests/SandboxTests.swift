@@ -87,7 +87,8 @@ struct SandboxTests {
         #expect(
             values == [
                 2, nil, "load: only text chunks can be loaded in Kraftfelt scripts", nil,
-                "attempt to load a binary chunk (mode is 't')", nil, "[string \"return (\"]:1: unexpected symbol near <eof>",
+                "attempt to load a binary chunk (mode is 't')", nil,
+                "[string \"return (\"]:1: unexpected symbol near <eof>",
             ])
     }
 

@@ -82,7 +82,8 @@ struct ValueBridgeTests {
         #expect(error.code == .value)
         #expect(
             error.message
-                == "the script returned a value that cannot leave Lua: result #2 is a table that contains itself (a cycle)")
+                == "the script returned a value that cannot leave Lua: result #2 is a table that contains itself (a cycle)"
+        )
     }
 
     @Test func sharedButAcyclicTablesAreFine() throws {

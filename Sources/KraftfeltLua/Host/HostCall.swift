@@ -125,7 +125,8 @@ public struct HostCall {
     public func argumentError(_ index: Int, expected phrase: String) -> HostError {
         let type = luaType(index)
         var got = type == LUA_TNONE ? "nothing" : String(cString: lua_typename(state, type))
-        if type == LUA_TNUMBER && lua_isinteger(state, Int32(index + 1)) == 0 && phrase == ParameterType.integer.phrase {
+        if type == LUA_TNUMBER && lua_isinteger(state, Int32(index + 1)) == 0 && phrase == ParameterType.integer.phrase
+        {
             got = "a number with a fraction"
         }
         return HostError("argument '\(parameterName(index))' must be \(phrase), got \(got)")

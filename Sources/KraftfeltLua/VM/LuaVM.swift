@@ -109,7 +109,8 @@ public final class LuaVM {
                 .tooLarge, "\(chunkName): the script has \(source.count) bytes; the limit is \(limits.sourceBytes)")
         }
         if source.first == 0x1B {
-            throw ScriptError(.syntax, "\(chunkName): precompiled (binary) chunks are not accepted; load the source text")
+            throw ScriptError(
+                .syntax, "\(chunkName): precompiled (binary) chunks are not accepted; load the source text")
         }
         let status = source.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) {
@@ -200,7 +201,8 @@ public final class LuaVM {
     func memoryLimitError(at location: String?) -> ScriptError {
         let limit = limits.memoryBytes.map { " (\(Self.formatBytes($0)))" } ?? ""
         let prefix = location.map { "\($0): " } ?? ""
-        return ScriptError(.memoryLimit, "\(prefix)memory limit exceeded: the script needed more than its limit\(limit)")
+        return ScriptError(
+            .memoryLimit, "\(prefix)memory limit exceeded: the script needed more than its limit\(limit)")
     }
 
     func noteStop(_ error: ScriptError) {
@@ -229,3 +231,7 @@ func popMessage(_ state: OpaquePointer) -> String {
     }
     return "(error object is a \(String(cString: lua_typename(state, lua_type(state, -1)))) value)"
 }
+
+/// A VM belongs to one owner: its `lua_State` must never be used from two threads.
+@available(*, unavailable)
+extension LuaVM: Sendable {}

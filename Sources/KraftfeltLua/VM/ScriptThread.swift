@@ -39,13 +39,17 @@ public final class ScriptThread {
 
     /// Resumes a waiting script; the suspending host function returns these values.
     public func resume(returning values: [LuaValue] = []) throws(ScriptError) -> ScriptStep {
-        guard status == .suspended else { throw ScriptError(.state, "the script thread is not waiting (it is \(status))") }
+        guard status == .suspended else {
+            throw ScriptError(.state, "the script thread is not waiting (it is \(status))")
+        }
         return try run([.boolean(true)] + values)
     }
 
     /// Resumes a waiting script with an error, raised where the host function was called.
     public func resume(throwing message: String) throws(ScriptError) -> ScriptStep {
-        guard status == .suspended else { throw ScriptError(.state, "the script thread is not waiting (it is \(status))") }
+        guard status == .suspended else {
+            throw ScriptError(.state, "the script thread is not waiting (it is \(status))")
+        }
         return try run([.boolean(false), .string(message)])
     }
 
@@ -97,7 +101,8 @@ public final class ScriptThread {
             do {
                 values.append(try reader.read(base + 1 + i))
             } catch {
-                throw ScriptError(.value, "the script returned a value that cannot leave Lua: result #\(i + 1) \(error.message)")
+                throw ScriptError(
+                    .value, "the script returned a value that cannot leave Lua: result #\(i + 1) \(error.message)")
             }
         }
         return values
@@ -162,7 +167,9 @@ public final class ScriptThread {
         var record = lua_Debug()
         while lua_getstack(state, level, &record) != 0 {
             if lua_getinfo(state, "Sl", &record) != 0, record.currentline > 0 {
-                let source = withUnsafeBytes(of: record.short_src) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let source = withUnsafeBytes(of: record.short_src) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
                 return "\(source):\(record.currentline)"
             }
             level += 1
@@ -178,3 +185,7 @@ public final class ScriptThread {
         return popMessage(vm.state)
     }
 }
+
+/// A script thread lives in its VM and shares its single owner.
+@available(*, unavailable)
+extension ScriptThread: Sendable {}

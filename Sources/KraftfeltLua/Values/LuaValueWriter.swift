@@ -32,7 +32,9 @@ struct LuaValueWriter {
         case .table(let t):
             for field in t.fields {
                 if field.key == .nil { throw LuaValueError(message: "a table key cannot be nil") }
-                if case .number(let d) = field.key, d.isNaN { throw LuaValueError(message: "a table key cannot be NaN") }
+                if case .number(let d) = field.key, d.isNaN {
+                    throw LuaValueError(message: "a table key cannot be NaN")
+                }
             }
             try put(UInt8(KF_TAG_TABLE))
             try put(UInt32(t.array.count))
