@@ -122,6 +122,18 @@ int kf_load(lua_State *L, const char *source, size_t length, const char *chunkna
     return a.status != LUA_OK ? a.status : status;
 }
 
+/* Runs the C function and arguments on top of the stack, protected; it returns one
+   registry reference (LUA_NOREF when it failed, for want of memory). */
+static int kf_protected_ref(lua_State *L, int nargs) {
+    if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return LUA_NOREF;
+    }
+    int ref = (int)lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    return ref;
+}
+
 static int kf_new_thread_body(lua_State *L) {
     lua_State **out = lua_touserdata(L, 1);
     *out = lua_newthread(L);
@@ -133,13 +145,7 @@ int kf_new_thread(lua_State *L, lua_State **thread) {
     if (!lua_checkstack(L, 3)) return LUA_NOREF;
     lua_pushcfunction(L, kf_new_thread_body);
     lua_pushlightuserdata(L, thread);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        return LUA_NOREF;
-    }
-    int ref = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return ref;
+    return kf_protected_ref(L, 1);
 }
 
 static int kf_ref_body(lua_State *L) {
@@ -153,13 +159,7 @@ int kf_ref(lua_State *L, int idx) {
     if (!lua_checkstack(L, 3)) return LUA_NOREF;
     lua_pushcfunction(L, kf_ref_body);
     lua_pushvalue(L, idx);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-        lua_pop(L, 1);
-        return LUA_NOREF;
-    }
-    int ref = (int)lua_tointeger(L, -1);
-    lua_pop(L, 1);
-    return ref;
+    return kf_protected_ref(L, 1);
 }
 
 static int kf_unref_body(lua_State *L) {

@@ -167,3 +167,15 @@ struct SuspensionTests {
         #expect(error.message == "the script waited for the host (answers), but nothing here can resume it")
     }
 }
+
+struct ReferenceTests {
+    @Test func theReferenceComesFromTheRegisteredDescriptions() {
+        let reference = testModule().reference
+        #expect(reference.hasPrefix("## `kf`\n"))
+        #expect(reference.contains("### `kf.add(a, b)` → integer\n\nAdds two integers.\n"))
+        #expect(reference.contains("| `a` | integer |  |\n| `b` | integer |  |\n"))
+        #expect(reference.contains("### `kf.greet(name, [times])` → string"))
+        #expect(reference.contains("| `times` | integer, optional |  |"))
+        #expect(reference.contains("### `kf.echo(...)` → any"))
+    }
+}
