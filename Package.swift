@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "kraftfelt", targets: ["kraftfelt"]),
         .library(name: "KraftfeltLua", targets: ["KraftfeltLua"]),
+        .library(name: "KraftfeltEngine", targets: ["KraftfeltEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -31,10 +32,17 @@ let package = Package(
             dependencies: ["CKraftfeltLua", "CLua"],
             path: "Sources/KraftfeltLua"
         ),
+        // Sessions, participants, groups, matching, timers, the event log and bots.
+        .target(
+            name: "KraftfeltEngine",
+            dependencies: ["KraftfeltLua"],
+            path: "Sources/KraftfeltEngine"
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
+                "KraftfeltEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/kraftfelt"
@@ -46,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "kraftfelt-bench",
-            dependencies: ["KraftfeltLua", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua"],
+            dependencies: ["KraftfeltLua", "KraftfeltEngine", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua"],
             path: "Benchmarks/KraftfeltBenchmarks"
         ),
         .testTarget(
@@ -54,6 +62,11 @@ let package = Package(
             dependencies: ["KraftfeltLua", "CKraftfeltLua", "CLua"],
             path: "Tests/KraftfeltLuaTests",
             resources: [.copy("Hostile")]
+        ),
+        .testTarget(
+            name: "KraftfeltEngineTests",
+            dependencies: ["KraftfeltEngine", "KraftfeltLua"],
+            path: "Tests/KraftfeltEngineTests"
         ),
         .testTarget(
             name: "KraftfeltCLITests",
