@@ -162,6 +162,7 @@ static int kf_trampoline(lua_State *L) {
 
 typedef struct {
     const char *module;
+    int global;
     const char *name;
     const kf_host_function *function;
 } kf_add_args;
@@ -169,7 +170,8 @@ typedef struct {
 /* registry["kraftfelt.modules"][module][name] = closure; module NULL: registry["kraftfelt.host"]. */
 static int kf_add_host_function_body(lua_State *L) {
     kf_add_args *a = lua_touserdata(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, a->module ? "kraftfelt.modules" : "kraftfelt.host");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX,
+                     a->module == NULL ? "kraftfelt.host" : a->global ? "kraftfelt.modules" : "kraftfelt.hidden");
     if (a->module) luaL_getsubtable(L, -1, a->module);
     lua_pushlightuserdata(L, (void *)a->function);
     lua_pushcclosure(L, kf_trampoline, 1);
@@ -177,10 +179,26 @@ static int kf_add_host_function_body(lua_State *L) {
     return 0;
 }
 
-int kf_add_host_function(lua_State *L, const char *module, const char *name, const kf_host_function *function) {
-    kf_add_args a = {module, name, function};
+int kf_add_host_function(lua_State *L, const char *module, int global, const char *name,
+                         const kf_host_function *function) {
+    kf_add_args a = {module, global, name, function};
     if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
     lua_pushcfunction(L, kf_add_host_function_body);
     lua_pushlightuserdata(L, &a);
     return lua_pcall(L, 1, 0, 0);
+}
+
+static int kf_push_module_body(lua_State *L) {
+    kf_add_args *a = lua_touserdata(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, a->global ? "kraftfelt.modules" : "kraftfelt.hidden");
+    luaL_getsubtable(L, -1, a->module);
+    return 1;
+}
+
+int kf_push_module(lua_State *L, const char *module, int global) {
+    kf_add_args a = {module, global, NULL, NULL};
+    if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
+    lua_pushcfunction(L, kf_push_module_body);
+    lua_pushlightuserdata(L, &a);
+    return lua_pcall(L, 1, 1, 0);
 }

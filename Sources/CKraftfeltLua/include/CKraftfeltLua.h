@@ -122,8 +122,13 @@ void kf_push_stop_message(lua_State *L);
 int kf_open_sandbox(lua_State *L, const char *prelude, size_t length);
 
 /* Registers a host function as module.name (module NULL: the private host table).
-   `function` must outlive the state. */
-int kf_add_host_function(lua_State *L, const char *module, const char *name, const kf_host_function *function);
+   A global module is copied into every environment; a hidden one is reached only
+   through kf_push_module. `function` must outlive the state. */
+int kf_add_host_function(lua_State *L, const char *module, int global, const char *name,
+                         const kf_host_function *function);
+
+/* Pushes a registered module's table (protected); a Lua status. */
+int kf_push_module(lua_State *L, const char *module, int global);
 
 /* Loads a text chunk (never bytecode) with a fresh sandbox environment. On success the
    function is on the stack; on failure the error message. Returns a Lua status. */

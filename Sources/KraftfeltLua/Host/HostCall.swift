@@ -151,6 +151,9 @@ public struct HostCall {
             return HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
         }
         let index = Int(badArgument)
+        if box.function.parameters[index].name == "self" && box.qualifiedName.contains(":") {
+            return HostError("call it with a colon, as \(box.qualifiedName)(...)")
+        }
         return argumentError(index, expected: box.function.parameters[index].type)
     }
 }

@@ -66,15 +66,25 @@ public struct HostFunction {
     }
 }
 
-/// A named table of host functions, seen by scripts as a global (`kf`, …).
+/// A named table of host functions: a global (`kf`), or a hidden table the host hands
+/// to scripts itself (the session handle `s`, whose functions are called as `s:ask`).
 public struct HostModule {
     public let name: String
     public let summary: String
     public let functions: [HostFunction]
+    /// Whether every chunk sees the module as a global.
+    public let isGlobal: Bool
+    /// How messages and the reference name a function: `"kf."` gives `kf.add`, `"s:"` gives `s:ask`.
+    public let callPrefix: String
 
-    public init(_ name: String, summary: String = "", functions: [HostFunction]) {
+    public init(
+        _ name: String, summary: String = "", global: Bool = true, callPrefix: String? = nil,
+        functions: [HostFunction]
+    ) {
         self.name = name
         self.summary = summary
         self.functions = functions
+        self.isGlobal = global
+        self.callPrefix = callPrefix ?? "\(name)."
     }
 }

@@ -13,9 +13,9 @@ final class HostFunctionBox {
     let descriptor: UnsafeMutablePointer<kf_host_function>
     private let checks: UnsafeMutableBufferPointer<kf_param_check>
 
-    init(function: HostFunction, module: String?, vm: LuaVM) {
+    init(function: HostFunction, module: HostModule?, vm: LuaVM) {
         self.function = function
-        self.qualifiedName = module.map { "\($0).\(function.name)" } ?? function.name
+        self.qualifiedName = module.map { "\($0.callPrefix)\(function.name)" } ?? function.name
         self.vm = vm
         self.body = function.body
         self.maximumArguments = function.isVariadic ? Int(Int32.max) : function.parameters.count

@@ -69,6 +69,25 @@ public final class LuaVM {
         for module in modules { try register(module) }
     }
 
+    /// The table of a registered module, with its functions as handles: for building the
+    /// values a host hands to scripts (a session handle whose methods are host functions).
+    public func moduleTable(_ name: String) throws(ScriptError) -> LuaTable {
+        guard let module = modules.first(where: { $0.name == name }) else {
+            throw ScriptError(.state, "no module named \(name) is registered")
+        }
+        guard kf_push_module(state, name, module.isGlobal ? 1 : 0) == LUA_OK else {
+            popMessage(state)
+            throw memoryLimitError(at: nil)
+        }
+        defer { kf_pop(state, 1) }
+        var reader = LuaValueReader(state: state, vm: self)
+        do {
+            return try reader.read(-1).tableValue ?? LuaTable()
+        } catch {
+            throw ScriptError(.value, "module \(name) \(error.message)")
+        }
+    }
+
     deinit {
         kf_vm_free(raw)
     }
@@ -80,14 +99,15 @@ public final class LuaVM {
 
     /// Makes a module's functions visible, as a global table, to chunks loaded from now on.
     public func register(_ module: HostModule) throws(ScriptError) {
-        for function in module.functions { try add(function, module: module.name) }
+        for function in module.functions { try add(function, module: module) }
         modules.append(module)
     }
 
-    private func add(_ function: HostFunction, module: String?) throws(ScriptError) {
+    private func add(_ function: HostFunction, module: HostModule?) throws(ScriptError) {
         let box = HostFunctionBox(function: function, module: module, vm: self)
         boxes.append(box)
-        let status = kf_add_host_function(state, module, function.name, box.descriptor)
+        let status = kf_add_host_function(
+            state, module?.name, module?.isGlobal == false ? 0 : 1, function.name, box.descriptor)
         guard status == LUA_OK else {
             throw ScriptError(.memoryLimit, "could not register \(box.qualifiedName): \(popMessage(state))")
         }

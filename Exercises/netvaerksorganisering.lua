@@ -1,0 +1,14 @@
+-- The seed workshop end to end: "Netværksorganisering – fra krydspres til kraftfelter".
+
+return kf.programme {
+  id = "netvaerksorganisering",
+  title = { da = "Netværksorganisering – fra krydspres til kraftfelter",
+            en = "Network organisation – from cross-pressure to force fields" },
+  exercises = {
+    "maaling",
+    "professionel-praksis",
+    "spoergsmaal-paa-tvaers",
+    "summegrupper",
+    "faelles-spoergsmaal",
+  },
+}

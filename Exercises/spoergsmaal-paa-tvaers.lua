@@ -1,0 +1,47 @@
+-- Spørgsmål på tværs: everyone writes a question from their daily work that they
+-- cannot solve alone, and is matched with a helper from another administrative area.
+-- From the seed workshop: "fra krydspres til kraftfelt".
+
+local function average(answers)
+  local sum, n = 0, 0
+  for _, a in ipairs(answers) do sum, n = sum + a.value, n + 1 end
+  return n > 0 and sum / n or 0
+end
+
+return kf.exercise {
+  id = "spoergsmaal-paa-tvaers",
+  version = "1.0",
+  title = { da = "Spørgsmål på tværs", en = "A question across areas" },
+  summary = {
+    da = "Formulér et spørgsmål, du ikke kan løse alene, og få en hjælper fra et andet område.",
+    en = "Write a question you cannot solve alone and get a helper from another area.",
+  },
+  minutes = 20,
+  run = function(s)
+    s:show {
+      da = "Fra fokus på ét sted til et multipelt fokus – fra afventning til handling.",
+      en = "From a single focus to many – from waiting to acting.",
+    }
+    local questions = s:ask(s.everyone, {
+      da = "Formulér et spørgsmål fra din hverdag, som du ikke kan løse alene.",
+      en = "Write a question from your daily work that you cannot solve alone.",
+      kind = "text", time = "3m",
+    })
+    local pairs = s:match(questions, { helper = "other-area" })
+    s:show(pairs)
+    s:timer("10m", { da = "Samtale: hjælperen lytter og spørger ind", en = "Conversation: the helper listens and asks" })
+
+    local across = 0
+    for _, pair in ipairs(pairs) do
+      if pair.across then across = across + 1 end
+    end
+    s:measure("cross_area_ties", across)
+
+    local useful = s:ask(s.everyone, {
+      da = "Hvor brugbar var samtalen for dit spørgsmål?", en = "How useful was the conversation for your question?",
+      kind = "scale", min = 1, max = 5, time = "1m",
+    })
+    s:measure("conversation_usefulness", average(useful))
+    return { pairs = #pairs, across = across }
+  end,
+}

@@ -1,0 +1,103 @@
+/// Simulated participants for rehearsals and tests.
+public struct Bot: Hashable, Sendable {
+    public enum Behaviour: String, Hashable, Sendable, CaseIterable {
+        /// Answers every question, after a while.
+        case answers
+        /// Answers, but often after the time is up.
+        case late
+        /// Never answers.
+        case silent
+        /// Leaves half-way.
+        case leaves
+        /// Joins after the start.
+        case joinsLate
+    }
+
+    public var participant: Participant
+    public var behaviour: Behaviour
+}
+
+/// Makes a room of bots: names, areas and strengths from public administration.
+public enum BotRoom {
+    static let firstNames = [
+        "Anne", "Bo", "Cecilie", "Dorte", "Emil", "Fatima", "Gustav", "Hanne", "Ida", "Jonas", "Karen", "Lars",
+        "Mette", "Niels", "Oskar", "Pernille", "Rasmus", "Sofie", "Tue", "Ulla", "Viktor", "Yasmin", "Åse", "Mads",
+    ]
+    static let areas: [(name: String, strengths: [String])] = [
+        ("Sundhed", ["forebyggelse", "trivsel", "sundhed"]),
+        ("Skole", ["læring", "børn", "forældre"]),
+        ("Teknik og miljø", ["byggeri", "klima", "trafik"]),
+        ("Beskæftigelse", ["job", "virksomheder", "ledighed"]),
+        ("Social", ["udsatte", "handicap", "borgere"]),
+        ("Kultur og fritid", ["foreninger", "frivillige", "kultur"]),
+        ("Ældre", ["pleje", "ensomhed", "hjemmehjælp"]),
+        ("Børn og unge", ["daginstitutioner", "familier", "unge"]),
+        ("Økonomi", ["budget", "styring", "data"]),
+        ("HR", ["rekruttering", "arbejdsmiljø", "ledelse"]),
+        ("Digitalisering", ["systemer", "data", "selvbetjening"]),
+        ("Borgerservice", ["borgere", "henvendelser", "service"]),
+    ]
+
+    /// `count` bots spread over `areaCount` areas (1…12), with a mix of behaviours: most
+    /// answer, about one in twelve joins late, and one in twenty-four each answers late,
+    /// never answers, or leaves half-way.
+    public static func make(count: Int, areas areaCount: Int, seed: UInt64, language: String = "da") -> [Bot] {
+        let areaCount = min(max(areaCount, 1), areas.count)
+        var rng = SeededGenerator(seed: seed, stream: "bots")
+        return (0..<count).map { i in
+            let area = areas[i % areaCount]
+            let name = firstNames[i % firstNames.count] + (i >= firstNames.count ? " \(i / firstNames.count + 1)" : "")
+            let roll = rng.next() % 24
+            let behaviour: Bot.Behaviour =
+                switch roll {
+                case 0: .silent
+                case 1: .late
+                case 2: .leaves
+                case 3, 4: .joinsLate
+                default: .answers
+                }
+            let strengths = [area.strengths[Int(rng.next() % 3)], area.strengths[Int(rng.next() % 3)]]
+            return Bot(
+                participant: Participant(
+                    id: "p\(i + 1)", name: name, area: area.name, language: language,
+                    strengths: Array(Set(strengths)).sorted()),
+                behaviour: behaviour)
+        }
+    }
+
+    /// What a bot answers to an open question: from the exercise's `bot_answers` when it
+    /// gives some, otherwise something plausible for the kind of question.
+    static func answer(
+        for ask: OpenAskInfo, by bot: Bot, among people: [Participant], using rng: inout SeededGenerator
+    ) -> Answer {
+        switch ask.kind {
+        case "choice":
+            return .text(ask.options[Int(rng.next() % UInt64(ask.options.count))])
+        case "choices", "vote":
+            let count = 1 + Int(rng.next() % UInt64(min(3, ask.options.count)))
+            return .list(Array(ask.options.shuffled(using: &rng).prefix(count)))
+        case "rank":
+            return .list(ask.options.shuffled(using: &rng))
+        case "scale":
+            let range = ask.range ?? 1...5
+            let steps = UInt64(range.upperBound - range.lowerBound) + 1
+            return .number(range.lowerBound + Double(rng.next() % steps))
+        case "number":
+            let range = ask.range ?? 0...10
+            return .number((range.lowerBound + Double(rng.next() % 1000) / 999 * (range.upperBound - range.lowerBound)).rounded())
+        case "person":
+            let others = people.filter { $0.id != bot.participant.id }
+            return .text(others.isEmpty ? bot.participant.id : others[Int(rng.next() % UInt64(others.count))].id)
+        default:
+            if !ask.botAnswers.isEmpty {
+                return .text(ask.botAnswers[Int(rng.next() % UInt64(ask.botAnswers.count))])
+            }
+            // A question that someone from another area in the room could help with.
+            let inRoom = Set(people.map(\.area)).subtracting([bot.participant.area])
+            let candidates = areas.filter { inRoom.contains($0.name) }
+            let other = candidates.isEmpty ? areas[Int(rng.next() % UInt64(areas.count))] : candidates[Int(rng.next() % UInt64(candidates.count))]
+            let topic = other.strengths[Int(rng.next() % 3)]
+            return .text("Hvordan arbejder vi bedre med \(topic) på tværs?")
+        }
+    }
+}

@@ -1,0 +1,127 @@
+/// Runs a whole session with bots on a virtual clock, in seconds: the trainer's dress
+/// rehearsal, and the engine's test bench.
+///
+/// Every bot action becomes an event in the session's log, so the log of a rehearsal
+/// replays to the same transcript.
+public final class Rehearsal {
+    public let session: Session
+    public let bots: [Bot]
+    private var queue: [(at: Int64, order: Int, action: Action)] = []
+    private var order = 0
+    private var scheduled: Set<String> = []
+    private var rng: SeededGenerator
+    /// When the rehearsal's trainer will next press "advance", if a wait is pending.
+    private var trainerAt: Int64?
+
+    enum Action {
+        case join(Bot)
+        case leave(Bot)
+        case answer(ask: Int, bot: Bot)
+    }
+
+    /// How long the rehearsal's trainer takes to move on: after the lobby, after a step
+    /// that waits for the trainer, and from a question without a time limit.
+    public static let trainerDelay: (lobby: Int64, step: Int64, untimedQuestion: Int64) = (60_000, 30_000, 300_000)
+
+    /// How long the rehearsal may run, in session time, before it gives up (a script that
+    /// waits forever).
+    public static let maximumSessionTime: Int64 = 24 * 3_600_000
+
+    public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
+        session = try Session(definition: definition, log: log)
+        bots = BotRoom.make(count: participants, areas: areas, seed: definition.seed, language: definition.language)
+        rng = SeededGenerator(seed: definition.seed, stream: "rehearsal")
+    }
+
+    /// Runs the session to its end; `progress` gets the share of the planned time passed.
+    public func run(exercise: String, plannedMinutes: Int = 60, progress: ((Double) -> Void)? = nil) throws -> Session {
+        try session.submit(session.definition.startEvent(exercise: exercise))
+        for bot in bots {
+            if bot.behaviour == .joinsLate {
+                schedule(at: 30_000 + Int64(rng.next() % 270_000), .join(bot))
+            } else {
+                schedule(at: 0, .join(bot))
+            }
+            if bot.behaviour == .leaves { schedule(at: 60_000 + Int64(rng.next() % 1_200_000), .leave(bot)) }
+        }
+        var steps = 0
+        while session.state == .running || session.state == .notStarted {
+            scheduleAnswers()
+            steps += 1
+            if steps % 256 == 0 { progress?(min(1, Double(session.now) / Double(plannedMinutes * 60_000))) }
+            planTrainer()
+            let nextAction = queue.first?.at ?? .max
+            let deadline = session.nextDeadline?.at ?? .max
+            let trainer = trainerAt ?? .max
+            if nextAction == .max && deadline == .max && trainer == .max { break }
+            if nextAction <= deadline && nextAction <= trainer {
+                let action = queue.removeFirst()
+                try perform(action.action, at: max(action.at, session.now))
+            } else if deadline <= trainer, let timer = session.nextDeadline?.timer {
+                try session.submit(.timerEnded(timer: timer, at: max(deadline, session.now)))
+            } else {
+                trainerAt = nil
+                try session.submit(.trainer(.advance, at: max(trainer, session.now)))
+            }
+            if session.now > Self.maximumSessionTime {
+                throw SessionError("the rehearsal ran for more than 24 hours of session time; the script may wait forever")
+            }
+        }
+        progress?(1)
+        return session
+    }
+
+    /// The rehearsal's trainer moves on a while after the session starts waiting for them.
+    private func planTrainer() {
+        let untimed = session.openAsks.contains { $0.timer == nil }
+        if session.waitsForTrainer || untimed {
+            if trainerAt == nil {
+                let delay = session.inLobby ? Self.trainerDelay.lobby
+                    : session.waitsForTrainer ? Self.trainerDelay.step : Self.trainerDelay.untimedQuestion
+                trainerAt = session.now + delay
+            }
+        } else {
+            trainerAt = nil
+        }
+    }
+
+    private func schedule(at time: Int64, _ action: Action) {
+        order += 1
+        let index = queue.firstIndex { ($0.at, $0.order) > (time, order) } ?? queue.count
+        queue.insert((time, order, action), at: index)
+    }
+
+    /// Plans an answer from every bot asked a question it has not planned for yet.
+    private func scheduleAnswers() {
+        let here = session.present
+        for ask in session.openAsks {
+            for id in ask.audience where !ask.answered.contains(id) && here.contains(id) {
+                let key = "\(ask.id):\(id)"
+                guard !scheduled.contains(key), let bot = bots.first(where: { $0.participant.id == id }) else { continue }
+                scheduled.insert(key)
+                switch bot.behaviour {
+                case .silent: continue
+                case .late: schedule(at: session.now + 120_000 + Int64(rng.next() % 240_000), .answer(ask: ask.id, bot: bot))
+                default: schedule(at: session.now + 5_000 + Int64(rng.next() % 85_000), .answer(ask: ask.id, bot: bot))
+                }
+            }
+        }
+    }
+
+    private func perform(_ action: Action, at time: Int64) throws {
+        switch action {
+        case .join(let bot):
+            try session.submit(.join(bot.participant, at: time))
+        case .leave(let bot):
+            guard session.present.contains(bot.participant.id) else { return }
+            try session.submit(.leave(participant: bot.participant.id, at: time))
+        case .answer(let askID, let bot):
+            guard let ask = session.openAsks.first(where: { $0.id == askID }),
+                session.present.contains(bot.participant.id), !ask.answered.contains(bot.participant.id)
+            else { return }
+            var answerRNG = SeededGenerator(seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
+            let answer = BotRoom.answer(for: ask, by: bot, among: session.presentParticipants, using: &answerRNG)
+            try session.submit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
+        }
+    }
+}

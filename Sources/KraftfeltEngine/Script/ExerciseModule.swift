@@ -1,0 +1,107 @@
+import KraftfeltLua
+
+/// The global `kf` module: declaring exercises and programmes.
+enum ExerciseModule {
+    static var module: HostModule {
+        HostModule(
+            "kf", summary: "Declaring exercises and programmes.",
+            functions: [
+                HostFunction(
+                    "exercise", parameters: [Parameter("definition", .table, "id, title, minutes, run, …")],
+                    returns: "table",
+                    summary: """
+                        Declares an exercise. `id` (lowercase letters, digits, dashes), `title` and `summary` \
+                        with `da` and `en` texts, `minutes`, and `run = function(s) … end`, which gets the \
+                        session handle. Return it from the script.
+                        """,
+                    example: """
+                        return kf.exercise {
+                          id = "hello", title = { da = "Hej", en = "Hello" }, minutes = 5,
+                          run = function(s) s:show({ da = "Velkommen", en = "Welcome" }) end,
+                        }
+                        """
+                ) { call in
+                    var definition = try call.value(0).tableValue ?? LuaTable()
+                    try checkExercise(definition)
+                    definition.fields.append(LuaTable.Field("kind", "exercise"))
+                    return .value(.table(definition))
+                },
+                HostFunction(
+                    "programme", parameters: [Parameter("definition", .table, "id, title, exercises")],
+                    returns: "table",
+                    summary: """
+                        Declares a programme: several exercises run in order in one session \
+                        (`exercises = { "spoergsmaal-paa-tvaers", "summegrupper" }`). A later exercise \
+                        reads what an earlier one returned in `s.results[id]`.
+                        """
+                ) { call in
+                    var definition = try call.value(0).tableValue ?? LuaTable()
+                    try checkIdentity(definition)
+                    guard case .table(let list) = definition["exercises"], !list.array.isEmpty,
+                        list.array.allSatisfy({ $0.text != nil })
+                    else {
+                        throw HostError("'exercises' must be a list of exercise ids, like { \"summegrupper\" }")
+                    }
+                    definition.fields.append(LuaTable.Field("kind", "programme"))
+                    return .value(.table(definition))
+                },
+                HostFunction(
+                    "duration", parameters: [Parameter("text", .string, "like \"3m\", \"90s\", \"1h\"")],
+                    returns: "integer", summary: "Seconds in a duration like \"3m\"."
+                ) { call in
+                    let text = try call.string(0)
+                    guard let ms = DurationText.milliseconds(text) else {
+                        throw HostError("argument 'text' must be a duration like \"3m\", got \(describe(.string(text)))")
+                    }
+                    return .integer(ms / 1000)
+                },
+            ])
+    }
+
+    static func checkIdentity(_ definition: LuaTable) throws(HostError) {
+        guard let id = definition["id"].text else { throw HostError("'id' must be a string, got \(describe(definition["id"]))") }
+        let allowed = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard !id.isEmpty, id.count <= 64, allowed else {
+            throw HostError("'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \"\(id)\"")
+        }
+        guard case .table(let title) = definition["title"] else {
+            throw HostError("'title' must be a table like { da = \"…\", en = \"…\" }, got \(describe(definition["title"]))")
+        }
+        for language in ["da", "en"] where title[language].text?.isEmpty ?? true {
+            throw HostError("'title' needs a text in \(language == "da" ? "Danish (da)" : "English (en)")")
+        }
+    }
+
+    static func checkExercise(_ definition: LuaTable) throws(HostError) {
+        try checkIdentity(definition)
+        guard let minutes = definition["minutes"].numberValue, minutes > 0, minutes <= 24 * 60 else {
+            throw HostError("'minutes' must be a number of minutes above 0, got \(describe(definition["minutes"]))")
+        }
+        guard case .function = definition["run"] else {
+            throw HostError("'run' must be a function(s) … end, got \(describe(definition["run"]))")
+        }
+    }
+}
+
+/// A value as an error message shows it: `3`, `"abc"`, `a table`.
+func describe(_ value: LuaValue) -> String {
+    switch value {
+    case .nil: "nil"
+    case .boolean(let b): b ? "true" : "false"
+    case .integer(let i): String(i)
+    case .number(let d): String(d)
+    case .string(let s): "\"\(s.description.prefix(40))\""
+    case .table: "a table"
+    case .function: "a function"
+    }
+}
+
+extension LuaValue {
+    var numberValue: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .number(let d): d
+        default: nil
+        }
+    }
+}

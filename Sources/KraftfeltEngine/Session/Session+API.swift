@@ -1,0 +1,175 @@
+import Foundation
+import KraftfeltLua
+
+extension Session {
+    static let sessionModuleName = "session"
+
+    /// The session handle's functions, called as `s:ask(…)`.
+    func sessionAPI() -> HostModule {
+        let me = Parameter("self", .table)
+        return HostModule(
+            Self.sessionModuleName, summary: "The session handle `s` that `run` receives (and `g` in a group).",
+            global: false, callPrefix: "s:",
+            functions: [
+                HostFunction(
+                    "ask",
+                    parameters: [
+                        me, Parameter("audience", .table, "s.everyone, g.everyone, a person, or a list of people"),
+                        Parameter("question", .table, "da, en, kind, options, min, max, time"),
+                    ], returns: "list of { who, value }",
+                    summary: """
+                        Asks and waits until everyone asked who is still here has answered, the time is up, \
+                        or the trainer moves on. `kind` is text (default), choice, choices, scale, number, \
+                        person, rank or vote; `time` a duration like "3m".
+                        """,
+                    example: """
+                        local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })
+                        """
+                ) { [unowned self] call in try ask(call) },
+                HostFunction(
+                    "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
+                    summary: "Puts something on the beamer screen."
+                ) { [unowned self] call in
+                    transcript.add(at: clock.now, "show: " + render(try call.value(1)))
+                    return .none
+                },
+                HostFunction(
+                    "timer",
+                    parameters: [
+                        me, Parameter("duration", .string, "like \"10m\""),
+                        Parameter("label", .any, optional: true, "text or { da, en }"),
+                    ],
+                    summary: "Shows a timer and waits until it runs out (the trainer can extend or skip it)."
+                ) { [unowned self] call in
+                    let ms = try duration(call, 1, "duration")
+                    let label = text(try call.value(2))
+                    let id = newID()
+                    timers[id] = RunningTimer(deadline: clock.now + ms, thread: runningThread, ask: nil, label: label)
+                    transcript.add(at: clock.now, "timer \(DurationText.format(ms))" + (label.isEmpty ? "" : ": \(label)"))
+                    return .suspend(RunningThread.Wait.timer(id))
+                },
+                HostFunction(
+                    "wait_for_trainer", parameters: [me, Parameter("label", .any, optional: true)],
+                    summary: "Waits until the trainer moves on from the console."
+                ) { [unowned self] call in
+                    transcript.add(at: clock.now, "waiting for the trainer: " + text(try call.value(1)))
+                    return .suspend(RunningThread.Wait.trainer)
+                },
+                HostFunction(
+                    "measure",
+                    parameters: [me, Parameter("name", .string), Parameter("value", .number)],
+                    summary: "Records a measurement for reports (`cross_area_ties`, `experienced_effect`)."
+                ) { [unowned self] call in
+                    let name = try call.string(1)
+                    let value = try call.number(2)
+                    guard !name.isEmpty, name.count <= 64 else { throw HostError("'name' must have 1 to 64 characters") }
+                    measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
+                    transcript.add(at: clock.now, "measure \(name) = \(Self.number(value))")
+                    return .none
+                },
+                HostFunction(
+                    "participants", parameters: [me], returns: "list of people",
+                    summary: "The people here now: { id, name, area, language, strengths }."
+                ) { [unowned self] _ in
+                    .value(.table(LuaTable(array: presentParticipants.map { record(of: $0.id) })))
+                },
+                HostFunction(
+                    "groups",
+                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats")],
+                    returns: "list of { index, members }",
+                    summary: """
+                        Splits the people here into groups. `size` is "2-4" (default) or a number; `mix` is \
+                        "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` \
+                        (default true) keeps apart people who were together before.
+                        """
+                ) { [unowned self] call in try groups(call) },
+                HostFunction(
+                    "match",
+                    parameters: [
+                        me, Parameter("answers", .table, "what s:ask returned"),
+                        Parameter("options", .table, optional: true, "helper = \"other-area\" or \"anyone\""),
+                    ], returns: "list of { asker, helper, question, score, across }",
+                    summary: """
+                        Pairs every question with a helper from another area, best for the room as a whole: \
+                        a helper whose strengths fit the question scores higher, nobody helps twice.
+                        """
+                ) { [unowned self] call in try match(call) },
+                HostFunction(
+                    "each_group",
+                    parameters: [me, Parameter("groups", .table), Parameter("flow", .function, "function(g) … end")],
+                    returns: "list of what each flow returned",
+                    summary: """
+                        Runs the same flow in every group at once, each with its own steps and timers, and \
+                        waits until all have finished. `g` is a handle like `s` for the group's members.
+                        """
+                ) { [unowned self] call in try eachGroup(call) },
+            ])
+    }
+
+    /// The handle a thread's flow gets: `s` for the session, `g` for a group.
+    func handle(group: Int?) -> LuaValue {
+        var fields = sessionModule.fields
+        fields.append(LuaTable.Field("language", .string(definition.language)))
+        fields.append(LuaTable.Field("results", .table(LuaTable(fields: results))))
+        if let group, let members = groupMembers[group] {
+            let records = members.map { record(of: $0) }
+            fields.append(LuaTable.Field("index", .integer(Int64(groupIndex[group] ?? 0))))
+            fields.append(LuaTable.Field("members", .table(LuaTable(array: records))))
+            fields.append(
+                LuaTable.Field("everyone", .table(LuaTable(["kind": "group", "members": .table(LuaTable(array: records))]))))
+        } else {
+            fields.append(LuaTable.Field("everyone", .table(LuaTable(["kind": "everyone"]))))
+        }
+        return .table(LuaTable(fields: fields))
+    }
+
+    /// A participant as scripts see them.
+    func record(of id: String) -> LuaValue {
+        guard let p = participants.first(where: { $0.id == id }) else { return .nil }
+        return .table(
+            LuaTable([
+                "id": .string(p.id), "name": .string(p.name), "area": .string(p.area), "language": .string(p.language),
+                "strengths": .table(LuaTable(array: p.strengths.map { .string($0) })),
+            ]))
+    }
+
+    /// Text in the session's language from a string or a `{ da = …, en = … }` table.
+    func text(_ value: LuaValue) -> String {
+        switch value {
+        case .string(let s): return s.description
+        case .table(let t):
+            return t[definition.language].text ?? t["da"].text ?? t["en"].text ?? t.fields.first?.value.text ?? ""
+        case .integer, .number: return render(value)
+        default: return ""
+        }
+    }
+
+    func duration(_ call: HostCall, _ index: Int, _ name: String) throws(HostError) -> Int64 {
+        let value = try call.value(index)
+        guard let text = value.text, let ms = DurationText.milliseconds(text) else {
+            throw HostError("'\(name)' must be a duration like \"3m\", got \(describe(value))")
+        }
+        return ms
+    }
+
+    /// How the transcript shows what a script put on the screen.
+    func render(_ value: LuaValue) -> String {
+        switch value {
+        case .table(let t) where !t.array.isEmpty:
+            return t.array.enumerated().map { "\n  \($0.offset + 1). " + render($0.element) }.joined()
+        case .table(let t):
+            if let name = t["name"].text, let area = t["area"].text { return "\(name) (\(area))" }
+            if case .table = t["asker"] {
+                let question = t["question"].text.map { ": \($0)" } ?? ""
+                return "\(render(t["asker"])) → \(render(t["helper"]))\(question)"
+            }
+            if case .table(let members) = t["members"] {
+                return members.array.map(render).joined(separator: ", ")
+            }
+            if t["da"] != .nil || t["en"] != .nil { return text(value) }
+            return "{ " + t.fields.map { "\(render($0.key)) = \(render($0.value))" }.joined(separator: ", ") + " }"
+        case .number(let d): return Self.number(d)
+        default: return text(value).isEmpty ? describe(value) : text(value)
+        }
+    }
+}

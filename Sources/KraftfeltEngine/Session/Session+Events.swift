@@ -1,0 +1,150 @@
+import Foundation
+import KraftfeltLua
+
+extension Session {
+    /// Refuses an event that does not fit the session now, before anything is logged.
+    func check(_ event: SessionEvent) throws {
+        if case .start(let start) = event {
+            guard state == .notStarted else { throw SessionError("the session has already started") }
+            guard start.sourceHash == definition.sourceHash else {
+                throw SessionError("the log was written by other scripts (source hash \(start.sourceHash), "
+                    + "these scripts have \(definition.sourceHash))")
+            }
+            return
+        }
+        guard state != .notStarted else { throw SessionError("the session has not started yet") }
+        guard event.at >= clock.now else {
+            throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms")
+        }
+        switch event {
+        case .start: break
+        case .join(let participant, _):
+            guard !participant.id.isEmpty, participant.id.count <= 64 else {
+                throw SessionError("a participant id must have 1 to 64 characters")
+            }
+            guard !participant.name.trimmingCharacters(in: .whitespaces).isEmpty, participant.name.count <= 80 else {
+                throw SessionError("a participant's name must have 1 to 80 characters")
+            }
+            guard !present.contains(participant.id) else { throw SessionError("\(participant.id) is already here") }
+        case .leave(let id, _):
+            guard present.contains(id) else { throw SessionError("\(id) is not here") }
+        case .answer(let askID, let who, let value, _):
+            guard let ask = asks[askID] else { throw SessionError("question \(askID) is not open") }
+            guard ask.audience.contains(who) else { throw SessionError("\(who) was not asked question \(askID)") }
+            guard ask.answers[who] == nil else { throw SessionError("\(who) has already answered question \(askID)") }
+            try validate(value, for: ask.question)
+        case .timerEnded(let id, let at):
+            guard let timer = timers[id] else { throw SessionError("timer \(id) is not running") }
+            guard at >= timer.deadline else { throw SessionError("timer \(id) runs until \(timer.deadline) ms") }
+        case .trainer(let action, _):
+            switch action {
+            case .advance: break
+            case .extend(let id, let seconds):
+                guard timers[id] != nil else { throw SessionError("timer \(id) is not running") }
+                guard seconds > 0, seconds <= 3600 else { throw SessionError("a timer is extended by 1 s to 1 h") }
+            case .skip(let id):
+                guard timers[id] != nil else { throw SessionError("timer \(id) is not running") }
+            }
+        }
+    }
+
+    /// Checks an answer against its question: the option exists, the scale value is in range, ….
+    func validate(_ answer: Answer, for question: Question) throws {
+        switch (question.kind, answer) {
+        case (.text, .text(let text)):
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw SessionError("the answer is empty") }
+            guard text.count <= 2000 else { throw SessionError("the answer is longer than 2000 characters") }
+        case (.choice, .text(let option)):
+            guard question.options.contains(option) else { throw SessionError("\"\(option)\" is not one of the options") }
+        case (.choices, .list(let options)), (.vote, .list(let options)):
+            guard Set(options).count == options.count else { throw SessionError("an option is chosen twice") }
+            for option in options where !question.options.contains(option) {
+                throw SessionError("\"\(option)\" is not one of the options")
+            }
+        case (.rank, .list(let order)):
+            guard order.sorted() == question.options.sorted() else {
+                throw SessionError("a ranking must put every option in order, once")
+            }
+        case (.scale, .number(let value)), (.number, .number(let value)):
+            guard value.isFinite else { throw SessionError("the answer must be a number") }
+            if question.kind == .scale && value != value.rounded() { throw SessionError("a scale answer is a whole number") }
+            if let range = question.range, !range.contains(value) {
+                throw SessionError("the answer must be from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound))")
+            }
+        case (.person, .text(let id)):
+            guard participants.contains(where: { $0.id == id }) else { throw SessionError("\(id) is not in this session") }
+        default:
+            throw SessionError("a \(question.kind.rawValue) question cannot take that kind of answer")
+        }
+    }
+
+    /// `3`, `2.86`: numbers as the transcript shows them.
+    static func number(_ d: Double) -> String {
+        if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        var text = String(format: "%.2f", d)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+
+    /// Applies a checked event.
+    func apply(_ event: SessionEvent) {
+        clock.now = event.at
+        switch event {
+        case .start:
+            begin()
+        case .join(let participant, _):
+            if let index = participants.firstIndex(where: { $0.id == participant.id }) {
+                participants[index] = participant
+            } else {
+                participants.append(participant)
+            }
+            present.insert(participant.id)
+            transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
+            for id in asks.keys.sorted() where asks[id]!.everyone && !asks[id]!.audience.contains(participant.id) {
+                asks[id]!.audience.append(participant.id)
+            }
+        case .leave(let id, _):
+            present.remove(id)
+            transcript.add(at: clock.now, "\(name(of: id)) left")
+            for askID in asks.keys.sorted() { closeIfComplete(askID) }
+        case .answer(let askID, let who, let value, _):
+            asks[askID]?.answers[who] = value
+            closeIfComplete(askID)
+        case .timerEnded(let id, _), .trainer(.skip(let id), _):
+            endTimer(id)
+        case .trainer(.extend(let id, let seconds), _):
+            timers[id]?.deadline += seconds * 1000
+            transcript.add(at: clock.now, "the trainer gave \(DurationText.format(seconds * 1000)) more")
+        case .trainer(.advance, _) where inLobby:
+            inLobby = false
+            transcript.add(at: clock.now, "the trainer started with \(present.count) here")
+            startNext()
+        case .trainer(.advance, _):
+            transcript.add(at: clock.now, "the trainer moved on")
+            for askID in asks.keys.sorted() where asks[askID]?.timer == nil { close(askID) }
+            let waiting = threads.keys.sorted().filter {
+                if case .trainer = threads[$0]!.wait { true } else { false }
+            }
+            for id in waiting where threads[id] != nil { resume(id, with: []) }
+        }
+    }
+
+    func name(of id: String) -> String { participants.first { $0.id == id }?.name ?? id }
+
+    /// Closes a question when everyone asked who is still here has answered.
+    func closeIfComplete(_ askID: Int) {
+        guard let ask = asks[askID] else { return }
+        if ask.audience.allSatisfy({ ask.answers[$0] != nil || !present.contains($0) }) { close(askID) }
+    }
+
+    func endTimer(_ id: Int) {
+        guard let timer = timers.removeValue(forKey: id) else { return }
+        if let askID = timer.ask {
+            close(askID)
+        } else if let thread = timer.thread {
+            transcript.add(at: clock.now, "time is up: \(timer.label)")
+            resume(thread, with: [])
+        }
+    }
+}

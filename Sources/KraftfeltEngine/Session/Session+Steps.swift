@@ -1,0 +1,155 @@
+import Foundation
+import KraftfeltLua
+
+extension Session {
+    func ask(_ call: HostCall) throws -> HostResult {
+        let (audience, everyone) = try parseAudience(try call.value(1))
+        let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
+        let id = newID()
+        var ask = OpenAsk(
+            thread: runningThread ?? 0, exercise: current?.id ?? "", question: question,
+            audience: audience.filter { present.contains($0) }, everyone: everyone)
+        let who = everyone ? "everyone" : "\(ask.audience.count) \(ask.audience.count == 1 ? "person" : "people")"
+        let time = question.time.map { ", \(DurationText.format($0))" } ?? ""
+        transcript.add(
+            at: clock.now, "ask \(who) (\(question.kind.rawValue)\(time)): \(question.prompt[definition.language] ?? "")")
+        guard !ask.audience.isEmpty else {
+            transcript.add(at: clock.now, "nobody to ask")
+            return .value(.table(LuaTable()))
+        }
+        if let time = question.time {
+            let timer = newID()
+            timers[timer] = RunningTimer(deadline: clock.now + time, thread: nil, ask: id, label: "")
+            ask.timer = timer
+        }
+        asks[id] = ask
+        return .suspend(RunningThread.Wait.ask(id))
+    }
+
+    /// Participant ids from `s.everyone`, `g.everyone`, a person, or a list of people.
+    func parseAudience(_ value: LuaValue) throws(HostError) -> (ids: [String], everyone: Bool) {
+        guard case .table(let table) = value else {
+            throw HostError("'audience' must be s.everyone, a group's g.everyone, a person or a list of people")
+        }
+        switch table["kind"].text {
+        case "everyone": return (presentParticipants.map(\.id), true)
+        case "group": return (ids(in: table["members"]), false)
+        default:
+            if let id = table["id"].text { return ([id], false) }
+            if !table.array.isEmpty { return (ids(in: value), false) }
+            throw HostError("'audience' must be s.everyone, a group's g.everyone, a person or a list of people")
+        }
+    }
+
+    func ids(in list: LuaValue) -> [String] {
+        list.tableValue?.array.compactMap { $0.tableValue?["id"].text } ?? []
+    }
+
+    func parseQuestion(_ table: LuaTable) throws(HostError) -> Question {
+        let kindText = table["kind"].text ?? "text"
+        guard let kind = Question.Kind(rawValue: kindText) else {
+            let kinds = Question.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw HostError("'kind' must be one of \(kinds), got \(describe(table["kind"]))")
+        }
+        var prompt: [String: String] = [:]
+        for language in ["da", "en"] { if let text = table[language].text { prompt[language] = text } }
+        guard !prompt.isEmpty else { throw HostError("the question needs a text in da or en") }
+        var options: [String] = []
+        if [.choice, .choices, .rank, .vote].contains(kind) {
+            let list = table["options"].tableValue
+            let localized = list?[definition.language].tableValue ?? list?["da"].tableValue ?? list
+            options = localized?.array.compactMap { $0.text ?? ($0.numberValue.map(Self.number)) } ?? []
+            guard !options.isEmpty else { throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }") }
+            guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
+        }
+        var range: ClosedRange<Double>? = nil
+        if kind == .scale {
+            let low = table["min"].numberValue ?? 1
+            let high = table["max"].numberValue ?? (table["scale"].numberValue ?? 5)
+            guard low < high, high - low <= 100 else { throw HostError("a scale runs from 'min' to a higher 'max', got \(Self.number(low)) to \(Self.number(high))") }
+            range = low...high
+        } else if kind == .number, let low = table["min"].numberValue, let high = table["max"].numberValue {
+            range = low...high
+        }
+        var time: Int64? = nil
+        if table["time"] != .nil {
+            guard let text = table["time"].text, let ms = DurationText.milliseconds(text) else {
+                throw HostError("'time' must be a duration like \"3m\", got \(describe(table["time"]))")
+            }
+            time = ms
+        }
+        let samples = table["bot_answers"].tableValue
+        let botAnswers = (samples?[definition.language].tableValue ?? samples?["da"].tableValue ?? samples)?
+            .array.compactMap(\.text) ?? []
+        return Question(kind: kind, prompt: prompt, options: options, range: range, time: time, botAnswers: botAnswers)
+    }
+
+    func groups(_ call: HostCall) throws -> HostResult {
+        let options = try call.value(1).tableValue ?? LuaTable()
+        var size = 2...4
+        switch options["size"] {
+        case .nil: break
+        case .integer(let n) where n >= 1 && n <= 50: size = Int(n)...Int(n)
+        case .string(let s):
+            let parts = s.description.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 50 else {
+                throw HostError("'size' must be like \"2-4\" or a number, got \(describe(options["size"]))")
+            }
+            size = parts[0]...parts[1]
+        default: throw HostError("'size' must be like \"2-4\" or a number, got \(describe(options["size"]))")
+        }
+        let mixing: GroupMixing
+        switch options["mix"].text ?? "areas" {
+        case "areas": mixing = .acrossAreas
+        case "same-area": mixing = .withinArea
+        case "random": mixing = .random
+        default: throw HostError("'mix' must be \"areas\", \"same-area\" or \"random\", got \(describe(options["mix"]))")
+        }
+        let avoidRepeats = options["avoid_repeats"] != .boolean(false)
+        let people = presentParticipants
+        let index = Dictionary(uniqueKeysWithValues: participants.enumerated().map { ($1.id, $0) })
+        let members = people.map { GroupMember(id: index[$0.id]!, area: $0.area) }
+        var rng = SeededGenerator(seed: definition.seed, stream: "groups#\(nextID)")
+        let target = options["target"].integerValue.map(Int.init) ?? (size.lowerBound + size.upperBound + 1) / 2
+        let plan = GroupPlanner.plan(
+            members, size: size, target: min(max(target, size.lowerBound), size.upperBound), mixing: mixing,
+            avoid: avoidRepeats ? pairHistory : [], using: &rng)
+        for group in plan.groups {
+            for (i, a) in group.enumerated() { for b in group[(i + 1)...] { pairHistory.insert(MemberPair(a, b)) } }
+        }
+        let tables = plan.groups.enumerated().map { offset, group -> LuaValue in
+            .table(LuaTable([
+                "index": .integer(Int64(offset + 1)),
+                "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
+            ]))
+        }
+        var lines = "\(plan.groups.count) groups"
+        if plan.repeatedPairs > 0 { lines += " (\(plan.repeatedPairs) pairs met before)" }
+        for (offset, group) in plan.groups.enumerated() {
+            let names = group.map { "\(participants[$0].name) (\(participants[$0].area))" }
+            lines += "\n  group \(offset + 1): " + names.joined(separator: ", ")
+        }
+        transcript.add(at: clock.now, lines)
+        return .value(.table(LuaTable(array: tables)))
+    }
+
+    func eachGroup(_ call: HostCall) throws -> HostResult {
+        guard case .table(let list) = try call.value(1), !list.array.isEmpty else {
+            throw HostError("'groups' must be the list s:groups returned")
+        }
+        guard case .function(let flow) = try call.value(2) else { throw HostError("'flow' must be a function(g)") }
+        guard let parent = runningThread else { throw HostError("no running flow") }
+        var children: Set<Int> = []
+        for (offset, group) in list.array.enumerated() {
+            let members = ids(in: group.tableValue?["members"] ?? .nil)
+            let thread: ScriptThread
+            do { thread = try vm.spawn(flow) } catch { throw HostError(error.message) }
+            let id = newID()
+            groupMembers[id] = members
+            groupIndex[id] = offset + 1
+            threads[id] = RunningThread(thread: thread, parent: parent, group: id)
+            children.insert(id)
+        }
+        return .suspend(RunningThread.Wait.children(remaining: children, results: [:]))
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import KraftfeltLua
+
+extension Session {
+    /// Loads the main script and starts the first exercise.
+    func begin() {
+        state = .running
+        do {
+            let (kind, definition) = try loadDefinition(definition.main)
+            if kind == "programme" {
+                let title = text(definition["title"])
+                transcript.add(at: clock.now, "programme: \(title) (seed \(self.definition.seed))")
+                for id in definition["exercises"].tableValue?.array.compactMap(\.text) ?? [] {
+                    guard let source = self.definition.library.first(where: { exerciseID(of: $0) == id }) else {
+                        throw ScriptError(.runtime, "\(self.definition.main.fileName): the programme names \"\(id)\", but no exercise has that id")
+                    }
+                    let (innerKind, inner) = try loadDefinition(source)
+                    guard innerKind == "exercise" else {
+                        throw ScriptError(.runtime, "\(source.fileName): a programme can only run exercises")
+                    }
+                    pending.append(try loaded(inner))
+                }
+            } else {
+                pending = [try loaded(definition)]
+            }
+            inLobby = true
+            transcript.add(at: clock.now, "session open: waiting for people to join and the trainer to start")
+        } catch let error as ScriptError {
+            fail(error)
+        } catch {
+            fail(ScriptError(.runtime, "\(error)"))
+        }
+    }
+
+    /// The `id` a library file declares, read without running it (`id = "…"`).
+    func exerciseID(of source: ExerciseSource) -> String? {
+        guard let range = source.text.range(of: #"id\s*=\s*"([a-z0-9-]+)""#, options: .regularExpression) else {
+            return nil
+        }
+        return source.text[range].split(separator: "\"").dropFirst().first.map(String.init)
+    }
+
+    private func loadDefinition(_ source: ExerciseSource) throws -> (String, LuaTable) {
+        let chunk = try vm.load(source.text, chunkName: source.fileName)
+        let values = try vm.call(chunk)
+        guard let table = values.first?.tableValue, let kind = table["kind"].text else {
+            throw ScriptError(
+                .runtime, "\(source.fileName): the script must return kf.exercise { … } or kf.programme { … }")
+        }
+        return (kind, table)
+    }
+
+    private func loaded(_ definition: LuaTable) throws -> LoadedExercise {
+        guard case .function(let run) = definition["run"], let id = definition["id"].text else {
+            throw ScriptError(.runtime, "an exercise needs an id and a run function")
+        }
+        var title: [String: String] = [:]
+        for field in definition["title"].tableValue?.fields ?? [] {
+            if let key = field.key.text, let value = field.value.text { title[key] = value }
+        }
+        return LoadedExercise(id: id, title: title, run: run, definition: definition)
+    }
+
+    /// Starts the next exercise of the programme, or finishes the session.
+    func startNext() {
+        guard state == .running else { return }
+        guard !pending.isEmpty else {
+            state = .finished
+            transcript.add(at: clock.now, "session finished")
+            return
+        }
+        let exercise = pending.removeFirst()
+        current = exercise
+        transcript.add(at: clock.now, "— \(exercise.title[definition.language] ?? exercise.id) —")
+        do {
+            let thread = try vm.spawn(exercise.run)
+            let id = newID()
+            threads[id] = RunningThread(thread: thread, parent: nil, group: nil)
+            step(id) { (thread) throws(ScriptError) in try thread.start([self.handle(group: nil)]) }
+        } catch {
+            fail(error)
+        }
+    }
+
+    func newID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    /// Resumes a waiting thread with the values its host function returns.
+    func resume(_ id: Int, with values: [LuaValue]) {
+        guard state == .running, threads[id] != nil else { return }
+        threads[id]!.wait = .running
+        step(id) { (thread) throws(ScriptError) in try thread.resume(returning: values) }
+    }
+
+    /// Runs a thread until it finishes or waits, and records what it waits for.
+    func step(_ id: Int, _ run: (ScriptThread) throws(ScriptError) -> ScriptStep) {
+        guard let thread = threads[id]?.thread else { return }
+        runningThread = id
+        let result: ScriptStep
+        do {
+            result = try run(thread)
+        } catch {
+            runningThread = nil
+            fail(error)
+            return
+        }
+        runningThread = nil
+        switch result {
+        case .finished(let values):
+            finish(id, value: values.first ?? .nil)
+        case .suspended(let request):
+            guard let wait = request as? RunningThread.Wait else { return fail(ScriptError(.state, "unknown wait")) }
+            threads[id]?.wait = wait
+            if case .children(let remaining, _) = wait {
+                for child in remaining.sorted() {
+                    guard let group = threads[child]?.group else { continue }
+                    step(child) { (thread) throws(ScriptError) in try thread.start([self.handle(group: group)]) }
+                }
+            }
+        }
+    }
+
+    private func finish(_ id: Int, value: LuaValue) {
+        guard let finished = threads.removeValue(forKey: id) else { return }
+        if let parent = finished.parent, case .children(var remaining, var results) = threads[parent]?.wait {
+            remaining.remove(id)
+            results[finished.group ?? 0] = value
+            threads[parent]?.wait = .children(remaining: remaining, results: results)
+            if remaining.isEmpty {
+                let ordered = results.keys.sorted().map { results[$0]! }
+                resume(parent, with: [.table(LuaTable(array: ordered))])
+            }
+            return
+        }
+        guard let exercise = current else { return }
+        results.append(LuaTable.Field(.string(exercise.id), value))
+        transcript.add(at: clock.now, "finished: \(exercise.title[definition.language] ?? exercise.id)")
+        current = nil
+        startNext()
+    }
+
+    /// Ends the session with the script's error; nothing else runs.
+    func fail(_ error: ScriptError) {
+        guard state == .running || state == .notStarted else { return }
+        state = .failed(error)
+        transcript.add(at: clock.now, "error: \(error.message)")
+        asks.removeAll()
+        timers.removeAll()
+        threads.removeAll()
+        pending.removeAll()
+    }
+
+    /// Closes a question and gives the answers to the thread that asked.
+    func close(_ askID: Int) {
+        guard let ask = asks.removeValue(forKey: askID) else { return }
+        if let timer = ask.timer { timers.removeValue(forKey: timer) }
+        let answered = ask.audience.filter { ask.answers[$0] != nil }
+        transcript.add(at: clock.now, "\(answered.count) of \(ask.audience.count) answered")
+        let records = answered.map { who -> LuaValue in
+            .table(LuaTable(["who": record(of: who), "value": luaValue(ask.answers[who]!, question: ask.question)]))
+        }
+        resume(ask.thread, with: [.table(LuaTable(array: records))])
+    }
+
+    func luaValue(_ answer: Answer, question: Question) -> LuaValue {
+        switch answer {
+        case .text(let text): question.kind == .person ? record(of: text) : .string(text)
+        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? .integer(Int64(d)) : .number(d)
+        case .list(let items): .table(LuaTable(array: items.map { .string($0) }))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import KraftfeltLua
+
+/// A running exercise or programme: its participants, its script threads, and what
+/// they wait for.
+///
+/// A session changes only by events. ``submit(_:)`` appends an event to the log and then
+/// applies it; ``replay(_:)`` applies logged events without logging them again, and
+/// re-runs the script to exactly the same state and transcript. The session is confined
+/// to one owner (it owns a ``LuaVM``).
+public final class Session {
+    public enum State: Equatable, Sendable {
+        case notStarted, running, finished, failed(ScriptError)
+    }
+
+    /// What the session runs: the scripts, and the seed and clock it starts with.
+    public let definition: SessionDefinition
+    let log: SessionLog
+    let clock: VirtualClock
+    let vm: LuaVM
+    public internal(set) var state: State = .notStarted
+    public internal(set) var transcript = Transcript()
+    /// Everyone who joined, in join order.
+    public internal(set) var participants: [Participant] = []
+    public internal(set) var present: Set<String> = []
+    /// `name = value` measures, in the order the script took them.
+    public internal(set) var measures: [Measure] = []
+
+    var asks: [Int: OpenAsk] = [:]
+    var timers: [Int: RunningTimer] = [:]
+    var threads: [Int: RunningThread] = [:]
+    var nextID = 1
+    var runningThread: Int?
+    /// Pairs of participants (by join index) who were in a group together.
+    var pairHistory: Set<MemberPair> = []
+    /// The members and the 1-based index of the group each group thread runs for.
+    var groupMembers: [Int: [String]] = [:]
+    var groupIndex: [Int: Int] = [:]
+    var sessionModule: LuaTable = LuaTable()
+    /// The programme's exercises still to run, and what the finished ones returned.
+    var pending: [LoadedExercise] = []
+    var results: [LuaTable.Field] = []
+    var current: LoadedExercise?
+    /// Open, with the scripts loaded, until the trainer starts the first exercise.
+    public internal(set) var inLobby = false
+
+    /// Creates a session; nothing runs until the `start` event.
+    public init(definition: SessionDefinition, log: SessionLog = MemoryLog()) throws {
+        self.definition = definition
+        self.log = log
+        self.clock = VirtualClock(epoch: definition.startedAt)
+        let limits = definition.limits
+        self.vm = try LuaVM(limits: limits, seed: Int64(bitPattern: definition.seed), clock: clock.scriptClock)
+        vm.output = { [unowned self] line in transcript.add(at: clock.now, "print: \(line)") }
+        try vm.register(ExerciseModule.module)
+        try vm.register(sessionAPI())
+        sessionModule = try vm.moduleTable(Self.sessionModuleName)
+    }
+
+    /// The participants who are here now, in join order.
+    public var presentParticipants: [Participant] { participants.filter { present.contains($0.id) } }
+
+    /// Questions waiting for answers now, by id.
+    public var openAsks: [OpenAskInfo] {
+        asks.keys.sorted().compactMap { id in asks[id].map { OpenAskInfo(id: id, ask: $0) } }
+    }
+
+    /// The earliest running timer, if any: the driver sends `timerEnded` when its time comes.
+    public var nextDeadline: (timer: Int, at: Int64)? {
+        timers.min { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }.map { ($0.key, $0.value.deadline) }
+    }
+
+    /// True when some script thread waits for the trainer to advance.
+    public var waitsForTrainer: Bool {
+        inLobby || threads.values.contains { if case .trainer = $0.wait { true } else { false } }
+    }
+
+    /// Milliseconds since the session started (the time of the last event).
+    public var now: Int64 { clock.now }
+
+    /// Checks an event, appends it to the log, then applies it.
+    /// - Throws: ``SessionError`` when the event does not fit the session (nothing is
+    ///   logged then), or the log's error (nothing is applied then).
+    public func submit(_ event: SessionEvent) throws {
+        try check(event)
+        try log.append(event)
+        apply(event)
+    }
+
+    /// Applies events from a log without logging them again.
+    public func replay(_ events: [SessionEvent]) throws {
+        for event in events {
+            try check(event)
+            apply(event)
+        }
+    }
+}
+
+/// An error in the use of a session: an event that does not fit its state.
+public struct SessionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A measure a script took: `s:measure("cross_area_ties", 12)`.
+public struct Measure: Hashable, Sendable {
+    public var exercise: String
+    public var name: String
+    public var value: Double
+    public var at: Int64
+}

@@ -1,0 +1,55 @@
+import KraftfeltLua
+
+/// A script file: an exercise or a programme.
+public struct ExerciseSource: Hashable, Sendable {
+    /// The file name errors use: `summegrupper.lua`.
+    public var fileName: String
+    public var text: String
+
+    public init(fileName: String, text: String) {
+        self.fileName = fileName
+        self.text = text
+    }
+}
+
+/// Everything a session needs before its first event.
+public struct SessionDefinition: Sendable {
+    /// The exercise or programme the session runs.
+    public var main: ExerciseSource
+    /// Exercises a programme may name, by their `id`.
+    public var library: [ExerciseSource]
+    public var seed: UInt64
+    /// Seconds since 1970 at the start: what `os.time()` counts from.
+    public var startedAt: Int64
+    /// The language of the transcript and the beamer (`da` or `en`).
+    public var language: String
+    public var limits: SandboxLimits
+
+    public init(
+        main: ExerciseSource, library: [ExerciseSource] = [], seed: UInt64, startedAt: Int64 = 1_767_225_600,
+        language: String = "da", limits: SandboxLimits = .standard
+    ) {
+        self.main = main
+        self.library = library
+        self.seed = seed
+        self.startedAt = startedAt
+        self.language = language
+        self.limits = limits
+    }
+
+    /// A hash of every script, so that a replay can tell it runs the same code.
+    public var sourceHash: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for source in [main] + library {
+            for byte in source.fileName.utf8 + [0] + source.text.utf8 + [0] {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The `start` event for this definition.
+    public func startEvent(exercise: String) -> SessionEvent {
+        .start(SessionStart(exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt))
+    }
+}

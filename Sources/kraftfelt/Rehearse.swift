@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import KraftfeltEngine
+import KraftfeltLua
+
+/// `kraftfelt rehearse EXERCISE`: runs an exercise or programme with bots on a virtual clock.
+struct Rehearse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rehearse an exercise or programme with bots and print the transcript.",
+        discussion: """
+            EXERCISE is a .lua file or the id of an exercise in the exercises folder \
+            (netvaerksorganisering, summegrupper, …). The whole session runs on a virtual clock \
+            in seconds; the same seed gives the same transcript.
+            """
+    )
+
+    @Argument(help: "An exercise or programme: a .lua file, or an id in the exercises folder.")
+    var exercise: String = "netvaerksorganisering"
+
+    @Option(help: "How many bots take part (1–5000).")
+    var participants: Int = 24
+
+    @Option(help: "How many administrative areas they come from (1–12).")
+    var areas: Int = 4
+
+    @Option(help: "The session's seed: groups, matching and bots follow it.")
+    var seed: UInt64 = 7
+
+    @Option(help: "The language of the transcript: da or en.")
+    var language: String = "da"
+
+    @Option(help: "The folder with the exercises a programme names.")
+    var exercises: String = "Exercises"
+
+    func validate() throws {
+        guard (1...5000).contains(participants) else {
+            throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
+        }
+        guard (1...12).contains(areas) else { throw ValidationError("--areas must be from 1 to 12, got \(areas)") }
+        guard ["da", "en"].contains(language) else { throw ValidationError("--language must be da or en, got \(language)") }
+    }
+
+    func run() throws {
+        let library = try Self.library(in: exercises)
+        let main = try resolve(library)
+        let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
+        let rehearsal: Rehearsal
+        do {
+            rehearsal = try Rehearsal(definition: definition, participants: participants, areas: areas)
+        } catch let error as ScriptError {
+            throw CLIError(error.message)
+        }
+        let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
+        let session = try rehearsal.run(exercise: exercise) { share in
+            guard showProgress else { return }
+            let filled = Int(share * 30)
+            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
+            FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        print(session.transcript.text, terminator: "")
+        if !session.measures.isEmpty {
+            print("\nmeasures:")
+            for measure in session.measures {
+                print("  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))")
+            }
+        }
+        if case .failed(let error) = session.state { throw CLIError(error.message) }
+    }
+
+    /// Every exercise file in the folder (none when the folder is missing).
+    static func library(in folder: String) throws -> [ExerciseSource] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return try names.filter { $0.hasSuffix(".lua") }.sorted().map { name in
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CLIError("\(path): cannot read the file as UTF-8 text")
+            }
+            return ExerciseSource(fileName: name, text: text)
+        }
+    }
+
+    private func resolve(_ library: [ExerciseSource]) throws -> ExerciseSource {
+        if exercise.hasSuffix(".lua") {
+            guard let text = try? String(contentsOfFile: exercise, encoding: .utf8) else {
+                throw CLIError("\(exercise): cannot read the file")
+            }
+            return ExerciseSource(fileName: (exercise as NSString).lastPathComponent, text: text)
+        }
+        guard let source = library.first(where: { $0.fileName == "\(exercise).lua" }) else {
+            let known = library.map { String($0.fileName.dropLast(4)) }.joined(separator: ", ")
+            throw CLIError("no exercise \"\(exercise)\" in \(exercises)/" + (known.isEmpty ? "" : " (there are: \(known))"))
+        }
+        return source
+    }
+}
