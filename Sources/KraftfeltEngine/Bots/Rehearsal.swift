@@ -99,11 +99,15 @@ public final class Rehearsal {
                 let key = "\(ask.id):\(id)"
                 guard !scheduled.contains(key), let bot = bots.first(where: { $0.participant.id == id }) else { continue }
                 scheduled.insert(key)
+                // Most answer within the first 90% of the time (or 90 s), late bots after it.
+                let window = ask.time ?? 100_000
+                let delay: Int64
                 switch bot.behaviour {
                 case .silent: continue
-                case .late: schedule(at: session.now + 120_000 + Int64(rng.next() % 240_000), .answer(ask: ask.id, bot: bot))
-                default: schedule(at: session.now + 5_000 + Int64(rng.next() % 85_000), .answer(ask: ask.id, bot: bot))
+                case .late: delay = window + 10_000 + Int64(rng.next() % 120_000)
+                default: delay = window / 10 + Int64(rng.next() % UInt64(max(1, window * 8 / 10)))
                 }
+                schedule(at: session.now + delay, .answer(ask: ask.id, bot: bot))
             }
         }
     }

@@ -30,7 +30,7 @@ extension Session {
                     "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
                     summary: "Puts something on the beamer screen."
                 ) { [unowned self] call in
-                    transcript.add(at: clock.now, "show: " + render(try call.value(1)))
+                    note("show: " + render(try call.value(1)))
                     return .none
                 },
                 HostFunction(
@@ -45,14 +45,14 @@ extension Session {
                     let label = text(try call.value(2))
                     let id = newID()
                     timers[id] = RunningTimer(deadline: clock.now + ms, thread: runningThread, ask: nil, label: label)
-                    transcript.add(at: clock.now, "timer \(DurationText.format(ms))" + (label.isEmpty ? "" : ": \(label)"))
+                    note("timer \(DurationText.format(ms))" + (label.isEmpty ? "" : ": \(label)"))
                     return .suspend(RunningThread.Wait.timer(id))
                 },
                 HostFunction(
                     "wait_for_trainer", parameters: [me, Parameter("label", .any, optional: true)],
                     summary: "Waits until the trainer moves on from the console."
                 ) { [unowned self] call in
-                    transcript.add(at: clock.now, "waiting for the trainer: " + text(try call.value(1)))
+                    note("waiting for the trainer: " + text(try call.value(1)))
                     return .suspend(RunningThread.Wait.trainer)
                 },
                 HostFunction(
@@ -64,7 +64,7 @@ extension Session {
                     let value = try call.number(2)
                     guard !name.isEmpty, name.count <= 64 else { throw HostError("'name' must have 1 to 64 characters") }
                     measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
-                    transcript.add(at: clock.now, "measure \(name) = \(Self.number(value))")
+                    note("measure \(name) = \(Self.number(value))")
                     return .none
                 },
                 HostFunction(

@@ -130,6 +130,12 @@ extension Session {
         }
     }
 
+    /// Adds a transcript line, marked with the group when a group's flow wrote it.
+    func note(_ text: String, thread: Int? = nil) {
+        let label = (thread ?? runningThread).flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
+        transcript.add(at: clock.now, label.map { "group \($0): \(text)" } ?? text)
+    }
+
     func name(of id: String) -> String { participants.first { $0.id == id }?.name ?? id }
 
     /// Closes a question when everyone asked who is still here has answered.
@@ -143,7 +149,7 @@ extension Session {
         if let askID = timer.ask {
             close(askID)
         } else if let thread = timer.thread {
-            transcript.add(at: clock.now, "time is up: \(timer.label)")
+            note("time is up: \(timer.label)", thread: thread)
             resume(thread, with: [])
         }
     }

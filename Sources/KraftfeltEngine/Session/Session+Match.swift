@@ -18,7 +18,7 @@ extension Session {
         }
         let helpers = presentParticipants
         guard !askers.isEmpty, helpers.count >= 2 else {
-            transcript.add(at: clock.now, "match: too few people to pair")
+            note("match: too few people to pair")
             return .value(.table(LuaTable()))
         }
         let areas = Set(helpers.map(\.area))
@@ -59,7 +59,7 @@ extension Session {
         var summary = "match: \(pairs.count) pairs, \(pairs.count - within) across areas"
         if areas.count == 1 && rule == "other-area" { summary += " (everyone is from \(areas.first!): no other area to match with)" }
         else if within > 0 { summary += " (\(within) within an area: no helper from another area was free)" }
-        transcript.add(at: clock.now, ([summary] + lines).joined(separator: "\n"))
+        note(([summary] + lines).joined(separator: "\n"))
         return .value(.table(LuaTable(array: pairs)))
     }
 

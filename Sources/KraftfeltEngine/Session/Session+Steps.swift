@@ -11,10 +11,10 @@ extension Session {
             audience: audience.filter { present.contains($0) }, everyone: everyone)
         let who = everyone ? "everyone" : "\(ask.audience.count) \(ask.audience.count == 1 ? "person" : "people")"
         let time = question.time.map { ", \(DurationText.format($0))" } ?? ""
-        transcript.add(
-            at: clock.now, "ask \(who) (\(question.kind.rawValue)\(time)): \(question.prompt[definition.language] ?? "")")
+        note(
+            "ask \(who) (\(question.kind.rawValue)\(time)): \(question.prompt[definition.language] ?? "")")
         guard !ask.audience.isEmpty else {
-            transcript.add(at: clock.now, "nobody to ask")
+            note("nobody to ask")
             return .value(.table(LuaTable()))
         }
         if let time = question.time {
@@ -36,7 +36,8 @@ extension Session {
         case "group": return (ids(in: table["members"]), false)
         default:
             if let id = table["id"].text { return ([id], false) }
-            if !table.array.isEmpty { return (ids(in: value), false) }
+            let people = ids(in: value)
+            if !table.array.isEmpty && people.count == table.array.count { return (people, false) }
             throw HostError("'audience' must be s.everyone, a group's g.everyone, a person or a list of people")
         }
     }
@@ -129,7 +130,7 @@ extension Session {
             let names = group.map { "\(participants[$0].name) (\(participants[$0].area))" }
             lines += "\n  group \(offset + 1): " + names.joined(separator: ", ")
         }
-        transcript.add(at: clock.now, lines)
+        note(lines)
         return .value(.table(LuaTable(array: tables)))
     }
 

@@ -157,7 +157,7 @@ extension Session {
         guard let ask = asks.removeValue(forKey: askID) else { return }
         if let timer = ask.timer { timers.removeValue(forKey: timer) }
         let answered = ask.audience.filter { ask.answers[$0] != nil }
-        transcript.add(at: clock.now, "\(answered.count) of \(ask.audience.count) answered")
+        note("\(answered.count) of \(ask.audience.count) answered", thread: ask.thread)
         let records = answered.map { who -> LuaValue in
             .table(LuaTable(["who": record(of: who), "value": luaValue(ask.answers[who]!, question: ask.question)]))
         }

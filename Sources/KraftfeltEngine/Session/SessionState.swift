@@ -49,6 +49,8 @@ public struct OpenAskInfo: Sendable {
     public let botAnswers: [String]
     /// The timer that ends the question, if it has a time limit.
     public let timer: Int?
+    /// The question's time limit in milliseconds, if any.
+    public let time: Int64?
 
     init(id: Int, ask: OpenAsk) {
         self.id = id
@@ -59,6 +61,7 @@ public struct OpenAskInfo: Sendable {
         self.range = ask.question.range
         self.botAnswers = ask.question.botAnswers
         self.timer = ask.timer
+        self.time = ask.question.time
     }
 }
 

@@ -116,6 +116,14 @@ public struct HostCall {
         return result
     }
 
+    /// For a method (`s:ask`): whether the first argument is a table that has this very
+    /// method as a field, i.e. whether it was called with a colon. Read on error paths only.
+    var selfIsReceiver: Bool {
+        guard count > 0, lua_type(state, 1) == LUA_TTABLE, let value = try? value(0).tableValue else { return false }
+        if case .function = value[box.function.name] { return true }
+        return false
+    }
+
     /// The error for a wrong argument: `argument 'time' must be a duration like "3m", got number`.
     public func argumentError(_ index: Int, expected: ParameterType) -> HostError {
         argumentError(index, expected: expected.phrase)
@@ -151,7 +159,7 @@ public struct HostCall {
             return HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
         }
         let index = Int(badArgument)
-        if box.function.parameters[index].name == "self" && box.qualifiedName.contains(":") {
+        if box.qualifiedName.contains(":") && box.function.parameters.first?.name == "self" && !selfIsReceiver {
             return HostError("call it with a colon, as \(box.qualifiedName)(...)")
         }
         return argumentError(index, expected: box.function.parameters[index].type)
