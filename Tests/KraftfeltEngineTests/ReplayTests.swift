@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KraftfeltEngine
@@ -55,5 +56,27 @@ struct ReplayTests {
         #expect(match.contains("across areas"))
         let ties = try #require(session.measures.first { $0.name == "cross_area_ties" })
         #expect(ties.value >= 18)
+    }
+}
+
+struct ReferenceDocTests {
+    /// docs/lua-api.md carries the generated reference: it cannot drift from the code.
+    @Test func theDocumentedReferenceIsTheGeneratedOne() throws {
+        let url = Shipped.folder.deletingLastPathComponent().appendingPathComponent("docs/lua-api.md")
+        let doc = try String(contentsOf: url, encoding: .utf8)
+        let begin = try #require(doc.range(of: "<!-- BEGIN GENERATED REFERENCE -->\n"))
+        let end = try #require(doc.range(of: "<!-- END GENERATED REFERENCE -->"))
+        #expect(String(doc[begin.upperBound..<end.lowerBound]) == (try Session.apiReference()),
+                "run scripts/update-docs.sh")
+        for name in ["kf.exercise", "kf.programme", "s:ask", "s:show", "s:timer", "s:groups", "s:match", "s:each_group",
+                     "s:measure", "s:wait_for_trainer", "s:participants"] {
+            #expect(doc.contains("### `\(name)("), "\(name) is not documented")
+        }
+        #expect(doc.components(separatedBy: "```lua").count - 1 >= 12, "every call has an example")
+    }
+
+    @Test(arguments: Shipped.ids)
+    func everyShippedExerciseIsShort(_ id: String) {
+        #expect(Shipped.source(id).text.split(separator: "\n", omittingEmptySubsequences: false).count < 120)
     }
 }

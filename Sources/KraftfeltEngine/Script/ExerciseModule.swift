@@ -33,6 +33,12 @@ enum ExerciseModule {
                         Declares a programme: several exercises run in order in one session \
                         (`exercises = { "spoergsmaal-paa-tvaers", "summegrupper" }`). A later exercise \
                         reads what an earlier one returned in `s.results[id]`.
+                        """,
+                    example: """
+                        return kf.programme {
+                          id = "netvaerksorganisering", title = { da = "Netværksorganisering", en = "Network organisation" },
+                          exercises = { "maaling", "spoergsmaal-paa-tvaers", "summegrupper" },
+                        }
                         """
                 ) { call in
                     var definition = try call.value(0).tableValue ?? LuaTable()
@@ -47,7 +53,8 @@ enum ExerciseModule {
                 },
                 HostFunction(
                     "duration", parameters: [Parameter("text", .string, "like \"3m\", \"90s\", \"1h\"")],
-                    returns: "integer", summary: "Seconds in a duration like \"3m\"."
+                    returns: "integer", summary: "Seconds in a duration like \"3m\".",
+                    example: "local seconds = kf.duration(\"1m30s\")   -- 90"
                 ) { call in
                     let text = try call.string(0)
                     guard let ms = DurationText.milliseconds(text) else {

@@ -28,7 +28,8 @@ extension Session {
                 ) { [unowned self] call in try ask(call) },
                 HostFunction(
                     "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
-                    summary: "Puts something on the beamer screen."
+                    summary: "Puts something on the beamer screen.",
+                    example: "s:show { da = \"Velkommen\", en = \"Welcome\" }\ns:show(pairs)   -- what s:match returned"
                 ) { [unowned self] call in
                     note("show: " + render(try call.value(1)))
                     return .none
@@ -39,7 +40,8 @@ extension Session {
                         me, Parameter("duration", .string, "like \"10m\""),
                         Parameter("label", .any, optional: true, "text or { da, en }"),
                     ],
-                    summary: "Shows a timer and waits until it runs out (the trainer can extend or skip it)."
+                    summary: "Shows a timer and waits until it runs out (the trainer can extend or skip it).",
+                    example: "s:timer(\"10m\", { da = \"Samtale\", en = \"Conversation\" })"
                 ) { [unowned self] call in
                     let ms = try duration(call, 1, "duration")
                     let label = text(try call.value(2))
@@ -50,7 +52,8 @@ extension Session {
                 },
                 HostFunction(
                     "wait_for_trainer", parameters: [me, Parameter("label", .any, optional: true)],
-                    summary: "Waits until the trainer moves on from the console."
+                    summary: "Waits until the trainer moves on from the console.",
+                    example: "s:wait_for_trainer { da = \"Dialog i plenum\", en = \"Plenary dialogue\" }"
                 ) { [unowned self] call in
                     note("waiting for the trainer: " + text(try call.value(1)))
                     return .suspend(RunningThread.Wait.trainer)
@@ -58,7 +61,8 @@ extension Session {
                 HostFunction(
                     "measure",
                     parameters: [me, Parameter("name", .string), Parameter("value", .number)],
-                    summary: "Records a measurement for reports (`cross_area_ties`, `experienced_effect`)."
+                    summary: "Records a measurement for reports (`cross_area_ties`, `experienced_effect`).",
+                    example: "s:measure(\"cross_area_ties\", #pairs)"
                 ) { [unowned self] call in
                     let name = try call.string(1)
                     let value = try call.number(2)
@@ -69,7 +73,8 @@ extension Session {
                 },
                 HostFunction(
                     "participants", parameters: [me], returns: "list of people",
-                    summary: "The people here now: { id, name, area, language, strengths }."
+                    summary: "The people here now: { id, name, area, language, strengths }.",
+                    example: "for _, p in ipairs(s:participants()) do print(p.name, p.area) end"
                 ) { [unowned self] _ in
                     .value(.table(LuaTable(array: presentParticipants.map { record(of: $0.id) })))
                 },
@@ -81,7 +86,8 @@ extension Session {
                         Splits the people here into groups. `size` is "2-4" (default) or a number; `mix` is \
                         "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` \
                         (default true) keeps apart people who were together before.
-                        """
+                        """,
+                    example: "local groups = s:groups { size = \"2-4\", mix = \"areas\" }"
                 ) { [unowned self] call in try groups(call) },
                 HostFunction(
                     "match",
@@ -92,7 +98,8 @@ extension Session {
                     summary: """
                         Pairs every question with a helper from another area, best for the room as a whole: \
                         a helper whose strengths fit the question scores higher, nobody helps twice.
-                        """
+                        """,
+                    example: "local pairs = s:match(questions, { helper = \"other-area\" })"
                 ) { [unowned self] call in try match(call) },
                 HostFunction(
                     "each_group",
@@ -101,6 +108,12 @@ extension Session {
                     summary: """
                         Runs the same flow in every group at once, each with its own steps and timers, and \
                         waits until all have finished. `g` is a handle like `s` for the group's members.
+                        """,
+                    example: """
+                        local goals = s:each_group(groups, function(g)
+                          g:timer("4m", { da = "Hvad udfordrer dig?", en = "What challenges you?" })
+                          return g:ask(g.everyone, { da = "Dit mål", en = "Your goal", time = "1m" })
+                        end)
                         """
                 ) { [unowned self] call in try eachGroup(call) },
             ])
