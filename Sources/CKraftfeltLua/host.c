@@ -97,6 +97,8 @@ static int kf_raise_with_position(lua_State *L) {
 static int kf_continue(lua_State *L, int status, lua_KContext ctx) {
     (void)status;
     (void)ctx;
+    if (kf_vm_of(L)->host_resuming != L || lua_type(L, 1) != LUA_TBOOLEAN)
+        return luaL_error(L, "a script thread that waits for the host can only be resumed by the host");
     int ok = lua_toboolean(L, 1);
     lua_remove(L, 1);
     if (ok) return lua_gettop(L);
@@ -151,6 +153,12 @@ static int kf_trampoline(lua_State *L) {
     case KF_HOST_VALUES: return kf_push_buffer(L);
     case KF_HOST_SUSPEND:
         lua_settop(L, 0);
+        /* Mark the thread, so the script's own coroutine.resume/close refuse it. */
+        luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.waiting");
+        lua_pushthread(L);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+        lua_settop(L, 0);
         return lua_yieldk(L, 0, 0, kf_continue);
     default:
         lua_settop(L, 0);
@@ -201,4 +209,33 @@ int kf_push_module(lua_State *L, const char *module, int global) {
     lua_pushcfunction(L, kf_push_module_body);
     lua_pushlightuserdata(L, &a);
     return lua_pcall(L, 1, 1, 0);
+}
+
+int kf_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
+    kf_vm *vm = kf_vm_of(co);
+    lua_State *previous = vm->host_resuming;
+    vm->host_resuming = co;
+    int status = lua_resume(co, from, nargs, nresults);
+    vm->host_resuming = previous;
+    return status;
+}
+
+static int kf_set_waiting_body(lua_State *L) {
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.waiting");
+    lua_pushvalue(L, 1);
+    if (lua_toboolean(L, 2))
+        lua_pushboolean(L, 1);
+    else
+        lua_pushnil(L);
+    lua_rawset(L, -3);
+    return 0;
+}
+
+int kf_set_waiting(lua_State *L, lua_State *co, int waiting) {
+    if (!lua_checkstack(L, 4)) return LUA_ERRMEM;
+    lua_pushcfunction(L, kf_set_waiting_body);
+    lua_pushthread(co);
+    lua_xmove(co, L, 1);
+    lua_pushboolean(L, waiting);
+    return lua_pcall(L, 2, 0, 0);
 }

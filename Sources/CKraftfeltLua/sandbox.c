@@ -1,6 +1,9 @@
 /* The sandbox: safe libraries, C replacements the prelude installs, loading text
    chunks with a fresh environment, and small protected helpers for Swift. */
+#define _GNU_SOURCE /* timegm */
 #include "CKraftfeltLua.h"
+
+#include <time.h>
 
 /* setmetatable without __gc: finalizers run with hooks off, so no limit could stop them. */
 static int kf_setmetatable(lua_State *L) {
@@ -17,6 +20,61 @@ static int kf_setmetatable(lua_State *L) {
         return luaL_error(L, "cannot change a protected metatable");
     lua_settop(L, 2);
     lua_setmetatable(L, 1);
+    return 1;
+}
+
+/* True when a thread waits for the host: the script may not resume or close it. */
+static int kf_waiting(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTHREAD);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.waiting");
+    lua_pushvalue(L, 1);
+    lua_pushboolean(L, lua_rawget(L, -2) != LUA_TNIL);
+    return 1;
+}
+
+/* The source check, for the sandbox's load: nil when fine, else the message. */
+static int kf_checksource(lua_State *L) {
+    size_t length;
+    const char *source = luaL_checklstring(L, 1, &length);
+    kf_vm *vm = kf_vm_of(L);
+    if (vm->source_limit > 0 && length > vm->source_limit) {
+        lua_pushfstring(L, "the chunk has %I bytes; the limit is %I", (lua_Integer)length,
+                        (lua_Integer)vm->source_limit);
+        return 1;
+    }
+    const char *problem = kf_check_source(source, length);
+    if (problem) lua_pushstring(L, problem);
+    else lua_pushnil(L);
+    return 1;
+}
+
+/* os.time(t) in UTC (timegm), so a session's times do not depend on the host's zone. */
+static int kf_field(lua_State *L, const char *key, int fallback, int delta) {
+    int isnum;
+    int type = lua_getfield(L, 1, key);
+    lua_Integer value = lua_tointegerx(L, -1, &isnum);
+    lua_pop(L, 1);
+    if (!isnum) {
+        if (type != LUA_TNIL) return luaL_error(L, "field '%s' is not an integer", key);
+        if (fallback < 0) return luaL_error(L, "field '%s' missing in date table", key);
+        return fallback;
+    }
+    if (value < -100000000 || value > 100000000) return luaL_error(L, "field '%s' is out-of-bound", key);
+    return (int)(value - delta);
+}
+
+static int kf_utctime(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    struct tm ts = {0};
+    ts.tm_year = kf_field(L, "year", -1, 1900);
+    ts.tm_mon = kf_field(L, "month", -1, 1);
+    ts.tm_mday = kf_field(L, "day", -1, 0);
+    ts.tm_hour = kf_field(L, "hour", 12, 0);
+    ts.tm_min = kf_field(L, "min", 0, 0);
+    ts.tm_sec = kf_field(L, "sec", 0, 0);
+    time_t t = timegm(&ts);
+    if (t == (time_t)(-1)) return luaL_error(L, "time result cannot be represented in this installation");
+    lua_pushinteger(L, (lua_Integer)t);
     return 1;
 }
 
@@ -52,6 +110,7 @@ static int kf_open_sandbox_body(lua_State *L) {
     static const luaL_Reg replacements[] = {
         {"setmetatable", kf_setmetatable}, {"stopped", kf_stopped}, {"find", kf_str_find},
         {"match", kf_str_match},           {"gmatch", kf_str_gmatch}, {"gsub", kf_str_gsub},
+        {"waiting", kf_waiting},           {"checksource", kf_checksource}, {"utctime", kf_utctime},
         {NULL, NULL},
     };
     luaL_setfuncs(L, replacements, 0);
@@ -103,6 +162,12 @@ typedef struct {
 static int kf_load_body(lua_State *L) {
     kf_load_args *a = lua_touserdata(L, 1);
     lua_settop(L, 0);
+    const char *problem = kf_check_source(a->source, a->length);
+    if (problem) {
+        a->status = LUA_ERRSYNTAX;
+        lua_pushfstring(L, "%s: %s", a->chunkname + (a->chunkname[0] == '@'), problem);
+        return lua_error(L);
+    }
     a->status = luaL_loadbufferx(L, a->source, a->length, a->chunkname, "t");
     if (a->status != LUA_OK) return lua_error(L);
     lua_getfield(L, LUA_REGISTRYINDEX, "kraftfelt.sandbox");
@@ -116,9 +181,18 @@ static int kf_load_body(lua_State *L) {
 int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname) {
     kf_load_args a = {source, length, chunkname, LUA_OK};
     if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
+    /* The environment is built by trusted prelude code: not under a run's budget or
+       deadline (the last run's deadline may have passed long ago). */
+    kf_vm *vm = kf_vm_of(L);
+    int64_t limit = vm->instruction_limit;
+    double deadline = vm->deadline;
+    vm->instruction_limit = 0;
+    vm->deadline = 0;
     lua_pushcfunction(L, kf_load_body);
     lua_pushlightuserdata(L, &a);
     int status = lua_pcall(L, 1, 1, 0);
+    vm->instruction_limit = limit;
+    vm->deadline = deadline;
     return a.status != LUA_OK ? a.status : status;
 }
 

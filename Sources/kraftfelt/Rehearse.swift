@@ -37,7 +37,9 @@ struct Rehearse: ParsableCommand {
             throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
         }
         guard (1...12).contains(areas) else { throw ValidationError("--areas must be from 1 to 12, got \(areas)") }
-        guard ["da", "en"].contains(language) else { throw ValidationError("--language must be da or en, got \(language)") }
+        guard ["da", "en"].contains(language) else {
+            throw ValidationError("--language must be da or en, got \(language)")
+        }
     }
 
     func run() throws {
@@ -89,7 +91,8 @@ struct Rehearse: ParsableCommand {
         }
         guard let source = library.first(where: { $0.fileName == "\(exercise).lua" }) else {
             let known = library.map { String($0.fileName.dropLast(4)) }.joined(separator: ", ")
-            throw CLIError("no exercise \"\(exercise)\" in \(exercises)/" + (known.isEmpty ? "" : " (there are: \(known))"))
+            throw CLIError(
+                "no exercise \"\(exercise)\" in \(exercises)/" + (known.isEmpty ? "" : " (there are: \(known))"))
         }
         return source
     }

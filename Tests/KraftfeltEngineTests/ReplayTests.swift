@@ -24,7 +24,8 @@ struct ReplayTests {
 
     @Test func theSameSeedGivesTheSameRehearsalAndAnotherSeedAnother() throws {
         func transcript(_ seed: UInt64) throws -> String {
-            let definition = SessionDefinition(main: Shipped.source("summegrupper"), library: Shipped.library, seed: seed)
+            let definition = SessionDefinition(
+                main: Shipped.source("summegrupper"), library: Shipped.library, seed: seed)
             return try Rehearsal(definition: definition, participants: 30, areas: 5).run(exercise: "summegrupper")
                 .transcript.text
         }
@@ -46,10 +47,13 @@ struct ReplayTests {
     @Test func theProgrammePassesResultsOnAndMatchesAcrossAreas() throws {
         let definition = SessionDefinition(
             main: Shipped.source("netvaerksorganisering"), library: Shipped.library, seed: 7)
-        let session = try Rehearsal(definition: definition, participants: 24, areas: 4).run(exercise: "netvaerksorganisering")
+        let session = try Rehearsal(definition: definition, participants: 24, areas: 4).run(
+            exercise: "netvaerksorganisering")
         #expect(session.state == .finished, "\(session.failure ?? "")")
         let text = session.transcript.text
-        for title in ["Måling", "Professionel praksis", "Spørgsmål på tværs", "Summegrupper", "Fælles spørgsmål og dialog"] {
+        for title in [
+            "Måling", "Professionel praksis", "Spørgsmål på tværs", "Summegrupper", "Fælles spørgsmål og dialog",
+        ] {
             #expect(text.contains("— \(title) —"))
         }
         let match = try #require(session.transcript.lines.first { $0.contains("match: ") })
@@ -66,10 +70,13 @@ struct ReferenceDocTests {
         let doc = try String(contentsOf: url, encoding: .utf8)
         let begin = try #require(doc.range(of: "<!-- BEGIN GENERATED REFERENCE -->\n"))
         let end = try #require(doc.range(of: "<!-- END GENERATED REFERENCE -->"))
-        #expect(String(doc[begin.upperBound..<end.lowerBound]) == (try Session.apiReference()),
-                "run scripts/update-docs.sh")
-        for name in ["kf.exercise", "kf.programme", "s:ask", "s:show", "s:timer", "s:groups", "s:match", "s:each_group",
-                     "s:measure", "s:wait_for_trainer", "s:participants"] {
+        #expect(
+            String(doc[begin.upperBound..<end.lowerBound]) == (try Session.apiReference()),
+            "run scripts/update-docs.sh")
+        for name in [
+            "kf.exercise", "kf.programme", "s:ask", "s:show", "s:timer", "s:groups", "s:match", "s:each_group",
+            "s:measure", "s:wait_for_trainer", "s:participants",
+        ] {
             #expect(doc.contains("### `\(name)("), "\(name) is not documented")
         }
         #expect(doc.components(separatedBy: "```lua").count - 1 >= 12, "every call has an example")

@@ -8,27 +8,42 @@ struct SessionAPITests {
     /// Wrong calls fail the session with the exact message and the script's line.
     static let wrongCalls: [(String, String)] = [
         ("s:ask(s.everyone, { da = 'x', time = 3 })", "x.lua:3: s:ask: 'time' must be a duration like \"3m\", got 3"),
-        ("s:ask(s.everyone, { da = 'x', time = 'soon' })", "x.lua:3: s:ask: 'time' must be a duration like \"3m\", got \"soon\""),
-        ("s:ask(s.everyone, { da = 'x', kind = 'poll' })",
-         "x.lua:3: s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, got \"poll\""),
+        (
+            "s:ask(s.everyone, { da = 'x', time = 'soon' })",
+            "x.lua:3: s:ask: 'time' must be a duration like \"3m\", got \"soon\""
+        ),
+        (
+            "s:ask(s.everyone, { da = 'x', kind = 'poll' })",
+            "x.lua:3: s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, got \"poll\""
+        ),
         ("s:ask(s.everyone, { kind = 'text' })", "x.lua:3: s:ask: the question needs a text in da or en"),
-        ("s:ask(s.everyone, { da = 'x', kind = 'choice' })",
-         "x.lua:3: s:ask: a choice question needs 'options', like { \"a\", \"b\" }"),
-        ("s:ask(s.everyone, { da = 'x', kind = 'scale', min = 5, max = 1 })",
-         "x.lua:3: s:ask: a scale runs from 'min' to a higher 'max', got 5 to 1"),
+        (
+            "s:ask(s.everyone, { da = 'x', kind = 'choice' })",
+            "x.lua:3: s:ask: a choice question needs 'options', like { \"a\", \"b\" }"
+        ),
+        (
+            "s:ask(s.everyone, { da = 'x', kind = 'scale', min = 5, max = 1 })",
+            "x.lua:3: s:ask: a scale runs from 'min' to a higher 'max', got 5 to 1"
+        ),
         ("s:ask('everyone', { da = 'x' })", "x.lua:3: s:ask: argument 'audience' must be a table, got string"),
-        ("s:ask({ 1, 2 }, { da = 'x' })",
-         "x.lua:3: s:ask: 'audience' must be s.everyone, a group's g.everyone, a person or a list of people"),
+        (
+            "s:ask({ 1, 2 }, { da = 'x' })",
+            "x.lua:3: s:ask: 'audience' must be s.everyone, a group's g.everyone, a person or a list of people"
+        ),
         ("s.ask(s.everyone, { da = 'x' })", "x.lua:3: s:ask: call it with a colon, as s:ask(...)"),
         ("s:ask(s.everyone)", "x.lua:3: s:ask: argument 'question' must be a table, got nothing"),
         ("s:timer('soon')", "x.lua:3: s:timer: 'duration' must be a duration like \"3m\", got \"soon\""),
         ("s:timer('25h')", "x.lua:3: s:timer: 'duration' must be a duration like \"3m\", got \"25h\""),
         ("s:groups { size = '4-2' }", "x.lua:3: s:groups: 'size' must be like \"2-4\" or a number, got \"4-2\""),
-        ("s:groups { mix = 'chaos' }",
-         "x.lua:3: s:groups: 'mix' must be \"areas\", \"same-area\" or \"random\", got \"chaos\""),
+        (
+            "s:groups { mix = 'chaos' }",
+            "x.lua:3: s:groups: 'mix' must be \"areas\", \"same-area\" or \"random\", got \"chaos\""
+        ),
         ("s:match('x')", "x.lua:3: s:match: argument 'answers' must be a table, got string"),
-        ("s:match({}, { helper = 'boss' })",
-         "x.lua:3: s:match: 'helper' must be \"other-area\" or \"anyone\", got \"boss\""),
+        (
+            "s:match({}, { helper = 'boss' })",
+            "x.lua:3: s:match: 'helper' must be \"other-area\" or \"anyone\", got \"boss\""
+        ),
         ("s:measure('x', 'many')", "x.lua:3: s:measure: argument 'value' must be a number, got string"),
         ("s:measure('', 1)", "x.lua:3: s:measure: 'name' must have 1 to 64 characters"),
         ("s:each_group({}, print)", "x.lua:3: s:each_group: 'groups' must be the list s:groups returned"),
@@ -46,17 +61,27 @@ struct SessionAPITests {
     }
 
     static let badDeclarations: [(String, String)] = [
-        ("return kf.exercise { id = 'x', title = { da = 'X' }, minutes = 5, run = print }",
-         "x.lua:1: kf.exercise: 'title' needs a text in English (en)"),
-        ("return kf.exercise { id = 'Bad Id', title = { da = 'X', en = 'X' }, minutes = 5, run = print }",
-         "x.lua:1: kf.exercise: 'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \"Bad Id\""),
-        ("return kf.exercise { id = 'x', title = { da = 'X', en = 'X' }, minutes = 0, run = print }",
-         "x.lua:1: kf.exercise: 'minutes' must be a number of minutes above 0, got 0"),
-        ("return kf.exercise { id = 'x', title = { da = 'X', en = 'X' }, minutes = 5 }",
-         "x.lua:1: kf.exercise: 'run' must be a function(s) … end, got nil"),
+        (
+            "return kf.exercise { id = 'x', title = { da = 'X' }, minutes = 5, run = print }",
+            "x.lua:1: kf.exercise: 'title' needs a text in English (en)"
+        ),
+        (
+            "return kf.exercise { id = 'Bad Id', title = { da = 'X', en = 'X' }, minutes = 5, run = print }",
+            "x.lua:1: kf.exercise: 'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \"Bad Id\""
+        ),
+        (
+            "return kf.exercise { id = 'x', title = { da = 'X', en = 'X' }, minutes = 0, run = print }",
+            "x.lua:1: kf.exercise: 'minutes' must be a number of minutes above 0, got 0"
+        ),
+        (
+            "return kf.exercise { id = 'x', title = { da = 'X', en = 'X' }, minutes = 5 }",
+            "x.lua:1: kf.exercise: 'run' must be a function(s) … end, got nil"
+        ),
         ("return { id = 'x' }", "x.lua: the script must return kf.exercise { … } or kf.programme { … }"),
-        ("return kf.programme { id = 'p', title = { da = 'P', en = 'P' }, exercises = { 'nope' } }",
-         "x.lua: the programme names \"nope\", but no exercise has that id"),
+        (
+            "return kf.programme { id = 'p', title = { da = 'P', en = 'P' }, exercises = { 'nope' } }",
+            "x.lua: the programme names \"nope\", but no exercise has that id"
+        ),
         ("return kf.exercise {", "x.lua:1: unexpected symbol near <eof>"),
     ]
 
@@ -136,13 +161,22 @@ struct SessionAPITests {
         (.answer(ask: 1, participant: "ghost", value: .number(3), at: 10), "ghost was not asked question 1"),
         (.answer(ask: 1, participant: "p1", value: .number(9), at: 10), "the answer must be from 1 to 5"),
         (.answer(ask: 1, participant: "p1", value: .number(2.5), at: 10), "a scale answer is a whole number"),
-        (.answer(ask: 1, participant: "p1", value: .text("3"), at: 10), "a scale question cannot take that kind of answer"),
+        (
+            .answer(ask: 1, participant: "p1", value: .text("3"), at: 10),
+            "a scale question cannot take that kind of answer"
+        ),
         (.join(Participant(id: "p1", name: "Anne", area: "Sundhed"), at: 10), "p1 is already here"),
-        (.join(Participant(id: "p9", name: " ", area: "Sundhed"), at: 10), "a participant's name must have 1 to 80 characters"),
+        (
+            .join(Participant(id: "p9", name: " ", area: "Sundhed"), at: 10),
+            "a participant's name must have 1 to 80 characters"
+        ),
         (.leave(participant: "p9", at: 10), "p9 is not here"),
         (.timerEnded(timer: 1, at: 10), "timer 1 is not running"),
         (.trainer(.extend(timer: 1, seconds: 60), at: 10), "timer 1 is not running"),
-        (.answer(ask: 1, participant: "p1", value: .number(3), at: -5), "events must come in time order: -5 ms is before 0 ms"),
+        (
+            .answer(ask: 1, participant: "p1", value: .number(3), at: -5),
+            "events must come in time order: -5 ms is before 0 ms"
+        ),
     ]
 
     /// A bad event gets a clear error, and nothing is logged or changed.

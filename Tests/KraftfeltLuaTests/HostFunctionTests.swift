@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import KraftfeltLua
@@ -158,6 +159,44 @@ struct SuspensionTests {
         }
         #expect(
             error.message.hasPrefix("s.lua:1: kf.wait: cannot wait here: it was called where the script cannot wait"))
+    }
+
+    /// A thread that waits for the host belongs to the host: another script thread cannot
+    /// resume it with a forged answer, nor close it.
+    @Test func aScriptCannotResumeOrCloseAThreadThatWaitsForTheHost() throws {
+        let vm = try LuaVM(modules: [testModule()])
+        let chunk = try vm.load(
+            """
+            local waiting
+            return function(role)
+              if role == "first" then waiting = coroutine.running(); return kf.wait("x") end
+              local r1 = { pcall(coroutine.resume, waiting, true, "forged") }
+              local r2 = { pcall(coroutine.close, waiting) }
+              return r1[2], r2[2]
+            end
+            """, chunkName: "forge.lua")
+        guard case .function(let flow) = try vm.call(chunk).first else { throw ScriptError(.state, "no function") }
+        let first = try vm.spawn(flow)
+        _ = try first.start(["first"])
+        guard case .finished(let values) = try vm.spawn(flow).start(["second"]) else {
+            throw ScriptError(.state, "not finished")
+        }
+        #expect(
+            values == [
+                "cannot resume a script thread that waits for the host",
+                "cannot close a script thread that waits for the host",
+            ])
+        guard case .finished(let answer) = try first.resume(returning: ["real"]) else {
+            throw ScriptError(.state, "not finished")
+        }
+        #expect(answer == ["real"])
+    }
+
+    @Test func loadingLongAfterARunStillWorks() throws {
+        let vm = try LuaVM(limits: SandboxLimits(instructionsPerRun: 1000, secondsPerRun: 0.05))
+        _ = try vm.run("return 1", chunkName: "a.lua")
+        Thread.sleep(forTimeInterval: 0.1)
+        #expect(try vm.run("return 2", chunkName: "b.lua") == [2])
     }
 
     @Test func aScriptThatWaitsCannotBeRunWithCall() throws {

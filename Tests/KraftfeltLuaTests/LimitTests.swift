@@ -88,22 +88,32 @@ struct LimitTests {
         #expect(error.message == "big.lua: the script has 101 bytes; the limit is 100")
     }
 
-    /// A script that breaks its limits never stops another VM from finishing: the normal
-    /// script completes while the hostile one is still spinning on the other thread.
-    @Test func aHostileVMDoesNotHoldUpANormalOne() async throws {
-        let hostileDone = Mutex(false)
+    /// A script spinning in one VM never stops another VM from finishing: the normal
+    /// script completes while the spinning one is still running on the other thread (it
+    /// spins until the test releases it, so the order does not depend on timing).
+    @Test func aSpinningVMDoesNotHoldUpANormalOne() async throws {
+        let release = Atomic<Bool>(false)
+        let spinning = Atomic<Bool>(false)
+        let hostileDone = Atomic<Bool>(false)
         let hostile = Thread {
-            let vm = try! LuaVM(limits: SandboxLimits(instructionsPerRun: nil, secondsPerRun: 3))
-            _ = try? vm.run("while true do end", chunkName: "spin.lua")
-            hostileDone.withLock { $0 = true }
+            let spin = HostFunction("spin", returns: "boolean", summary: "Whether to keep spinning.") { _ in
+                spinning.store(true, ordering: .relaxed)
+                return .boolean(!release.load(ordering: .relaxed))
+            }
+            let vm = try! LuaVM(
+                limits: SandboxLimits(instructionsPerRun: nil, secondsPerRun: 120),
+                modules: [HostModule("kf", functions: [spin])])
+            _ = try? vm.run("while kf.spin() do for i = 1, 1000 do end end", chunkName: "spin.lua")
+            hostileDone.store(true, ordering: .relaxed)
         }
         hostile.start()
-        try await Task.sleep(for: .milliseconds(100))
+        while !spinning.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
         let vm = try LuaVM()
         let result = try vm.run(
             "local t = {} for i = 1, 10000 do t[i] = i * i end return #t", chunkName: "normal.lua")
         #expect(result == [10000])
-        #expect(hostileDone.withLock { $0 } == false, "the normal script should finish while the hostile one runs")
-        while !hostileDone.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(hostileDone.load(ordering: .relaxed) == false)
+        release.store(true, ordering: .relaxed)
+        while !hostileDone.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
     }
 }

@@ -99,6 +99,10 @@ typedef struct kf_vm {
     kf_buffer buffer;
     /* registry reference to the sandbox's tostring, for describing error objects */
     int describe_ref;
+    /* the thread the host is resuming now: only it may continue a suspended host call */
+    lua_State *host_resuming;
+    /* largest source text the sandbox's load accepts */
+    size_t source_limit;
 } kf_vm;
 
 /* Creates a VM: a fresh lua_State using the counting allocator. NULL on failure. */
@@ -145,6 +149,16 @@ int kf_ref(lua_State *L, int idx);
 
 /* Releases a registry reference (protected). */
 void kf_unref(lua_State *L, int ref);
+
+/* Resumes a script thread on behalf of the host (lua_resume, marking it as the host's). */
+int kf_resume(lua_State *co, lua_State *from, int nargs, int *nresults);
+
+/* Marks or unmarks `co` as waiting for the host (protected); a Lua status. */
+int kf_set_waiting(lua_State *L, lua_State *co, int waiting);
+
+/* Checks a source text before it is compiled: Lua's parser is quadratic in long
+   and/or chains, and no hook runs while it parses. NULL when fine, else a message. */
+const char *kf_check_source(const char *source, size_t length);
 
 /* Pushes onto L the traceback of the (dead or suspended) coroutine `co`, protected.
    Returns a Lua status. */

@@ -84,7 +84,8 @@ public enum BotRoom {
             return .number(range.lowerBound + Double(rng.next() % steps))
         case "number":
             let range = ask.range ?? 0...10
-            return .number((range.lowerBound + Double(rng.next() % 1000) / 999 * (range.upperBound - range.lowerBound)).rounded())
+            return .number(
+                (range.lowerBound + Double(rng.next() % 1000) / 999 * (range.upperBound - range.lowerBound)).rounded())
         case "person":
             let others = people.filter { $0.id != bot.participant.id }
             return .text(others.isEmpty ? bot.participant.id : others[Int(rng.next() % UInt64(others.count))].id)
@@ -95,7 +96,9 @@ public enum BotRoom {
             // A question that someone from another area in the room could help with.
             let inRoom = Set(people.map(\.area)).subtracting([bot.participant.area])
             let candidates = areas.filter { inRoom.contains($0.name) }
-            let other = candidates.isEmpty ? areas[Int(rng.next() % UInt64(areas.count))] : candidates[Int(rng.next() % UInt64(candidates.count))]
+            let other =
+                candidates.isEmpty
+                ? areas[Int(rng.next() % UInt64(areas.count))] : candidates[Int(rng.next() % UInt64(candidates.count))]
             let topic = other.strengths[Int(rng.next() % 3)]
             return .text("Hvordan arbejder vi bedre med \(topic) på tværs?")
         }

@@ -64,7 +64,8 @@ public final class Rehearsal {
                 try session.submit(.trainer(.advance, at: max(trainer, session.now)))
             }
             if session.now > Self.maximumSessionTime {
-                throw SessionError("the rehearsal ran for more than 24 hours of session time; the script may wait forever")
+                throw SessionError(
+                    "the rehearsal ran for more than 24 hours of session time; the script may wait forever")
             }
         }
         progress?(1)
@@ -76,7 +77,9 @@ public final class Rehearsal {
         let untimed = session.openAsks.contains { $0.timer == nil }
         if session.waitsForTrainer || untimed {
             if trainerAt == nil {
-                let delay = session.inLobby ? Self.trainerDelay.lobby
+                let delay =
+                    session.inLobby
+                    ? Self.trainerDelay.lobby
                     : session.waitsForTrainer ? Self.trainerDelay.step : Self.trainerDelay.untimedQuestion
                 trainerAt = session.now + delay
             }
@@ -97,7 +100,9 @@ public final class Rehearsal {
         for ask in session.openAsks {
             for id in ask.audience where !ask.answered.contains(id) && here.contains(id) {
                 let key = "\(ask.id):\(id)"
-                guard !scheduled.contains(key), let bot = bots.first(where: { $0.participant.id == id }) else { continue }
+                guard !scheduled.contains(key), let bot = bots.first(where: { $0.participant.id == id }) else {
+                    continue
+                }
                 scheduled.insert(key)
                 // Most answer within the first 90% of the time (or 90 s), late bots after it.
                 let window = ask.time ?? 100_000
@@ -123,7 +128,8 @@ public final class Rehearsal {
             guard let ask = session.openAsks.first(where: { $0.id == askID }),
                 session.present.contains(bot.participant.id), !ask.answered.contains(bot.participant.id)
             else { return }
-            var answerRNG = SeededGenerator(seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
+            var answerRNG = SeededGenerator(
+                seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
             let answer = BotRoom.answer(for: ask, by: bot, among: session.presentParticipants, using: &answerRNG)
             try session.submit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
         }

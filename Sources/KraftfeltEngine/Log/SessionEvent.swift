@@ -33,7 +33,9 @@ public struct SessionStart: Codable, Hashable, Sendable {
     public var startedAt: Int64
     public var parameters: [String: String]
 
-    public init(exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:]) {
+    public init(
+        exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:]
+    ) {
         self.exercise = exercise
         self.sourceHash = sourceHash
         self.seed = seed

@@ -58,7 +58,8 @@ enum ExerciseModule {
                 ) { call in
                     let text = try call.string(0)
                     guard let ms = DurationText.milliseconds(text) else {
-                        throw HostError("argument 'text' must be a duration like \"3m\", got \(describe(.string(text)))")
+                        throw HostError(
+                            "argument 'text' must be a duration like \"3m\", got \(describe(.string(text)))")
                     }
                     return .integer(ms / 1000)
                 },
@@ -66,13 +67,16 @@ enum ExerciseModule {
     }
 
     static func checkIdentity(_ definition: LuaTable) throws(HostError) {
-        guard let id = definition["id"].text else { throw HostError("'id' must be a string, got \(describe(definition["id"]))") }
+        guard let id = definition["id"].text else {
+            throw HostError("'id' must be a string, got \(describe(definition["id"]))")
+        }
         let allowed = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         guard !id.isEmpty, id.count <= 64, allowed else {
             throw HostError("'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \"\(id)\"")
         }
         guard case .table(let title) = definition["title"] else {
-            throw HostError("'title' must be a table like { da = \"…\", en = \"…\" }, got \(describe(definition["title"]))")
+            throw HostError(
+                "'title' must be a table like { da = \"…\", en = \"…\" }, got \(describe(definition["title"]))")
         }
         for language in ["da", "en"] where title[language].text?.isEmpty ?? true {
             throw HostError("'title' needs a text in \(language == "da" ? "Danish (da)" : "English (en)")")

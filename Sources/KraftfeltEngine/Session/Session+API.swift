@@ -66,7 +66,9 @@ extension Session {
                 ) { [unowned self] call in
                     let name = try call.string(1)
                     let value = try call.number(2)
-                    guard !name.isEmpty, name.count <= 64 else { throw HostError("'name' must have 1 to 64 characters") }
+                    guard !name.isEmpty, name.count <= 64 else {
+                        throw HostError("'name' must have 1 to 64 characters")
+                    }
                     measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
                     note("measure \(name) = \(Self.number(value))")
                     return .none
@@ -129,7 +131,8 @@ extension Session {
             fields.append(LuaTable.Field("index", .integer(Int64(groupIndex[group] ?? 0))))
             fields.append(LuaTable.Field("members", .table(LuaTable(array: records))))
             fields.append(
-                LuaTable.Field("everyone", .table(LuaTable(["kind": "group", "members": .table(LuaTable(array: records))]))))
+                LuaTable.Field(
+                    "everyone", .table(LuaTable(["kind": "group", "members": .table(LuaTable(array: records))]))))
         } else {
             fields.append(LuaTable.Field("everyone", .table(LuaTable(["kind": "everyone"]))))
         }

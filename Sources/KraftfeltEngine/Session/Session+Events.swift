@@ -7,8 +7,9 @@ extension Session {
         if case .start(let start) = event {
             guard state == .notStarted else { throw SessionError("the session has already started") }
             guard start.sourceHash == definition.sourceHash else {
-                throw SessionError("the log was written by other scripts (source hash \(start.sourceHash), "
-                    + "these scripts have \(definition.sourceHash))")
+                throw SessionError(
+                    "the log was written by other scripts (source hash \(start.sourceHash), "
+                        + "these scripts have \(definition.sourceHash))")
             }
             return
         }
@@ -56,7 +57,9 @@ extension Session {
             guard !trimmed.isEmpty else { throw SessionError("the answer is empty") }
             guard text.count <= 2000 else { throw SessionError("the answer is longer than 2000 characters") }
         case (.choice, .text(let option)):
-            guard question.options.contains(option) else { throw SessionError("\"\(option)\" is not one of the options") }
+            guard question.options.contains(option) else {
+                throw SessionError("\"\(option)\" is not one of the options")
+            }
         case (.choices, .list(let options)), (.vote, .list(let options)):
             guard Set(options).count == options.count else { throw SessionError("an option is chosen twice") }
             for option in options where !question.options.contains(option) {
@@ -68,12 +71,17 @@ extension Session {
             }
         case (.scale, .number(let value)), (.number, .number(let value)):
             guard value.isFinite else { throw SessionError("the answer must be a number") }
-            if question.kind == .scale && value != value.rounded() { throw SessionError("a scale answer is a whole number") }
+            if question.kind == .scale && value != value.rounded() {
+                throw SessionError("a scale answer is a whole number")
+            }
             if let range = question.range, !range.contains(value) {
-                throw SessionError("the answer must be from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound))")
+                throw SessionError(
+                    "the answer must be from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound))")
             }
         case (.person, .text(let id)):
-            guard participants.contains(where: { $0.id == id }) else { throw SessionError("\(id) is not in this session") }
+            guard participants.contains(where: { $0.id == id }) else {
+                throw SessionError("\(id) is not in this session")
+            }
         default:
             throw SessionError("a \(question.kind.rawValue) question cannot take that kind of answer")
         }

@@ -4,7 +4,9 @@ import KraftfeltLua
 extension Session {
     /// Pairs each question with a helper: an optimal assignment over the whole room.
     func match(_ call: HostCall) throws -> HostResult {
-        guard case .table(let answers) = try call.value(1) else { throw HostError("'answers' must be what s:ask returned") }
+        guard case .table(let answers) = try call.value(1) else {
+            throw HostError("'answers' must be what s:ask returned")
+        }
         let options = try call.value(2).tableValue ?? LuaTable()
         let rule = options["helper"].text ?? "other-area"
         guard rule == "other-area" || rule == "anyone" else {
@@ -45,20 +47,28 @@ extension Session {
             guard let column, helpers[column].id != askers[row].who.id else { continue }
             let asker = askers[row].who
             let helper = helpers[column]
-            let score = Self.words(askers[row].question).intersection(Self.words(helper.strengths.joined(separator: " "))).count
+            let score = Self.words(askers[row].question).intersection(
+                Self.words(helper.strengths.joined(separator: " "))
+            ).count
             let across = asker.area != helper.area
             if !across { within += 1 }
             pairs.append(
-                .table(LuaTable([
-                    "asker": record(of: asker.id), "helper": record(of: helper.id),
-                    "question": .string(askers[row].question), "score": .integer(Int64(score)),
-                    "across": .boolean(across),
-                ])))
-            lines.append("  \(asker.name) (\(asker.area)) → \(helper.name) (\(helper.area))" + (score > 0 ? ", fit \(score)" : ""))
+                .table(
+                    LuaTable([
+                        "asker": record(of: asker.id), "helper": record(of: helper.id),
+                        "question": .string(askers[row].question), "score": .integer(Int64(score)),
+                        "across": .boolean(across),
+                    ])))
+            lines.append(
+                "  \(asker.name) (\(asker.area)) → \(helper.name) (\(helper.area))"
+                    + (score > 0 ? ", fit \(score)" : ""))
         }
         var summary = "match: \(pairs.count) pairs, \(pairs.count - within) across areas"
-        if areas.count == 1 && rule == "other-area" { summary += " (everyone is from \(areas.first!): no other area to match with)" }
-        else if within > 0 { summary += " (\(within) within an area: no helper from another area was free)" }
+        if areas.count == 1 && rule == "other-area" {
+            summary += " (everyone is from \(areas.first!): no other area to match with)"
+        } else if within > 0 {
+            summary += " (\(within) within an area: no helper from another area was free)"
+        }
         note(([summary] + lines).joined(separator: "\n"))
         return .value(.table(LuaTable(array: pairs)))
     }

@@ -60,14 +60,19 @@ extension Session {
             let list = table["options"].tableValue
             let localized = list?[definition.language].tableValue ?? list?["da"].tableValue ?? list
             options = localized?.array.compactMap { $0.text ?? ($0.numberValue.map(Self.number)) } ?? []
-            guard !options.isEmpty else { throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }") }
+            guard !options.isEmpty else {
+                throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }")
+            }
             guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
         }
         var range: ClosedRange<Double>? = nil
         if kind == .scale {
             let low = table["min"].numberValue ?? 1
             let high = table["max"].numberValue ?? (table["scale"].numberValue ?? 5)
-            guard low < high, high - low <= 100 else { throw HostError("a scale runs from 'min' to a higher 'max', got \(Self.number(low)) to \(Self.number(high))") }
+            guard low < high, high - low <= 100 else {
+                throw HostError(
+                    "a scale runs from 'min' to a higher 'max', got \(Self.number(low)) to \(Self.number(high))")
+            }
             range = low...high
         } else if kind == .number, let low = table["min"].numberValue, let high = table["max"].numberValue {
             range = low...high
@@ -80,7 +85,8 @@ extension Session {
             time = ms
         }
         let samples = table["bot_answers"].tableValue
-        let botAnswers = (samples?[definition.language].tableValue ?? samples?["da"].tableValue ?? samples)?
+        let botAnswers =
+            (samples?[definition.language].tableValue ?? samples?["da"].tableValue ?? samples)?
             .array.compactMap(\.text) ?? []
         return Question(kind: kind, prompt: prompt, options: options, range: range, time: time, botAnswers: botAnswers)
     }
@@ -104,7 +110,8 @@ extension Session {
         case "areas": mixing = .acrossAreas
         case "same-area": mixing = .withinArea
         case "random": mixing = .random
-        default: throw HostError("'mix' must be \"areas\", \"same-area\" or \"random\", got \(describe(options["mix"]))")
+        default:
+            throw HostError("'mix' must be \"areas\", \"same-area\" or \"random\", got \(describe(options["mix"]))")
         }
         let avoidRepeats = options["avoid_repeats"] != .boolean(false)
         let people = presentParticipants
@@ -119,10 +126,11 @@ extension Session {
             for (i, a) in group.enumerated() { for b in group[(i + 1)...] { pairHistory.insert(MemberPair(a, b)) } }
         }
         let tables = plan.groups.enumerated().map { offset, group -> LuaValue in
-            .table(LuaTable([
-                "index": .integer(Int64(offset + 1)),
-                "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
-            ]))
+            .table(
+                LuaTable([
+                    "index": .integer(Int64(offset + 1)),
+                    "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
+                ]))
         }
         var lines = "\(plan.groups.count) groups"
         if plan.repeatedPairs > 0 { lines += " (\(plan.repeatedPairs) pairs met before)" }

@@ -12,7 +12,10 @@ extension Session {
                 transcript.add(at: clock.now, "programme: \(title) (seed \(self.definition.seed))")
                 for id in definition["exercises"].tableValue?.array.compactMap(\.text) ?? [] {
                     guard let source = self.definition.library.first(where: { exerciseID(of: $0) == id }) else {
-                        throw ScriptError(.runtime, "\(self.definition.main.fileName): the programme names \"\(id)\", but no exercise has that id")
+                        throw ScriptError(
+                            .runtime,
+                            "\(self.definition.main.fileName): the programme names \"\(id)\", but no exercise has that id"
+                        )
                     }
                     let (innerKind, inner) = try loadDefinition(source)
                     guard innerKind == "exercise" else {

@@ -5,7 +5,8 @@ public struct Transcript: Hashable, Sendable {
 
     mutating func add(at milliseconds: Int64, _ text: String) {
         let seconds = milliseconds / 1000
-        let stamp = seconds >= 3600
+        let stamp =
+            seconds >= 3600
             ? "\(seconds / 3600):\(pad(seconds / 60 % 60)):\(pad(seconds % 60))"
             : "\(pad(seconds / 60)):\(pad(seconds % 60))"
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as trainers write them: `"3m"`, `"90s"`, `"1h"`, `"1m30s"`.
 enum DurationText {
     /// Milliseconds in a duration like `"3m"`, or nil when the text is not one.
@@ -42,5 +44,3 @@ enum DurationText {
         return out
     }
 }
-
-import Foundation

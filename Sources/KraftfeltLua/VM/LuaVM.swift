@@ -31,6 +31,8 @@ public final class LuaVM {
     var pendingSuspension: Any?
     /// Set when a limit stopped a run: the VM runs nothing more.
     private(set) var stopError: ScriptError?
+    /// True while an error object is being described (never nested).
+    var describing = false
 
     private static let serials = Atomic<UInt64>(1)
 
@@ -53,6 +55,7 @@ public final class LuaVM {
         }
         self.raw = raw
         self.state = raw.pointee.L
+        raw.pointee.source_limit = limits.sourceBytes
         self.limits = limits
         self.seed = seed
         self.clock = clock
@@ -230,6 +233,17 @@ public final class LuaVM {
     }
 
     var stopReason: Int32 { raw.pointee.stop_reason }
+
+    /// What the C side says when it stops a script, for stops the script tried to swallow.
+    var stopMessage: String {
+        if stopReason == Int32(KF_STOP_INSTRUCTIONS) {
+            return
+                "instruction limit exceeded: the script ran more than \(raw.pointee.instruction_limit) instructions without waiting"
+        }
+        let seconds = raw.pointee.time_limit
+        let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
+        return "time limit exceeded: the script ran for more than \(text) seconds without waiting"
+    }
     var memoryRefused: Bool { raw.pointee.memory_refused != 0 }
     var describeReference: Int32 { raw.pointee.describe_ref }
 

@@ -13,13 +13,13 @@ public enum ScriptStep {
 /// ("ask everyone and wait") and the host can resume it later with the answer.
 public final class ScriptThread {
     public enum Status: Sendable, Equatable {
-        case ready, suspended, finished, failed
+        case ready, running, suspended, finished, failed
     }
 
     let vm: LuaVM
     let state: OpaquePointer
     private var reference: Int32
-    public private(set) var status: Status = .ready
+    public internal(set) var status: Status = .ready
 
     init(vm: LuaVM, state: OpaquePointer, reference: Int32) {
         self.vm = vm
@@ -34,6 +34,7 @@ public final class ScriptThread {
     /// Runs the script from its start with these arguments until it finishes or waits.
     public func start(_ arguments: [LuaValue] = []) throws(ScriptError) -> ScriptStep {
         guard status == .ready else { throw ScriptError(.state, "the script thread was already started") }
+        status = .running
         return try run(arguments)
     }
 
@@ -53,20 +54,41 @@ public final class ScriptThread {
         return try run([.boolean(false), .string(message)])
     }
 
-    private func run(_ arguments: [LuaValue]) throws(ScriptError) -> ScriptStep {
+    private func run(_ arguments: [LuaValue], budget: (Int64, Double)? = nil) throws(ScriptError) -> ScriptStep {
         try vm.checkNotStopped()
+        guard vm.runningThread == nil else {
+            throw ScriptError(.state, "a script is already running in this VM; host functions cannot run scripts")
+        }
         let count = try vm.pushOnMain(arguments)
         guard lua_checkstack(state, count) != 0 else {
             kf_pop(vm.state, count)
             throw vm.memoryLimitError(at: nil)
         }
         lua_xmove(vm.state, state, count)
-        vm.beginRun()
+        if status == .suspended && kf_set_waiting(vm.state, state, 0) != LUA_OK {
+            popMessage(vm.state)
+            throw vm.memoryLimitError(at: nil)
+        }
+        if let budget {
+            kf_vm_begin_run(vm.raw, budget.0, budget.1)
+        } else {
+            vm.beginRun()
+        }
         vm.runningThread = state
         vm.pendingSuspension = nil
         var resultCount: Int32 = 0
-        let outcome = lua_resume(state, vm.state, count, &resultCount)
+        let outcome = kf_resume(state, vm.state, count, &resultCount)
         vm.runningThread = nil
+        if vm.stopReason != 0 && (outcome == LUA_OK || outcome == LUA_YIELD) {
+            // The script caught the stop (in a coroutine it resumed) and went on: it still ends here.
+            kf_pop(state, resultCount)
+            status = .failed
+            let error = ScriptError(
+                vm.stopReason == Int32(KF_STOP_INSTRUCTIONS) ? .instructionLimit : .timeLimit,
+                (currentLocation().map { "\($0): " } ?? "") + vm.stopMessage)
+            vm.noteStop(error)
+            throw error
+        }
         switch outcome {
         case LUA_OK:
             let values = try take(resultCount)
@@ -116,15 +138,26 @@ public final class ScriptThread {
             kf_pop(state, 1)
             return vm.memoryLimitError(at: location)
         }
-        let message: String
+        var message: String
         var code = ScriptError.Code.runtime
-        if lua_type(state, -1) == LUA_TSTRING || lua_type(state, -1) == LUA_TNUMBER {
+        if lua_type(state, -1) == LUA_TSTRING {
             message = popMessage(state)
+        } else if lua_type(state, -1) == LUA_TNUMBER {
+            message =
+                lua_isinteger(state, -1) != 0
+                ? String(kf_tointegerx(state, -1, nil)) : "\(kf_tonumberx(state, -1, nil))"
+            kf_pop(state, 1)
         } else {
             lua_xmove(state, vm.state, 1)
             let described = describe()
             message = described.message
             if let limit = described.limit { code = limit }
+        }
+        // An error raised inside one of the sandbox's own wrappers is the script's error:
+        // name the script's line instead.
+        if message.hasPrefix("kraftfelt.prelude:"), let colon = message.dropFirst(18).firstIndex(of: ":") {
+            let rest = message[message.index(after: colon)...].drop { $0 == " " }
+            message = (location.map { "\($0): " } ?? "") + rest
         }
         switch vm.stopReason {
         case Int32(KF_STOP_INSTRUCTIONS): code = .instructionLimit
@@ -144,13 +177,19 @@ public final class ScriptThread {
         let fallback = "(\(kind))"
         let object = kf_ref(vm.state, -1)
         kf_pop(vm.state, 1)
-        guard object != LUA_NOREF, vm.stopReason == 0 else { return (fallback, nil) }
+        guard object != LUA_NOREF, vm.stopReason == 0, !vm.describing else { return (fallback, nil) }
         defer { kf_unref(vm.state, object) }
+        // One level only, on a small budget of its own: an error object whose __tostring
+        // raises another such object must not start another description.
+        vm.describing = true
+        defer { vm.describing = false }
         do {
             let thread = try vm.spawn(LuaFunction(reference: vm.describeReference, owner: vm.serial))
             // A registry reference crosses like a function handle, whatever it refers to.
             let handle = LuaValue.function(LuaFunction(reference: object, owner: vm.serial))
-            if case .finished(let values) = try thread.start([handle]),
+            guard thread.status == .ready else { return (fallback, nil) }
+            thread.status = .running
+            if case .finished(let values) = try thread.run([handle], budget: Self.describeBudget),
                 let text = values.first?.text
             {
                 return (text, nil)
@@ -161,7 +200,11 @@ public final class ScriptThread {
         }
     }
 
-    /// `chunk:line` of the innermost Lua function on the thread's stack.
+    /// The budget for describing an error object: a million instructions, a quarter second.
+    static let describeBudget: (Int64, Double) = (1_000_000, 0.25)
+
+    /// `chunk:line` of the innermost script function on the thread's stack (the sandbox's
+    /// own wrappers are skipped: the error is the script's).
     private func currentLocation() -> String? {
         var level: Int32 = 0
         var record = lua_Debug()
@@ -169,6 +212,10 @@ public final class ScriptThread {
             if lua_getinfo(state, "Sl", &record) != 0, record.currentline > 0 {
                 let source = withUnsafeBytes(of: record.short_src) {
                     String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if source == "kraftfelt.prelude" {
+                    level += 1
+                    continue
                 }
                 return "\(source):\(record.currentline)"
             }

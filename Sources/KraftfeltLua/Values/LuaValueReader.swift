@@ -16,13 +16,27 @@ struct LuaValueReader {
 
     /// Tables may nest this deep.
     static let maximumDepth = 100
+    /// At most this many values cross in one read (a table shared many times counts each time).
+    static let maximumValues = 1_000_000
+    private var values = 0
+    /// At most this many bytes of strings cross in one read: the VM's memory limit.
+    private var bytesLeft: Int
 
     init(state: OpaquePointer, vm: LuaVM) {
         self.state = state
         self.vm = vm
+        self.bytesLeft = vm.limits.memoryBytes ?? 1 << 30
+    }
+
+    private func tooLarge() -> LuaValueError {
+        LuaValueError(
+            message: "is too large to leave Lua (more than \(Self.maximumValues) values or "
+                + "\(LuaVM.formatBytes(vm.limits.memoryBytes ?? 1 << 30)) of text, counting shared tables each time)")
     }
 
     mutating func read(_ index: Int32) throws(LuaValueError) -> LuaValue {
+        values += 1
+        guard values <= Self.maximumValues else { throw tooLarge() }
         let index = lua_absindex(state, index)
         switch lua_type(state, index) {
         case LUA_TNIL, LUA_TNONE:
@@ -35,6 +49,8 @@ struct LuaValueReader {
         case LUA_TSTRING:
             var length = 0
             let pointer = kf_tolstring(state, index, &length)!
+            bytesLeft -= length
+            guard bytesLeft >= 0 else { throw tooLarge() }
             return .string(LuaString(bytes: Array(UnsafeRawBufferPointer(start: pointer, count: length))))
         case LUA_TTABLE:
             return .table(try readTable(index))

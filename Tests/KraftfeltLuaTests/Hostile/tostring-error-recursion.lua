@@ -1,0 +1,6 @@
+-- expect: runtime
+-- message: (error object is a table value; its __tostring failed: (error object is a table value))
+-- Describing the error raises another such error: described one level deep only.
+local mt = {}
+mt.__tostring = function() error(setmetatable({}, mt)) end
+error(setmetatable({}, mt))
