@@ -9,6 +9,7 @@ return kf.programme {
     "professionel-praksis",
     "spoergsmaal-paa-tvaers",
     "summegrupper",
+    "opfoelgning",
     "faelles-spoergsmaal",
   },
 }

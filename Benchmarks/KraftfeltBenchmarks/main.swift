@@ -188,4 +188,14 @@ if wanted("patterns") {
 
 }
 
+// 7. Cross-area matching: the assignment solver against scipy's linear_sum_assignment.
+if wanted("matching") {
+    rows += try matchingRows()
+}
+
+// 8. The engine: a 2,000-bot rehearsal, and 1,000 sessions of 20 bots alive in one process.
+if wanted("engine") {
+    rows += try engineRows()
+}
+
 printReport(rows)

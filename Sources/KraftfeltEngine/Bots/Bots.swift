@@ -68,7 +68,8 @@ public enum BotRoom {
     /// What a bot answers to an open question: from the exercise's `bot_answers` when it
     /// gives some, otherwise something plausible for the kind of question.
     static func answer(
-        for ask: OpenAskInfo, by bot: Bot, among people: [Participant], using rng: inout SeededGenerator
+        for ask: OpenAskInfo, by bot: Bot, among people: [Participant], areas roomAreas: Set<String>,
+        using rng: inout SeededGenerator
     ) -> Answer {
         switch ask.kind {
         case "choice":
@@ -94,7 +95,7 @@ public enum BotRoom {
                 return .text(ask.botAnswers[Int(rng.next() % UInt64(ask.botAnswers.count))])
             }
             // A question that someone from another area in the room could help with.
-            let inRoom = Set(people.map(\.area)).subtracting([bot.participant.area])
+            let inRoom = roomAreas.subtracting([bot.participant.area])
             let candidates = areas.filter { inRoom.contains($0.name) }
             let other =
                 candidates.isEmpty

@@ -8,7 +8,12 @@ public final class Rehearsal {
     public let bots: [Bot]
     private var queue: [(at: Int64, order: Int, action: Action)] = []
     private var order = 0
-    private var scheduled: Set<String> = []
+    /// How many of each question's audience have had their answer planned.
+    private var planned: [Int: Int] = [:]
+    private var seenRevision = -1
+    private let botsByID: [String: Bot]
+    /// The areas the room's bots come from.
+    private let roomAreas: Set<String>
     private var rng: SeededGenerator
     /// When the rehearsal's trainer will next press "advance", if a wait is pending.
     private var trainerAt: Int64?
@@ -30,6 +35,8 @@ public final class Rehearsal {
     public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
         session = try Session(definition: definition, log: log)
         bots = BotRoom.make(count: participants, areas: areas, seed: definition.seed, language: definition.language)
+        botsByID = Dictionary(uniqueKeysWithValues: bots.map { ($0.participant.id, $0) })
+        roomAreas = Set(bots.map(\.participant.area))
         rng = SeededGenerator(seed: definition.seed, stream: "rehearsal")
     }
 
@@ -94,16 +101,17 @@ public final class Rehearsal {
         queue.insert((time, order, action), at: index)
     }
 
-    /// Plans an answer from every bot asked a question it has not planned for yet.
+    /// Plans an answer from every bot asked a question it has not planned for yet (only
+    /// when a question opened or its audience grew since the last look).
     private func scheduleAnswers() {
-        let here = session.present
-        for ask in session.openAsks {
-            for id in ask.audience where !ask.answered.contains(id) && here.contains(id) {
-                let key = "\(ask.id):\(id)"
-                guard !scheduled.contains(key), let bot = bots.first(where: { $0.participant.id == id }) else {
-                    continue
-                }
-                scheduled.insert(key)
+        guard session.askRevision != seenRevision else { return }
+        seenRevision = session.askRevision
+        for id in session.openAskIDs {
+            let done = planned[id] ?? 0
+            guard session.audienceCount(ask: id) > done, let ask = session.openAsk(id) else { continue }
+            planned[ask.id] = ask.audience.count
+            for id in ask.audience[done...] where session.present.contains(id) {
+                guard let bot = botsByID[id] else { continue }
                 // Most answer within the first 90% of the time (or 90 s), late bots after it.
                 let window = ask.time ?? 100_000
                 let delay: Int64
@@ -125,12 +133,13 @@ public final class Rehearsal {
             guard session.present.contains(bot.participant.id) else { return }
             try session.submit(.leave(participant: bot.participant.id, at: time))
         case .answer(let askID, let bot):
-            guard let ask = session.openAsks.first(where: { $0.id == askID }),
-                session.present.contains(bot.participant.id), !ask.answered.contains(bot.participant.id)
+            guard session.present.contains(bot.participant.id), !session.hasAnswered(bot.participant.id, ask: askID),
+                let ask = session.openAsk(askID)
             else { return }
             var answerRNG = SeededGenerator(
                 seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
-            let answer = BotRoom.answer(for: ask, by: bot, among: session.presentParticipants, using: &answerRNG)
+            let people = ask.kind == "person" ? session.presentParticipants : []
+            let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
             try session.submit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
         }
     }

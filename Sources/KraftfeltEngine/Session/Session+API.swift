@@ -141,7 +141,8 @@ extension Session {
 
     /// A participant as scripts see them.
     func record(of id: String) -> LuaValue {
-        guard let p = participants.first(where: { $0.id == id }) else { return .nil }
+        guard let index = participantIndex[id] else { return .nil }
+        let p = participants[index]
         return .table(
             LuaTable([
                 "id": .string(p.id), "name": .string(p.name), "area": .string(p.area), "language": .string(p.language),

@@ -79,7 +79,7 @@ extension Session {
                     "the answer must be from \(Self.number(range.lowerBound)) to \(Self.number(range.upperBound))")
             }
         case (.person, .text(let id)):
-            guard participants.contains(where: { $0.id == id }) else {
+            guard participantIndex[id] != nil else {
                 throw SessionError("\(id) is not in this session")
             }
         default:
@@ -102,15 +102,17 @@ extension Session {
         case .start:
             begin()
         case .join(let participant, _):
-            if let index = participants.firstIndex(where: { $0.id == participant.id }) {
+            if let index = participantIndex[participant.id] {
                 participants[index] = participant
             } else {
+                participantIndex[participant.id] = participants.count
                 participants.append(participant)
             }
             present.insert(participant.id)
             transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
             for id in asks.keys.sorted() where asks[id]!.everyone && !asks[id]!.audience.contains(participant.id) {
                 asks[id]!.audience.append(participant.id)
+                askRevision += 1
             }
         case .leave(let id, _):
             present.remove(id)
@@ -144,7 +146,7 @@ extension Session {
         transcript.add(at: clock.now, label.map { "group \($0): \(text)" } ?? text)
     }
 
-    func name(of id: String) -> String { participants.first { $0.id == id }?.name ?? id }
+    func name(of id: String) -> String { participantIndex[id].map { participants[$0].name } ?? id }
 
     /// Closes a question when everyone asked who is still here has answered.
     func closeIfComplete(_ askID: Int) {

@@ -14,9 +14,9 @@ extension Session {
         }
         let askers: [(who: Participant, question: String)] = answers.array.compactMap { answer in
             guard let table = answer.tableValue, let id = table["who"].tableValue?["id"].text,
-                let person = participants.first(where: { $0.id == id })
+                let index = participantIndex[id]
             else { return nil }
-            return (person, table["value"].text ?? "")
+            return (participants[index], table["value"].text ?? "")
         }
         let helpers = presentParticipants
         guard !askers.isEmpty, helpers.count >= 2 else {

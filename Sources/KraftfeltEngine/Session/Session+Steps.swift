@@ -23,6 +23,7 @@ extension Session {
             ask.timer = timer
         }
         asks[id] = ask
+        askRevision += 1
         return .suspend(RunningThread.Wait.ask(id))
     }
 
@@ -115,8 +116,7 @@ extension Session {
         }
         let avoidRepeats = options["avoid_repeats"] != .boolean(false)
         let people = presentParticipants
-        let index = Dictionary(uniqueKeysWithValues: participants.enumerated().map { ($1.id, $0) })
-        let members = people.map { GroupMember(id: index[$0.id]!, area: $0.area) }
+        let members = people.map { GroupMember(id: participantIndex[$0.id]!, area: $0.area) }
         var rng = SeededGenerator(seed: definition.seed, stream: "groups#\(nextID)")
         let target = options["target"].integerValue.map(Int.init) ?? (size.lowerBound + size.upperBound + 1) / 2
         let plan = GroupPlanner.plan(

@@ -21,6 +21,10 @@ public final class Session {
     public internal(set) var transcript = Transcript()
     /// Everyone who joined, in join order.
     public internal(set) var participants: [Participant] = []
+    /// Where each participant id is in `participants`.
+    var participantIndex: [String: Int] = [:]
+    /// Grows whenever a question opens or its audience grows: drivers rescan only then.
+    public internal(set) var askRevision = 0
     public internal(set) var present: Set<String> = []
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
@@ -64,6 +68,18 @@ public final class Session {
         asks.keys.sorted().compactMap { id in asks[id].map { OpenAskInfo(id: id, ask: $0) } }
     }
 
+    /// The ids of the open questions, in order.
+    public var openAskIDs: [Int] { asks.keys.sorted() }
+
+    /// How many people an open question asks (0 when it is closed).
+    public func audienceCount(ask id: Int) -> Int { asks[id]?.audience.count ?? 0 }
+
+    /// One open question, if it is still open.
+    public func openAsk(_ id: Int) -> OpenAskInfo? { asks[id].map { OpenAskInfo(id: id, ask: $0) } }
+
+    /// Whether a participant has answered an open question.
+    public func hasAnswered(_ participant: String, ask id: Int) -> Bool { asks[id]?.answers[participant] != nil }
+
     /// The earliest running timer, if any: the driver sends `timerEnded` when its time comes.
     public var nextDeadline: (timer: Int, at: Int64)? {
         timers.min { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }.map { ($0.key, $0.value.deadline) }
@@ -73,6 +89,9 @@ public final class Session {
     public var waitsForTrainer: Bool {
         inLobby || threads.values.contains { if case .trainer = $0.wait { true } else { false } }
     }
+
+    /// Bytes the session's Lua heap holds now.
+    public var luaMemory: Int { vm.memoryUsed }
 
     /// Milliseconds since the session started (the time of the last event).
     public var now: Int64 { clock.now }

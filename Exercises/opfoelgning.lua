@@ -1,0 +1,43 @@
+-- Opfølgning: the goals people wrote in the buzz groups come back. Each person says
+-- whom they will share their goal with, and how sure they are to act on it – the
+-- start of "hold øje med din egen forandring" (keep track of your own change).
+
+return kf.exercise {
+  id = "opfoelgning",
+  version = "1.0",
+  title = { da = "Opfølgning på dit mål", en = "Following up your goal" },
+  summary = {
+    da = "Dit mål fra summegruppen: hvem deler du det med, og hvor sikker er du?",
+    en = "Your goal from the buzz group: who will you share it with, and how sure are you?",
+  },
+  minutes = 5,
+  run = function(s)
+    local earlier = s.results.summegrupper
+    if not earlier or #earlier.goals == 0 then
+      s:show { da = "Ingen mål fra summegrupperne at følge op på.", en = "No goals from the buzz groups to follow up." }
+      return { shared = 0 }
+    end
+    local here = {}
+    for _, p in ipairs(s:participants()) do here[p.id] = p end
+    local people = {}
+    for _, goal in ipairs(earlier.goals) do
+      if here[goal.who] then people[#people + 1] = here[goal.who] end
+    end
+    s:show { da = ("%d mål fra summegrupperne"):format(#earlier.goals),
+             en = ("%d goals from the buzz groups"):format(#earlier.goals) }
+
+    local shared = s:ask(people, {
+      da = "Hvem vil du dele dit mål med?", en = "Who will you share your goal with?",
+      kind = "person", time = "1m",
+    })
+    local sure = s:ask(people, {
+      da = "Hvor sikker er du på, at du handler på dit mål?", en = "How sure are you that you will act on your goal?",
+      kind = "scale", min = 1, max = 5, time = "30s",
+    })
+    local sum = 0
+    for _, a in ipairs(sure) do sum = sum + a.value end
+    s:measure("goals_shared", #shared)
+    s:measure("goal_confidence", #sure > 0 and sum / #sure or 0)
+    return { shared = #shared }
+  end,
+}
