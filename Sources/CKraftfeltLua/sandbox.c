@@ -3,6 +3,9 @@
 #define _GNU_SOURCE /* timegm */
 #include "CKraftfeltLua.h"
 
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* setmetatable without __gc: finalizers run with hooks off, so no limit could stop them. */
@@ -94,6 +97,45 @@ typedef struct {
     int status;
 } kf_prelude_args;
 
+/* The prelude compiled once per process: every VM loads the same trusted bytecode
+   instead of parsing the text again (scripts themselves can never load bytecode). */
+static pthread_mutex_t kf_prelude_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *kf_prelude_code;
+static size_t kf_prelude_code_length;
+
+static int kf_collect_dump(lua_State *L, const void *p, size_t size, void *ud) {
+    (void)L;
+    (void)ud;
+    size_t needed = kf_prelude_code_length + size;
+    char *grown = realloc(kf_prelude_code, needed);
+    if (grown == NULL) return 1;
+    memcpy(grown + kf_prelude_code_length, p, size);
+    kf_prelude_code = grown;
+    kf_prelude_code_length = needed;
+    return 0;
+}
+
+/* Loads the prelude: from the cached bytecode, compiling and caching it first if needed. */
+static int kf_load_prelude(lua_State *L, const char *source, size_t length) {
+    pthread_mutex_lock(&kf_prelude_lock);
+    if (kf_prelude_code == NULL) {
+        lua_State *compiler = luaL_newstate();
+        if (compiler && luaL_loadbufferx(compiler, source, length, "=kraftfelt.prelude", "t") == LUA_OK) {
+            if (lua_dump(compiler, kf_collect_dump, NULL, 0) != 0) {
+                free(kf_prelude_code);
+                kf_prelude_code = NULL;
+                kf_prelude_code_length = 0;
+            }
+        }
+        if (compiler) lua_close(compiler);
+    }
+    int status = kf_prelude_code
+        ? luaL_loadbufferx(L, kf_prelude_code, kf_prelude_code_length, "=kraftfelt.prelude", "b")
+        : luaL_loadbufferx(L, source, length, "=kraftfelt.prelude", "t");
+    pthread_mutex_unlock(&kf_prelude_lock);
+    return status;
+}
+
 static int kf_open_sandbox_body(lua_State *L) {
     kf_prelude_args *a = lua_touserdata(L, 1);
     static const luaL_Reg libraries[] = {
@@ -119,7 +161,7 @@ static int kf_open_sandbox_body(lua_State *L) {
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.host");
     lua_setfield(L, 1, "host");
 
-    a->status = luaL_loadbufferx(L, a->source, a->length, "=kraftfelt.prelude", "t");
+    a->status = kf_load_prelude(L, a->source, a->length);
     if (a->status != LUA_OK) return lua_error(L);
     lua_pushvalue(L, 1);
     lua_call(L, 1, 1); /* 2: { newenv = ..., string = ..., describe = ... } */
