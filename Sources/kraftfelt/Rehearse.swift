@@ -32,6 +32,9 @@ struct Rehearse: ParsableCommand {
     @Option(help: "The folder with the exercises a programme names.")
     var exercises: String = "Exercises"
 
+    @Option(name: .customLong("param"), help: "An exercise parameter, as name=value (repeatable).")
+    var parameters: [String] = []
+
     func validate() throws {
         guard (1...5000).contains(participants) else {
             throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
@@ -53,7 +56,12 @@ struct Rehearse: ParsableCommand {
             throw CLIError(error.message)
         }
         let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
-        let session = try rehearsal.run(exercise: exercise) { share in
+        var given: [String: String] = [:]
+        for parameter in parameters {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            given[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        let session = try rehearsal.run(exercise: exercise, parameters: given) { share in
             guard showProgress else { return }
             let filled = Int(share * 30)
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)

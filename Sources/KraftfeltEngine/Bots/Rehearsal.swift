@@ -41,8 +41,11 @@ public final class Rehearsal {
     }
 
     /// Runs the session to its end; `progress` gets the share of the planned time passed.
-    public func run(exercise: String, plannedMinutes: Int = 60, progress: ((Double) -> Void)? = nil) throws -> Session {
-        try session.submit(session.definition.startEvent(exercise: exercise))
+    public func run(
+        exercise: String, parameters: [String: String] = [:], plannedMinutes: Int = 60,
+        progress: ((Double) -> Void)? = nil
+    ) throws -> Session {
+        try session.submit(session.definition.startEvent(exercise: exercise, parameters: parameters))
         for bot in bots {
             if bot.behaviour == .joinsLate {
                 schedule(at: 30_000 + Int64(rng.next() % 270_000), .join(bot))

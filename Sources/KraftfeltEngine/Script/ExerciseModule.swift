@@ -12,7 +12,10 @@ enum ExerciseModule {
                     summary: """
                         Declares an exercise. `id` (lowercase letters, digits, dashes), `title` and `summary` \
                         with `da` and `en` texts, `minutes`, and `run = function(s) … end`, which gets the \
-                        session handle. Return it from the script.
+                        session handle. Optional: `version`, `parameters` (`{ rounds = { type = "integer", \
+                        default = 3 } }`, read as `s.params.rounds`; types integer, number, string, boolean, \
+                        duration) and `attributes` (what it needs to know of each person, like `{ "role" }`). \
+                        Return it from the script.
                         """,
                     example: """
                         return kf.exercise {
@@ -90,6 +93,13 @@ enum ExerciseModule {
         }
         guard case .function = definition["run"] else {
             throw HostError("'run' must be a function(s) … end, got \(describe(definition["run"]))")
+        }
+        try ExerciseParameters.check(definition["parameters"])
+        if definition["attributes"] != .nil,
+            definition["attributes"].tableValue.map({ !$0.fields.isEmpty || !$0.array.allSatisfy { $0.text != nil } })
+                ?? true
+        {
+            throw HostError("'attributes' must be a list of the participant attributes it needs, like { \"role\" }")
         }
     }
 }

@@ -104,6 +104,39 @@ extension Session {
                     example: "local pairs = s:match(questions, { helper = \"other-area\" })"
                 ) { [unowned self] call in try match(call) },
                 HostFunction(
+                    "rotations",
+                    parameters: [me, Parameter("options", .table, optional: true, "rounds (default 3)")],
+                    returns: "list of rounds, each a list of { index, members }",
+                    summary: """
+                        Impromptu Networking: rounds of pairs of the people here (a trio when the count \
+                        is odd), so that nobody meets the same person twice while that is possible.
+                        """,
+                    example: """
+                        for round, pairs in ipairs(s:rotations { rounds = 3 }) do
+                          s:show(pairs)
+                          s:timer("4m", { da = "Runde " .. round, en = "Round " .. round })
+                        end
+                        """
+                ) { [unowned self] call in try rotations(call) },
+                HostFunction(
+                    "roles",
+                    parameters: [
+                        me, Parameter("group", .table, "one of the groups s:groups returned"),
+                        Parameter("roles", .table, "role names, like { \"client\", \"consultant\" }"),
+                        Parameter("rounds", .integer, optional: true, "default: one per member"),
+                    ], returns: "list of rounds, each { role = list of people }",
+                    summary: """
+                        Troika Consulting and the like: who has which role in each round, so that \
+                        everyone is the first role once before anyone is it twice.
+                        """,
+                    example: """
+                        for _, round in ipairs(s:roles(g, { "client", "consultant" })) do
+                          g:show(round.client[1].name .. " fortæller; de andre lytter")
+                          g:timer("10m")
+                        end
+                        """
+                ) { [unowned self] call in try roles(call) },
+                HostFunction(
                     "each_group",
                     parameters: [me, Parameter("groups", .table), Parameter("flow", .function, "function(g) … end")],
                     returns: "list of what each flow returned",
@@ -126,6 +159,7 @@ extension Session {
         var fields = sessionModule.fields
         fields.append(LuaTable.Field("language", .string(definition.language)))
         fields.append(LuaTable.Field("results", .table(LuaTable(fields: results))))
+        fields.append(LuaTable.Field("params", .table(current?.parameters ?? LuaTable())))
         if let group, let members = groupMembers[group] {
             let records = members.map { record(of: $0) }
             fields.append(LuaTable.Field("index", .integer(Int64(groupIndex[group] ?? 0))))
@@ -143,10 +177,12 @@ extension Session {
     func record(of id: String) -> LuaValue {
         guard let index = participantIndex[id] else { return .nil }
         let p = participants[index]
+        let attributes = p.attributes.keys.sorted().map { LuaTable.Field(.string($0), .string(p.attributes[$0]!)) }
         return .table(
             LuaTable([
                 "id": .string(p.id), "name": .string(p.name), "area": .string(p.area), "language": .string(p.language),
                 "strengths": .table(LuaTable(array: p.strengths.map { .string($0) })),
+                "attributes": .table(LuaTable(fields: attributes)),
             ]))
     }
 

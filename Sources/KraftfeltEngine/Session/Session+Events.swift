@@ -99,7 +99,8 @@ extension Session {
     func apply(_ event: SessionEvent) {
         clock.now = event.at
         switch event {
-        case .start:
+        case .start(let start):
+            startParameters = start.parameters
             begin()
         case .join(let participant, _):
             if let index = participantIndex[participant.id] {

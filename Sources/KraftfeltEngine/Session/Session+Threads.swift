@@ -27,7 +27,8 @@ extension Session {
                 pending = [try loaded(definition)]
             }
             inLobby = true
-            transcript.add(at: clock.now, "session open: waiting for people to join and the trainer to start")
+            transcript.add(
+                at: clock.now, "session open (code \(joinCode)): waiting for people to join and the trainer to start")
         } catch let error as ScriptError {
             fail(error)
         } catch {
@@ -61,7 +62,9 @@ extension Session {
         for field in definition["title"].tableValue?.fields ?? [] {
             if let key = field.key.text, let value = field.value.text { title[key] = value }
         }
-        return LoadedExercise(id: id, title: title, run: run, definition: definition)
+        return LoadedExercise(
+            id: id, title: title, run: run, definition: definition,
+            parameters: try ExerciseParameters.resolve(definition["parameters"], given: startParameters, exercise: id))
     }
 
     /// Starts the next exercise of the programme, or finishes the session.

@@ -44,6 +44,8 @@ public final class Session {
     var pending: [LoadedExercise] = []
     var results: [LuaTable.Field] = []
     var current: LoadedExercise?
+    /// Parameter values the session was started with (`rounds = "4"`), by name.
+    var startParameters: [String: String] = [:]
     /// Open, with the scripts loaded, until the trainer starts the first exercise.
     public internal(set) var inLobby = false
 
@@ -88,6 +90,14 @@ public final class Session {
     /// True when some script thread waits for the trainer to advance.
     public var waitsForTrainer: Bool {
         inLobby || threads.values.contains { if case .trainer = $0.wait { true } else { false } }
+    }
+
+    /// The short code people type on their phones to join: six letters and digits that
+    /// cannot be confused (no 0/O, 1/I), from the session's seed.
+    public var joinCode: String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var rng = SeededGenerator(seed: definition.seed, stream: "join code")
+        return String((0..<6).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
     }
 
     /// Bytes the session's Lua heap holds now.

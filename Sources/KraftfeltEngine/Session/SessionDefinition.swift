@@ -49,7 +49,9 @@ public struct SessionDefinition: Sendable {
     }
 
     /// The `start` event for this definition.
-    public func startEvent(exercise: String) -> SessionEvent {
-        .start(SessionStart(exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt))
+    public func startEvent(exercise: String, parameters: [String: String] = [:]) -> SessionEvent {
+        .start(
+            SessionStart(
+                exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt, parameters: parameters))
     }
 }

@@ -6,6 +6,8 @@ struct LoadedExercise {
     let title: [String: String]
     let run: LuaFunction
     let definition: LuaTable
+    /// The exercise's parameters with their values for this session.
+    let parameters: LuaTable
 }
 
 /// A question waiting for answers.
