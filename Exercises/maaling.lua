@@ -28,9 +28,7 @@ return kf.exercise {
       local answers = s:ask(s.everyone, {
         da = point.da, en = point.en, kind = "scale", min = 1, max = 5, time = "30s",
       })
-      local sum = 0
-      for _, a in ipairs(answers) do sum = sum + a.value end
-      local mean = #answers > 0 and sum / #answers or 0
+      local mean = kf.mean(answers)
       s:measure(point.key, mean)
       result[point.key] = mean
     end

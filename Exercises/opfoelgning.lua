@@ -34,10 +34,8 @@ return kf.exercise {
       da = "Hvor sikker er du på, at du handler på dit mål?", en = "How sure are you that you will act on your goal?",
       kind = "scale", min = 1, max = 5, time = "30s",
     })
-    local sum = 0
-    for _, a in ipairs(sure) do sum = sum + a.value end
     s:measure("goals_shared", #shared)
-    s:measure("goal_confidence", #sure > 0 and sum / #sure or 0)
+    s:measure("goal_confidence", kf.mean(sure))
     return { shared = #shared }
   end,
 }

@@ -8,12 +8,6 @@ local axes = {
   { key = "dialogue", da = "Aftale ← → Dialog", en = "Agreement ← → Dialogue" },
 }
 
-local function average(answers)
-  local sum = 0
-  for _, a in ipairs(answers) do sum = sum + a.value end
-  return #answers > 0 and sum / #answers or 0
-end
-
 return kf.exercise {
   id = "professionel-praksis",
   version = "1.0",
@@ -33,7 +27,7 @@ return kf.exercise {
         da = "Hvor du vil hen: " .. axis.da, en = "Where you want to be: " .. axis.en,
         kind = "scale", min = 1, max = 7, time = "45s",
       })
-      local row = { axis = axis[s.language] or axis.da, now = average(now), wanted = average(wanted) }
+      local row = { axis = axis[s.language] or axis.da, now = kf.mean(now), wanted = kf.mean(wanted) }
       picture[#picture + 1] = row
       s:measure("practice_now_" .. axis.key, row.now)
       s:measure("practice_wanted_" .. axis.key, row.wanted)

@@ -2,12 +2,6 @@
 -- cannot solve alone, and is matched with a helper from another administrative area.
 -- From the seed workshop: "fra krydspres til kraftfelt".
 
-local function average(answers)
-  local sum, n = 0, 0
-  for _, a in ipairs(answers) do sum, n = sum + a.value, n + 1 end
-  return n > 0 and sum / n or 0
-end
-
 return kf.exercise {
   id = "spoergsmaal-paa-tvaers",
   version = "1.0",
@@ -41,7 +35,7 @@ return kf.exercise {
       da = "Hvor brugbar var samtalen for dit spørgsmål?", en = "How useful was the conversation for your question?",
       kind = "scale", min = 1, max = 5, time = "1m",
     })
-    s:measure("conversation_usefulness", average(useful))
+    s:measure("conversation_usefulness", kf.mean(useful))
     return { pairs = #pairs, across = across }
   end,
 }

@@ -230,3 +230,18 @@ struct SessionAPITests {
         #expect(alone.transcript.text.contains("match: too few people to pair"))
     }
 }
+
+struct MeanTests {
+    @Test func meanOfNumbersAndOfAnswers() throws {
+        let session = try openSession(
+            exercise(
+                """
+                s:measure('a', kf.mean({ 1, 2, 3, 4 }))
+                s:measure('b', kf.mean({ { value = 2 }, { value = 5 } }))
+                s:measure('c', kf.mean({}))
+                kf.mean({ 1, 'x' })
+                """))
+        #expect(session.measures.map(\.value) == [2.5, 3.5, 0])
+        #expect(session.failure == "x.lua:6: kf.mean: item 2 of 'values' is not a number or an answer with a number")
+    }
+}

@@ -55,6 +55,22 @@ enum ExerciseModule {
                     return .value(.table(definition))
                 },
                 HostFunction(
+                    "mean", parameters: [Parameter("values", .table, "numbers, or what s:ask returned")],
+                    returns: "number (0 for an empty list)",
+                    summary: "The mean of a list of numbers, or of the answers to a scale or number question.",
+                    example: "s:measure(\"experienced_effect\", kf.mean(s:ask(s.everyone, question)))"
+                ) { call in
+                    let list = try call.value(0).tableValue?.array ?? []
+                    var sum = 0.0
+                    for (i, item) in list.enumerated() {
+                        guard let number = item.numberValue ?? item.tableValue?["value"].numberValue else {
+                            throw HostError("item \(i + 1) of 'values' is not a number or an answer with a number")
+                        }
+                        sum += number
+                    }
+                    return .number(list.isEmpty ? 0 : sum / Double(list.count))
+                },
+                HostFunction(
                     "duration", parameters: [Parameter("text", .string, "like \"3m\", \"90s\", \"1h\"")],
                     returns: "integer", summary: "Seconds in a duration like \"3m\".",
                     example: "local seconds = kf.duration(\"1m30s\")   -- 90"
