@@ -17,8 +17,26 @@ static void *kf_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     if (nsize > old && vm->memory_limit > 0 && vm->memory_used - old + nsize > vm->memory_limit) {
         vm->memory_refused = 1;
+        /* Lua retries a refused request once after a full collection; a refused retry is a
+           memory error. A script that keeps causing them is stopped, as for the other limits. */
+        if (ptr == vm->refused_block && nsize == vm->refused_size) {
+            if (++vm->memory_errors >= 3 && vm->stop_reason == KF_STOP_NONE) vm->stop_reason = KF_STOP_MEMORY;
+            vm->refused_block = NULL;
+            vm->refused_size = 0;
+        } else {
+            vm->refused_block = ptr;
+            vm->refused_size = nsize;
+        }
         return NULL;
     }
+    /* Large allocations also check the deadline: a script whose few instructions each
+       allocate megabytes would otherwise run long between two checks of the hook. The
+       refusal becomes a memory error, which the host reports as the time limit. */
+    if (nsize - old >= (64 << 10) && nsize > old && vm->deadline > 0 && vm->stop_reason == KF_STOP_NONE &&
+        kf_monotonic_now() > vm->deadline) {
+        vm->stop_reason = KF_STOP_DEADLINE;
+    }
+    if (nsize > old && vm->stop_reason == KF_STOP_DEADLINE) return NULL;
     void *block = realloc(ptr, nsize);
     if (block == NULL) {
         vm->memory_refused = 1;
@@ -58,7 +76,10 @@ static void kf_hook(lua_State *L, lua_Debug *ar) {
 
 void kf_push_stop_message(lua_State *L) {
     kf_vm *vm = kf_vm_of(L);
-    if (vm->stop_reason == KF_STOP_INSTRUCTIONS)
+    if (vm->stop_reason == KF_STOP_MEMORY)
+        lua_pushfstring(L, "memory limit exceeded: the script kept needing more than its limit (%I MiB)",
+                        (lua_Integer)(vm->memory_limit >> 20));
+    else if (vm->stop_reason == KF_STOP_INSTRUCTIONS)
         lua_pushfstring(L, "instruction limit exceeded: the script ran more than %I instructions without waiting",
                         (lua_Integer)vm->instruction_limit);
     else
@@ -122,6 +143,9 @@ void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit) {
     vm->time_limit = time_limit;
     vm->deadline = time_limit > 0 ? kf_monotonic_now() + time_limit : 0;
     vm->memory_refused = 0;
+    vm->memory_errors = 0;
+    vm->refused_block = NULL;
+    vm->refused_size = 0;
 }
 
 int kf_buffer_reserve(kf_buffer *b, size_t extra) {

@@ -24,6 +24,7 @@ enum {
     KF_STOP_NONE = 0,
     KF_STOP_INSTRUCTIONS = 1,
     KF_STOP_DEADLINE = 2,
+    KF_STOP_MEMORY = 3, /* kept failing at the memory limit (e.g. catching memory errors in a loop) */
 };
 
 /* What a Swift host function asks the trampoline to do (values >= 0: results pushed). */
@@ -88,6 +89,10 @@ typedef struct kf_vm {
     size_t memory_peak;
     size_t memory_limit;
     int memory_refused;
+    /* the last refused request, to tell Lua's retry after an emergency collection */
+    const void *refused_block;
+    size_t refused_size;
+    int memory_errors; /* refusals that survived a collection, this run */
     /* instructions and time, per run */
     int64_t instructions_used;
     int64_t instruction_limit; /* <= 0: unlimited */

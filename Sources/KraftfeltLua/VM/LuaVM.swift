@@ -229,13 +229,26 @@ public final class LuaVM {
     }
 
     func noteStop(_ error: ScriptError) {
-        if error.code == .instructionLimit || error.code == .timeLimit { stopError = error }
+        if stopReason != 0 && error.isLimit { stopError = error }
+    }
+
+    /// The error code for the current stop reason.
+    var stopCode: ScriptError.Code {
+        switch stopReason {
+        case Int32(KF_STOP_INSTRUCTIONS): .instructionLimit
+        case Int32(KF_STOP_MEMORY): .memoryLimit
+        default: .timeLimit
+        }
     }
 
     var stopReason: Int32 { raw.pointee.stop_reason }
 
     /// What the C side says when it stops a script, for stops the script tried to swallow.
     var stopMessage: String {
+        if stopReason == Int32(KF_STOP_MEMORY) {
+            let mebibytes = raw.pointee.memory_limit >> 20
+            return "memory limit exceeded: the script kept needing more than its limit (\(mebibytes) MiB)"
+        }
         if stopReason == Int32(KF_STOP_INSTRUCTIONS) {
             return
                 "instruction limit exceeded: the script ran more than \(raw.pointee.instruction_limit) instructions without waiting"

@@ -83,9 +83,7 @@ public final class ScriptThread {
             // The script caught the stop (in a coroutine it resumed) and went on: it still ends here.
             kf_pop(state, resultCount)
             status = .failed
-            let error = ScriptError(
-                vm.stopReason == Int32(KF_STOP_INSTRUCTIONS) ? .instructionLimit : .timeLimit,
-                (currentLocation().map { "\($0): " } ?? "") + vm.stopMessage)
+            let error = ScriptError(vm.stopCode, (currentLocation().map { "\($0): " } ?? "") + vm.stopMessage)
             vm.noteStop(error)
             throw error
         }
@@ -136,6 +134,12 @@ public final class ScriptThread {
         let location = currentLocation()
         if outcome == LUA_ERRMEM {
             kf_pop(state, 1)
+            if vm.stopReason != 0 {
+                let error = ScriptError(
+                    vm.stopCode, (location.map { "\($0): " } ?? "") + vm.stopMessage, traceback: traceback)
+                vm.noteStop(error)
+                return error
+            }
             return vm.memoryLimitError(at: location)
         }
         var message: String
@@ -162,6 +166,7 @@ public final class ScriptThread {
         switch vm.stopReason {
         case Int32(KF_STOP_INSTRUCTIONS): code = .instructionLimit
         case Int32(KF_STOP_DEADLINE): code = .timeLimit
+        case Int32(KF_STOP_MEMORY): code = .memoryLimit
         default:
             if vm.memoryRefused && message.hasSuffix("not enough memory") {
                 return ScriptError(.memoryLimit, vm.memoryLimitError(at: location).message, traceback: traceback)

@@ -17,7 +17,7 @@ struct LuaValueReader {
     /// Tables may nest this deep.
     static let maximumDepth = 100
     /// At most this many values cross in one read (a table shared many times counts each time).
-    static let maximumValues = 1_000_000
+    static let maximumValues = 250_000
     private var values = 0
     /// At most this many bytes of strings cross in one read: the VM's memory limit.
     private var bytesLeft: Int

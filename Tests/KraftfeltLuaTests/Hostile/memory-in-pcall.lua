@@ -1,7 +1,7 @@
 -- expect: memory limit
 -- message: memory limit exceeded
--- pcall catches "not enough memory", but the memory stays capped: the next
--- allocation outside the pcall (a new closure) fails for good.
+-- pcall catches "not enough memory", but a script that keeps failing at its
+-- memory limit (three memory errors in a run) is stopped like any other limit.
 local keep = {}
 while true do
   pcall(function()
