@@ -8,9 +8,11 @@ let package = Package(
         .executable(name: "kraftfelt", targets: ["kraftfelt"]),
         .library(name: "KraftfeltLua", targets: ["KraftfeltLua"]),
         .library(name: "KraftfeltEngine", targets: ["KraftfeltEngine"]),
+        .library(name: "KraftfeltStore", targets: ["KraftfeltStore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev), found with pkg-config.
@@ -38,11 +40,18 @@ let package = Package(
             dependencies: ["KraftfeltLua"],
             path: "Sources/KraftfeltEngine"
         ),
+        // Durable storage: the session log and what sessions ran, in SQLite through GRDB.
+        .target(
+            name: "KraftfeltStore",
+            dependencies: ["KraftfeltEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/KraftfeltStore"
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
                 "KraftfeltEngine",
+                "KraftfeltStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/kraftfelt"
@@ -67,6 +76,11 @@ let package = Package(
             name: "KraftfeltEngineTests",
             dependencies: ["KraftfeltEngine", "KraftfeltLua"],
             path: "Tests/KraftfeltEngineTests"
+        ),
+        .testTarget(
+            name: "KraftfeltStoreTests",
+            dependencies: ["KraftfeltStore", "KraftfeltEngine"],
+            path: "Tests/KraftfeltStoreTests"
         ),
         .testTarget(
             name: "KraftfeltCLITests",

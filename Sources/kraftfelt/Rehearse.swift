@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KraftfeltEngine
 import KraftfeltLua
+import KraftfeltStore
 
 /// `kraftfelt rehearse EXERCISE`: runs an exercise or programme with bots on a virtual clock.
 struct Rehearse: ParsableCommand {
@@ -35,6 +36,12 @@ struct Rehearse: ParsableCommand {
     @Option(name: .customLong("param"), help: "An exercise parameter, as name=value (repeatable).")
     var parameters: [String] = []
 
+    @Option(help: "Keep the session in this data directory, so `kraftfelt resume` can continue it.")
+    var data: String?
+
+    @Option(help: "The session's id in the data directory (default: a new one).")
+    var session: String?
+
     func validate() throws {
         guard (1...5000).contains(participants) else {
             throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
@@ -49,18 +56,36 @@ struct Rehearse: ParsableCommand {
         let library = try Self.library(in: exercises)
         let main = try resolve(library)
         let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
-        let rehearsal: Rehearsal
-        do {
-            rehearsal = try Rehearsal(definition: definition, participants: participants, areas: areas)
-        } catch let error as ScriptError {
-            throw CLIError(error.message)
-        }
-        let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
         var given: [String: String] = [:]
         for parameter in parameters {
             let parts = parameter.split(separator: "=", maxSplits: 1)
             given[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
+        var log: SessionLog = MemoryLog()
+        var store: SQLiteStore?
+        let id = session ?? Self.newID()
+        if let data {
+            do {
+                let opened = try SQLiteStore(directory: data)
+                try opened.createSession(
+                    SessionRecord(
+                        id: id, exercise: exercise, definition: definition,
+                        rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given)))
+                log = try SQLiteSessionLog(store: opened, session: id)
+                store = opened
+                FileHandle.standardError.write(
+                    Data("session \(id) (continue with: kraftfelt resume \(id) --data \(data))\n".utf8))
+            } catch {
+                throw CLIError(error.message)
+            }
+        }
+        let rehearsal: Rehearsal
+        do {
+            rehearsal = try Rehearsal(definition: definition, participants: participants, areas: areas, log: log)
+        } catch let error as ScriptError {
+            throw CLIError(error.message)
+        }
+        let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
         let session = try rehearsal.run(exercise: exercise, parameters: given) { share in
             guard showProgress else { return }
             let filled = Int(share * 30)
@@ -68,6 +93,7 @@ struct Rehearse: ParsableCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        try? store?.setState(id, Self.describe(session.state))
         print(session.transcript.text, terminator: "")
         if !session.measures.isEmpty {
             print("\nmeasures:")
@@ -76,6 +102,23 @@ struct Rehearse: ParsableCommand {
             }
         }
         if case .failed(let error) = session.state { throw CLIError(error.message) }
+    }
+
+    /// A new session id: eight letters and digits.
+    static func newID() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<8).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+
+    /// How a session's state is listed.
+    static func describe(_ state: Session.State) -> String {
+        switch state {
+        case .notStarted: "open"
+        case .running: "running"
+        case .finished: "finished"
+        case .failed(let error): "failed: \(error.message)"
+        }
     }
 
     /// Every exercise file in the folder (none when the folder is missing).

@@ -37,7 +37,6 @@ struct Kraftfelt {
         var timedOut = false
         while process.isRunning {
             if Date() > deadline {
-                process.interrupt()
                 kill(process.processIdentifier, SIGKILL)
                 timedOut = true
                 break

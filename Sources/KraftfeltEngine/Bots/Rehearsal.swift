@@ -32,7 +32,15 @@ public final class Rehearsal {
     /// waits forever).
     public static let maximumSessionTime: Int64 = 24 * 3_600_000
 
+    /// Events already in the log (a rehearsal being resumed after a crash): the driver
+    /// makes the same decisions again and checks each against the log instead of logging it.
+    private let logged: [SessionEvent]
+    private var replayed = 0
+
+    /// Sets up a rehearsal. When `log` already holds events (the process running it was
+    /// killed), ``run(exercise:parameters:plannedMinutes:progress:)`` continues it from there.
     public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
+        logged = log.events
         session = try Session(definition: definition, log: log)
         bots = BotRoom.make(count: participants, areas: areas, seed: definition.seed, language: definition.language)
         botsByID = Dictionary(uniqueKeysWithValues: bots.map { ($0.participant.id, $0) })
@@ -45,7 +53,7 @@ public final class Rehearsal {
         exercise: String, parameters: [String: String] = [:], plannedMinutes: Int = 60,
         progress: ((Double) -> Void)? = nil
     ) throws -> Session {
-        try session.submit(session.definition.startEvent(exercise: exercise, parameters: parameters))
+        try emit(session.definition.startEvent(exercise: exercise, parameters: parameters))
         for bot in bots {
             if bot.behaviour == .joinsLate {
                 schedule(at: 30_000 + Int64(rng.next() % 270_000), .join(bot))
@@ -68,10 +76,10 @@ public final class Rehearsal {
                 let action = queue.removeFirst()
                 try perform(action.action, at: max(action.at, session.now))
             } else if deadline <= trainer, let timer = session.nextDeadline?.timer {
-                try session.submit(.timerEnded(timer: timer, at: max(deadline, session.now)))
+                try emit(.timerEnded(timer: timer, at: max(deadline, session.now)))
             } else {
                 trainerAt = nil
-                try session.submit(.trainer(.advance, at: max(trainer, session.now)))
+                try emit(.trainer(.advance, at: max(trainer, session.now)))
             }
             if session.now > Self.maximumSessionTime {
                 throw SessionError(
@@ -80,6 +88,18 @@ public final class Rehearsal {
         }
         progress?(1)
         return session
+    }
+
+    /// Sends an event: checked against the log while the rehearsal catches up after a
+    /// restart, then submitted (logged, then applied).
+    private func emit(_ event: SessionEvent) throws {
+        guard replayed < logged.count else { return try session.submit(event) }
+        guard logged[replayed] == event else {
+            throw SessionError(
+                "the log does not match this rehearsal at event \(replayed + 1); it was made by other settings")
+        }
+        replayed += 1
+        try session.replay([event])
     }
 
     /// The rehearsal's trainer moves on a while after the session starts waiting for them.
@@ -131,10 +151,10 @@ public final class Rehearsal {
     private func perform(_ action: Action, at time: Int64) throws {
         switch action {
         case .join(let bot):
-            try session.submit(.join(bot.participant, at: time))
+            try emit(.join(bot.participant, at: time))
         case .leave(let bot):
             guard session.present.contains(bot.participant.id) else { return }
-            try session.submit(.leave(participant: bot.participant.id, at: time))
+            try emit(.leave(participant: bot.participant.id, at: time))
         case .answer(let askID, let bot):
             guard session.present.contains(bot.participant.id), !session.hasAnswered(bot.participant.id, ask: askID),
                 let ask = session.openAsk(askID)
@@ -143,7 +163,7 @@ public final class Rehearsal {
                 seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
             let people = ask.kind == "person" ? session.presentParticipants : []
             let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
-            try session.submit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
+            try emit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
         }
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import KraftfeltEngine
+
+extension SQLiteStore {
+    /// Appends one event in its own transaction; returns once it is committed and synced.
+    @discardableResult
+    public func append(_ event: SessionEvent, to session: String) throws(StoreError) -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let body = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
+        return try write { db in
+            let next =
+                (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
+                + 1
+            try db.execute(
+                sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)",
+                arguments: [session, next, event.at, String(decoding: body, as: UTF8.self)])
+            return next
+        }
+    }
+
+    /// A session's events in order.
+    public func events(of session: String) throws(StoreError) -> [SessionEvent] {
+        let bodies = try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM event WHERE sessionId = ? ORDER BY seq", arguments: [session])
+        }
+        let decoder = JSONDecoder()
+        var events: [SessionEvent] = []
+        for (i, body) in bodies.enumerated() {
+            guard let event = try? decoder.decode(SessionEvent.self, from: Data(body.utf8)) else {
+                throw StoreError(.corrupt, "session \(session): event \(i + 1) does not decode")
+            }
+            events.append(event)
+        }
+        return events
+    }
+}
+
+/// A session's log in the SQLite store: what the engine appends to.
+public final class SQLiteSessionLog: SessionLog {
+    let store: SQLiteStore
+    public let session: String
+    public private(set) var events: [SessionEvent]
+
+    /// The log of a stored session, with the events it has so far.
+    public init(store: SQLiteStore, session: String) throws(StoreError) {
+        self.store = store
+        self.session = session
+        self.events = try store.events(of: session)
+    }
+
+    @discardableResult
+    public func append(_ event: SessionEvent) throws -> Int {
+        let seq = try store.append(event, to: session)
+        events.append(event)
+        return seq
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import KraftfeltEngine
+
+/// The embedded store: one SQLite file in a data directory, in WAL mode, with every
+/// commit synced to disk before it returns.
+///
+/// An event is acknowledged only once its transaction has committed, so a session
+/// survives a crash of the host with nothing acknowledged lost.
+public struct SQLiteStore: Sendable {
+    let writer: DatabasePool
+    public let path: String
+
+    /// The schema version this build writes.
+    static let migrations = ["v1-sessions-events-scripts"]
+
+    /// Opens (or creates) `kraftfelt.sqlite` in `directory`, migrating it to this version.
+    public init(directory: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.io, "\(directory): cannot create the data directory (\(error.localizedDescription))")
+        }
+        try self.init(path: (directory as NSString).appendingPathComponent("kraftfelt.sqlite"))
+    }
+
+    /// Opens (or creates) the database file at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration(Self.migrations[0]) { db in
+                try db.create(table: "script") { t in
+                    t.primaryKey("hash", .text)
+                    t.column("fileName", .text).notNull()
+                    t.column("text", .text).notNull()
+                }
+                try db.create(table: "session") { t in
+                    t.primaryKey("id", .text)
+                    t.column("exercise", .text).notNull()
+                    t.column("mainScript", .text).notNull().references("script")
+                    t.column("library", .text).notNull()
+                    t.column("seed", .text).notNull()
+                    t.column("startedAt", .integer).notNull()
+                    t.column("language", .text).notNull()
+                    t.column("state", .text).notNull()
+                    t.column("rehearsal", .text)
+                    t.column("createdAt", .datetime).notNull()
+                }
+                try db.create(table: "event") { t in
+                    t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                    t.column("seq", .integer).notNull()
+                    t.column("at", .integer).notNull()
+                    t.column("body", .text).notNull()
+                    t.primaryKey(["sessionId", "seq"])
+                }
+            }
+            let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(.newerVersion, "\(path): the database was written by a newer version of Kraftfelt")
+            }
+            try migrator.migrate(writer)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    static func translate(_ error: Error, path: String) -> StoreError {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return StoreError(
+                    .notADatabase, "\(path): not a Kraftfelt database (\(error.message ?? "file is not a database"))")
+            case .SQLITE_FULL:
+                return StoreError(.io, "\(path): the disk is full; nothing more was written")
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+                return StoreError(.io, "\(path): cannot write the database (\(error.message ?? "permission denied"))")
+            default:
+                return StoreError(.io, "\(path): \(error.message ?? "\(error)")")
+            }
+        }
+        return StoreError(.io, "\(path): \(error)")
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+}

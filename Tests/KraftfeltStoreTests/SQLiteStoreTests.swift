@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import KraftfeltEngine
+import Testing
+
+@testable import KraftfeltStore
+
+func temporaryDirectory() -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-store-\(UUID())").path
+    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+let sampleDefinition = SessionDefinition(
+    main: ExerciseSource(fileName: "x.lua", text: "return kf.exercise { id = 'x' }"),
+    library: [ExerciseSource(fileName: "y.lua", text: "return 1")], seed: 42, startedAt: 1_700_000_000, language: "en")
+
+/// What a data directory holds: the migrations a database records, or a non-database's bytes.
+func snapshot(_ directory: String) throws -> String {
+    let path = directory + "/kraftfelt.sqlite"
+    if let queue = try? DatabaseQueue(path: path),
+        let identifiers = try? queue.read({ try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") })
+    {
+        return identifiers.sorted().joined(separator: ",")
+    }
+    return try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()
+}
+
+struct SQLiteStoreTests {
+    @Test func sessionsAndEventsRoundTrip() throws {
+        let directory = temporaryDirectory()
+        let store = try SQLiteStore(directory: directory)
+        try store.createSession(
+            SessionRecord(
+                id: "s1", exercise: "x", definition: sampleDefinition,
+                rehearsal: RehearsalSettings(participants: 24, areas: 4, parameters: ["rounds": "3"])))
+        let events: [SessionEvent] = [
+            sampleDefinition.startEvent(exercise: "x", parameters: ["rounds": "3"]),
+            .join(Participant(id: "p1", name: "Åse Ærø", area: "Sundhed", strengths: ["trivsel"]), at: 10),
+            .answer(ask: 3, participant: "p1", value: .text("hvad med \"citater\"\n og æøå?"), at: 20),
+            .answer(ask: 4, participant: "p1", value: .number(4.5), at: 30),
+            .answer(ask: 5, participant: "p1", value: .list(["a", "b"]), at: 40),
+            .trainer(.extend(timer: 2, seconds: 60), at: 50),
+            .timerEnded(timer: 2, at: 60),
+            .leave(participant: "p1", at: 70),
+        ]
+        for (i, event) in events.enumerated() { #expect(try store.append(event, to: "s1") == i + 1) }
+
+        let reopened = try SQLiteStore(directory: directory)
+        #expect(try reopened.events(of: "s1") == events)
+        let record = try reopened.session("s1")
+        #expect(record.definition.main == sampleDefinition.main)
+        #expect(record.definition.library == sampleDefinition.library)
+        #expect(record.seed == 42 && record.startedAt == 1_700_000_000 && record.language == "en")
+        #expect(record.rehearsal == RehearsalSettings(participants: 24, areas: 4, parameters: ["rounds": "3"]))
+        try reopened.setState("s1", "finished")
+        #expect(try reopened.sessions().map(\.state) == ["finished"])
+    }
+
+    @Test func aSessionLogContinuesWhereTheStoredEventsEnd() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        let first = try SQLiteSessionLog(store: store, session: "s")
+        try first.append(.trainer(.advance, at: 1))
+        let second = try SQLiteSessionLog(store: store, session: "s")
+        #expect(second.events == [.trainer(.advance, at: 1)])
+        #expect(try second.append(.trainer(.advance, at: 2)) == 2)
+    }
+
+    static let badOpenings: [(String, @Sendable (String) throws -> Void, StoreError.Code, String)] = [
+        (
+            "a file that is not a database",
+            { dir in try Data("this is not sqlite".utf8).write(to: URL(fileURLWithPath: dir + "/kraftfelt.sqlite")) },
+            .notADatabase, "not a Kraftfelt database"
+        ),
+        (
+            "a database from a newer Kraftfelt",
+            { dir in
+                _ = try SQLiteStore(directory: dir)
+                let queue = try DatabaseQueue(path: dir + "/kraftfelt.sqlite")
+                try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v9-from-the-future')") }
+            },
+            .newerVersion, "the database was written by a newer version of Kraftfelt"
+        ),
+    ]
+
+    @Test(arguments: badOpenings)
+    func badDatabasesGetAClearErrorAndAreLeftAsTheyWere(
+        _ name: String, _ prepare: @Sendable (String) throws -> Void, _ code: StoreError.Code, _ message: String
+    ) throws {
+        let directory = temporaryDirectory()
+        try prepare(directory)
+        let before = try snapshot(directory)
+        let error = try #require(throws: StoreError.self) { try SQLiteStore(directory: directory) }
+        #expect(error.code == code, "\(name)")
+        #expect(error.message.contains(message), "\(error.message)")
+        #expect(error.message.hasPrefix(directory), "the message names the file")
+        #expect(try snapshot(directory) == before)
+    }
+
+    @Test func unknownAndDuplicateSessionsAreRefusedAndNothingChanges() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        try store.append(.trainer(.advance, at: 1), to: "s")
+        let unknown = try #require(throws: StoreError.self) { try store.session("nope") }
+        #expect(unknown.code == .unknownSession && unknown.message == "no session with id nope")
+        let duplicate = try #require(throws: StoreError.self) {
+            try store.createSession(SessionRecord(id: "s", exercise: "other", definition: sampleDefinition))
+        }
+        #expect(duplicate.code == .duplicateSession && duplicate.message == "a session with id s exists already")
+        #expect(try store.session("s").exercise == "x")
+        #expect(try store.events(of: "s") == [.trainer(.advance, at: 1)])
+    }
+
+    @Test func aDataDirectoryThatCannotBeCreatedIsAClearError() throws {
+        let file = temporaryDirectory() + "/file"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: file))
+        let error = try #require(throws: StoreError.self) { try SQLiteStore(directory: file + "/data") }
+        #expect(error.code == .io)
+        #expect(error.message.hasPrefix("\(file)/data: cannot create the data directory"))
+    }
+
+    /// Many sessions written at once from several threads: every event is kept, in order.
+    @Test func concurrentSessionsLoseAndReorderNothing() async throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let sessions = 8
+        let perSession = 60
+        for s in 0..<sessions {
+            try store.createSession(SessionRecord(id: "s\(s)", exercise: "x", definition: sampleDefinition))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for s in 0..<sessions {
+                group.addTask {
+                    for i in 0..<perSession { try store.append(.trainer(.advance, at: Int64(i)), to: "s\(s)") }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for s in 0..<sessions {
+            #expect(try store.events(of: "s\(s)") == (0..<perSession).map { .trainer(.advance, at: Int64($0)) })
+        }
+    }
+}
