@@ -63,7 +63,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "kraftfelt-bench",
-            dependencies: ["KraftfeltLua", "KraftfeltEngine", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua"],
+            dependencies: [
+                "KraftfeltLua", "KraftfeltEngine", "KraftfeltStore", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/KraftfeltBenchmarks"
         ),
         .testTarget(

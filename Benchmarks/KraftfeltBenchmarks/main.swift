@@ -198,4 +198,9 @@ if wanted("engine") {
     rows += try engineRows()
 }
 
+// 9. Storage: appending events durably, against a plain SQLite insert loop; replay speed.
+if wanted("storage") {
+    rows += try storageRows()
+}
+
 printReport(rows)

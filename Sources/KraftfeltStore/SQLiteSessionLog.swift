@@ -3,19 +3,24 @@ import GRDB
 import KraftfeltEngine
 
 extension SQLiteStore {
-    /// Appends one event in its own transaction; returns once it is committed and synced.
+    /// Appends one event in its own transaction; returns its sequence number once it is
+    /// committed and synced.
+    /// - Parameter seq: the number it must get, when the caller knows it (a session's log
+    ///   does); a clash with a stored event is an error, never an overwrite.
     @discardableResult
-    public func append(_ event: SessionEvent, to session: String) throws(StoreError) -> Int {
+    public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard let body = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
+        let text = String(decoding: body, as: UTF8.self)
         return try write { db in
             let next =
-                (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
+                try seq
+                ?? (Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
                 + 1
             try db.execute(
                 sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)",
-                arguments: [session, next, event.at, String(decoding: body, as: UTF8.self)])
+                arguments: [session, next, event.at, text])
             return next
         }
     }
@@ -53,7 +58,7 @@ public final class SQLiteSessionLog: SessionLog {
 
     @discardableResult
     public func append(_ event: SessionEvent) throws -> Int {
-        let seq = try store.append(event, to: session)
+        let seq = try store.append(event, to: session, seq: events.count + 1)
         events.append(event)
         return seq
     }
