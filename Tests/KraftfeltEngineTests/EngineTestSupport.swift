@@ -32,7 +32,7 @@ func openSession(
     for (i, person) in people.enumerated() {
         try session.submit(.join(Participant(id: "p\(i + 1)", name: person.0, area: person.1), at: 0))
     }
-    try session.submit(.trainer(.advance, at: 0))
+    if session.state == .running { try session.submit(.trainer(.advance, at: 0)) }
     return session
 }
 

@@ -153,7 +153,7 @@ struct SessionAPITests {
         #expect(session.failure == "x.lua:5: attempt to index a nil value (local 'x')")
         #expect(session.nextDeadline == nil && session.openAsks.isEmpty)
         let error = try #require(throws: SessionError.self) { try session.submit(.timerEnded(timer: 1, at: 70_000)) }
-        #expect(error.message == "timer 1 is not running")
+        #expect(error.message == "the session has ended")
     }
 
     static let badEvents: [(SessionEvent, String)] = [
@@ -243,5 +243,100 @@ struct MeanTests {
                 """))
         #expect(session.measures.map(\.value) == [2.5, 3.5, 0])
         #expect(session.failure == "x.lua:6: kf.mean: item 2 of 'values' is not a number or an answer with a number")
+    }
+}
+
+/// Fixes from the engine review, each pinned by a test.
+struct EngineReviewTests {
+    @Test func numbersAreShownWithoutTroubleAnywhere() throws {
+        let session = try openSession(
+            exercise(
+                """
+                s:show(1)
+                s:show(2.5)
+                s:show({ 1, 'two', { value = 3 } })
+                s:timer('1m', 2)
+                """))
+        let lines = session.transcript.lines
+        #expect(lines.contains("[00:00] show: 1"))
+        #expect(lines.contains("[00:00] show: 2.5"))
+        #expect(lines.contains("[00:00] timer 1m: 2"))
+    }
+
+    @Test func aWaitFromTheScriptsOwnCoroutineLeavesNothingBehind() throws {
+        let session = try openSession(
+            exercise(
+                """
+                local co = coroutine.wrap(function() return s:ask(s.everyone, { da = 'stray' }) end)
+                local ok, e = pcall(co)
+                s:show(e)
+                s:timer('10m', 'main')
+                """))
+        #expect(session.openAsks.isEmpty)
+        #expect(
+            session.transcript.text.contains(
+                "cannot wait here: it was called inside a coroutine that the script created itself"))
+        #expect(session.nextDeadline?.at == 600_000)
+    }
+
+    @Test func oneAdvanceMovesOneStep() throws {
+        let session = try openSession(
+            exercise("s:ask(s.everyone, { da = 'untimed' })\ns:wait_for_trainer('plenum')\ns:show('after')"))
+        try session.submit(.trainer(.advance, at: 1000))
+        #expect(session.waitsForTrainer)
+        #expect(!session.transcript.text.contains("show: after"))
+        try session.submit(.trainer(.advance, at: 2000))
+        #expect(session.state == .finished)
+    }
+
+    @Test func nothingIsAcceptedAfterTheEnd() throws {
+        let session = try openSession(exercise("s:show('x')"))
+        #expect(session.state == .finished)
+        for event: SessionEvent in [
+            .trainer(.advance, at: 10), .join(Participant(id: "z", name: "Z", area: "a"), at: 10),
+            .leave(participant: "p1", at: 10),
+        ] {
+            let error = try #require(throws: SessionError.self) { try session.submit(event) }
+            #expect(error.message == "the session has ended")
+        }
+    }
+
+    @Test func aLogForAnotherSeedIsRefusedBeforeAnythingIsApplied() throws {
+        let definition = SessionDefinition(main: Shipped.source("maaling"), seed: 7)
+        let log = MemoryLog()
+        _ = try Rehearsal(definition: definition, participants: 5, areas: 2, log: log).run(exercise: "maaling")
+        let other = try Session(definition: SessionDefinition(main: Shipped.source("maaling"), seed: 8))
+        let error = try #require(throws: SessionError.self) { try other.replay(log.events) }
+        #expect(error.message.hasPrefix("the log was written for another session (seed 7"))
+        #expect(other.state == .notStarted && other.transcript.lines.isEmpty)
+    }
+
+    @Test func anUnknownParameterIsNamed() throws {
+        let definition = SessionDefinition(main: Shipped.source("maaling"), seed: 1)
+        let session = try Session(definition: definition)
+        try session.submit(definition.startEvent(exercise: "maaling", parameters: ["round": "9"]))
+        #expect(session.failure == "maaling: there is no parameter 'round'")
+    }
+
+    @Test func hugeAnswersAndNamesAreRefusedByTheirBytes() throws {
+        let session = try openSession(exercise("s:ask(s.everyone, { da = 'x' })"))
+        let ask = try #require(session.openAsks.first?.id)
+        let combining = "a" + String(repeating: "\u{301}", count: 100_000)
+        let error = try #require(throws: SessionError.self) {
+            try session.submit(.answer(ask: ask, participant: "p1", value: .text(combining), at: 1))
+        }
+        #expect(error.message == "the answer is longer than 2000 characters")
+        let name = try #require(throws: SessionError.self) {
+            try session.submit(.join(Participant(id: "big", name: combining, area: "x"), at: 1))
+        }
+        #expect(name.message == "a participant's name must have 1 to 80 characters")
+    }
+
+    @Test func tablesAsKeysCannotReachTheHost() throws {
+        let session = try openSession(exercise("local t = {}\nt[{}] = 1\ns:show(t)"))
+        #expect(
+            session.failure
+                == "x.lua:5: s:show: argument 'content' has a table as a key; keys that leave Lua must be strings, numbers or booleans"
+        )
     }
 }

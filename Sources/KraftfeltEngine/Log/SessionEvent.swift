@@ -32,15 +32,19 @@ public struct SessionStart: Codable, Hashable, Sendable {
     /// Seconds since 1970 when the session started: `os.time()` counts from here.
     public var startedAt: Int64
     public var parameters: [String: String]
+    /// The session's language (it picks option lists, so it decides which answers fit).
+    public var language: String?
 
     public init(
-        exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:]
+        exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:],
+        language: String? = nil
     ) {
         self.exercise = exercise
         self.sourceHash = sourceHash
         self.seed = seed
         self.startedAt = startedAt
         self.parameters = parameters
+        self.language = language
     }
 }
 

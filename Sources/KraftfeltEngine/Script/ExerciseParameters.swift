@@ -29,6 +29,13 @@ enum ExerciseParameters {
     /// The values for a session: the defaults, with what the session was started with.
     static func resolve(_ declaration: LuaValue, given: [String: String], exercise: String) throws -> LuaTable {
         let table = declaration.tableValue ?? LuaTable()
+        let declared = Set(table.fields.compactMap(\.key.text))
+        if let unknown = given.keys.sorted().first(where: { !declared.contains($0) }) {
+            let names = declared.sorted().joined(separator: ", ")
+            throw ScriptError(
+                .runtime,
+                "\(exercise): there is no parameter '\(unknown)'" + (names.isEmpty ? "" : " (there are: \(names))"))
+        }
         var values: [LuaTable.Field] = []
         for field in table.fields {
             guard let name = field.key.text, let spec = field.value.tableValue, let type = spec["type"].text else {

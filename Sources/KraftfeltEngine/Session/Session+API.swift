@@ -25,13 +25,15 @@ extension Session {
                     example: """
                         local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })
                         """
+                    ,
+                    suspends: true
                 ) { [unowned self] call in try ask(call) },
                 HostFunction(
                     "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
                     summary: "Puts something on the beamer screen.",
                     example: "s:show { da = \"Velkommen\", en = \"Welcome\" }\ns:show(pairs)   -- what s:match returned"
                 ) { [unowned self] call in
-                    note("show: " + render(try call.value(1)))
+                    note("show: " + Self.clip(render(try call.value(1))))
                     return .none
                 },
                 HostFunction(
@@ -41,7 +43,8 @@ extension Session {
                         Parameter("label", .any, optional: true, "text or { da, en }"),
                     ],
                     summary: "Shows a timer and waits until it runs out (the trainer can extend or skip it).",
-                    example: "s:timer(\"10m\", { da = \"Samtale\", en = \"Conversation\" })"
+                    example: "s:timer(\"10m\", { da = \"Samtale\", en = \"Conversation\" })",
+                    suspends: true
                 ) { [unowned self] call in
                     let ms = try duration(call, 1, "duration")
                     let label = text(try call.value(2))
@@ -53,7 +56,8 @@ extension Session {
                 HostFunction(
                     "wait_for_trainer", parameters: [me, Parameter("label", .any, optional: true)],
                     summary: "Waits until the trainer moves on from the console.",
-                    example: "s:wait_for_trainer { da = \"Dialog i plenum\", en = \"Plenary dialogue\" }"
+                    example: "s:wait_for_trainer { da = \"Dialog i plenum\", en = \"Plenary dialogue\" }",
+                    suspends: true
                 ) { [unowned self] call in
                     note("waiting for the trainer: " + text(try call.value(1)))
                     return .suspend(RunningThread.Wait.trainer)
@@ -150,6 +154,8 @@ extension Session {
                           return g:ask(g.everyone, { da = "Dit mål", en = "Your goal", time = "1m" })
                         end)
                         """
+                    ,
+                    suspends: true
                 ) { [unowned self] call in try eachGroup(call) },
             ])
     }
@@ -192,7 +198,8 @@ extension Session {
         case .string(let s): return s.description
         case .table(let t):
             return t[definition.language].text ?? t["da"].text ?? t["en"].text ?? t.fields.first?.value.text ?? ""
-        case .integer, .number: return render(value)
+        case .integer(let i): return String(i)
+        case .number(let d): return Self.number(d)
         default: return ""
         }
     }
@@ -221,8 +228,16 @@ extension Session {
             }
             if t["da"] != .nil || t["en"] != .nil { return text(value) }
             return "{ " + t.fields.map { "\(render($0.key)) = \(render($0.value))" }.joined(separator: ", ") + " }"
+        case .integer(let i): return String(i)
         case .number(let d): return Self.number(d)
-        default: return text(value).isEmpty ? describe(value) : text(value)
+        case .string(let s): return s.description
+        default: return describe(value)
         }
+    }
+
+    /// A transcript entry, at most 4 KB: a script cannot grow the host's memory through it.
+    static func clip(_ text: String) -> String {
+        guard text.utf8.count > 4096 else { return text }
+        return String(decoding: text.utf8.prefix(4096), as: UTF8.self) + " … (cut: \(text.utf8.count) bytes)"
     }
 }

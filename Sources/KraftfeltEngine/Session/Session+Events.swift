@@ -6,6 +6,13 @@ extension Session {
     func check(_ event: SessionEvent) throws {
         if case .start(let start) = event {
             guard state == .notStarted else { throw SessionError("the session has already started") }
+            guard start.seed == definition.seed, start.startedAt == definition.startedAt,
+                start.language == nil || start.language == definition.language
+            else {
+                throw SessionError(
+                    "the log was written for another session (seed \(start.seed), start \(start.startedAt), "
+                        + "language \(start.language ?? "?"))")
+            }
             guard start.sourceHash == definition.sourceHash else {
                 throw SessionError(
                     "the log was written by other scripts (source hash \(start.sourceHash), "
@@ -14,17 +21,28 @@ extension Session {
             return
         }
         guard state != .notStarted else { throw SessionError("the session has not started yet") }
+        guard state == .running else { throw SessionError("the session has ended") }
         guard event.at >= clock.now else {
             throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms")
         }
         switch event {
         case .start: break
         case .join(let participant, _):
-            guard !participant.id.isEmpty, participant.id.count <= 64 else {
-                throw SessionError("a participant id must have 1 to 64 characters")
+            guard !participant.id.isEmpty, participant.id.utf8.count <= 64 else {
+                throw SessionError("a participant id must have 1 to 64 bytes")
             }
-            guard !participant.name.trimmingCharacters(in: .whitespaces).isEmpty, participant.name.count <= 80 else {
+            guard participant.name.utf8.count <= 200, !participant.name.trimmingCharacters(in: .whitespaces).isEmpty
+            else {
                 throw SessionError("a participant's name must have 1 to 80 characters")
+            }
+            guard participant.area.utf8.count <= 200, participant.language.utf8.count <= 16 else {
+                throw SessionError("a participant's area must have at most 200 bytes")
+            }
+            guard participant.strengths.count <= 20, participant.strengths.allSatisfy({ $0.utf8.count <= 200 }),
+                participant.attributes.count <= 20,
+                participant.attributes.allSatisfy({ $0.key.utf8.count <= 64 && $0.value.utf8.count <= 200 })
+            else {
+                throw SessionError("a participant has at most 20 strengths and 20 attributes of 200 bytes each")
             }
             guard !present.contains(participant.id) else { throw SessionError("\(participant.id) is already here") }
         case .leave(let id, _):
@@ -53,6 +71,7 @@ extension Session {
     func validate(_ answer: Answer, for question: Question) throws {
         switch (question.kind, answer) {
         case (.text, .text(let text)):
+            guard text.utf8.count <= 8000 else { throw SessionError("the answer is longer than 2000 characters") }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else { throw SessionError("the answer is empty") }
             guard text.count <= 2000 else { throw SessionError("the answer is longer than 2000 characters") }
@@ -61,6 +80,9 @@ extension Session {
                 throw SessionError("\"\(option)\" is not one of the options")
             }
         case (.choices, .list(let options)), (.vote, .list(let options)):
+            guard options.count <= question.options.count else {
+                throw SessionError("the answer has more options than the question")
+            }
             guard Set(options).count == options.count else { throw SessionError("an option is chosen twice") }
             for option in options where !question.options.contains(option) {
                 throw SessionError("\"\(option)\" is not one of the options")
@@ -132,12 +154,19 @@ extension Session {
             transcript.add(at: clock.now, "the trainer started with \(present.count) here")
             startNext()
         case .trainer(.advance, _):
-            transcript.add(at: clock.now, "the trainer moved on")
-            for askID in asks.keys.sorted() where asks[askID]?.timer == nil { close(askID) }
+            // Decide what moves on before anything does: one press moves each waiting step once.
+            let untimed = asks.keys.sorted().filter { asks[$0]?.timer == nil }
             let waiting = threads.keys.sorted().filter {
                 if case .trainer = threads[$0]!.wait { true } else { false }
             }
-            for id in waiting where threads[id] != nil { resume(id, with: []) }
+            transcript.add(
+                at: clock.now,
+                untimed.isEmpty && waiting.isEmpty
+                    ? "the trainer moved on (nothing was waiting)" : "the trainer moved on")
+            for askID in untimed { close(askID) }
+            for id in waiting where threads[id] != nil {
+                if case .trainer = threads[id]!.wait { resume(id, with: []) }
+            }
         }
     }
 

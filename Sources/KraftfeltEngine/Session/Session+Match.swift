@@ -12,12 +12,15 @@ extension Session {
         guard rule == "other-area" || rule == "anyone" else {
             throw HostError("'helper' must be \"other-area\" or \"anyone\", got \(describe(options["helper"]))")
         }
-        let askers: [(who: Participant, question: String)] = answers.array.compactMap { answer in
+        let allAskers: [(who: Participant, question: String)] = answers.array.compactMap { answer in
             guard let table = answer.tableValue, let id = table["who"].tableValue?["id"].text,
                 let index = participantIndex[id]
             else { return nil }
             return (participants[index], table["value"].text ?? "")
         }
+        // Each person asks once (the first of their answers counts), and only people here ask.
+        var asked: Set<String> = []
+        let askers = allAskers.filter { present.contains($0.who.id) && asked.insert($0.who.id).inserted }
         let helpers = presentParticipants
         guard !askers.isEmpty, helpers.count >= 2 else {
             note("match: too few people to pair")
@@ -28,11 +31,12 @@ extension Session {
         let sameArea = 1_000.0
         let samePerson = 1_000_000.0
         var costs = [Double](repeating: 0, count: askers.count * helpers.count)
+        let strengths = helpers.map { Self.words($0.strengths.joined(separator: " ")) }
+        let questions = askers.map { Self.words($0.question) }
         for (row, asker) in askers.enumerated() {
-            let words = Self.words(asker.question)
+            let words = questions[row]
             for (column, helper) in helpers.enumerated() {
-                let strengths = Self.words(helper.strengths.joined(separator: " "))
-                var cost = -10 * Double(words.intersection(strengths).count)
+                var cost = -10 * Double(words.intersection(strengths[column]).count)
                 if helper.id == asker.who.id { cost += samePerson }
                 if rule == "other-area" && helper.area == asker.who.area { cost += sameArea }
                 cost += Double(rng.next() % 1000) / 1000  // seeded tie-break
@@ -47,9 +51,7 @@ extension Session {
             guard let column, helpers[column].id != askers[row].who.id else { continue }
             let asker = askers[row].who
             let helper = helpers[column]
-            let score = Self.words(askers[row].question).intersection(
-                Self.words(helper.strengths.joined(separator: " "))
-            ).count
+            let score = questions[row].intersection(strengths[column]).count
             let across = asker.area != helper.area
             if !across { within += 1 }
             pairs.append(

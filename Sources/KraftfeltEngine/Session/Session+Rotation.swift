@@ -38,6 +38,7 @@ extension Session {
         let group = try call.value(1).tableValue ?? LuaTable()
         let ids = ids(in: group["members"])
         guard !ids.isEmpty else { throw HostError("'group' must be one of the groups s:groups returned") }
+        guard ids.count <= 50 else { throw HostError("a group for s:roles has at most 50 members, got \(ids.count)") }
         let names = try call.value(2).tableValue?.array.compactMap(\.text) ?? []
         guard !names.isEmpty, Set(names).count == names.count else {
             throw HostError("'roles' must be a list of different role names, like { \"client\", \"consultant\" }")

@@ -37,14 +37,19 @@ extension Session {
         case "group": return (ids(in: table["members"]), false)
         default:
             if let id = table["id"].text { return ([id], false) }
-            let people = ids(in: value)
-            if !table.array.isEmpty && people.count == table.array.count { return (people, false) }
+            if !table.array.isEmpty && table.array.allSatisfy({ $0.tableValue?["id"].text != nil }) {
+                return (ids(in: value), false)
+            }
             throw HostError("'audience' must be s.everyone, a group's g.everyone, a person or a list of people")
         }
     }
 
+    /// The people in a list, once each, in the list's order.
     func ids(in list: LuaValue) -> [String] {
-        list.tableValue?.array.compactMap { $0.tableValue?["id"].text } ?? []
+        var seen: Set<String> = []
+        return (list.tableValue?.array.compactMap { $0.tableValue?["id"].text } ?? []).filter {
+            seen.insert($0).inserted
+        }
     }
 
     func parseQuestion(_ table: LuaTable) throws(HostError) -> Question {
@@ -56,6 +61,9 @@ extension Session {
         var prompt: [String: String] = [:]
         for language in ["da", "en"] { if let text = table[language].text { prompt[language] = text } }
         guard !prompt.isEmpty else { throw HostError("the question needs a text in da or en") }
+        guard prompt.values.allSatisfy({ $0.utf8.count <= 4000 }) else {
+            throw HostError("a question's text can have at most 4000 bytes")
+        }
         var options: [String] = []
         if [.choice, .choices, .rank, .vote].contains(kind) {
             let list = table["options"].tableValue
@@ -65,6 +73,9 @@ extension Session {
                 throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }")
             }
             guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
+            guard options.count <= 100, options.allSatisfy({ $0.utf8.count <= 500 }) else {
+                throw HostError("'options' can have at most 100 options of 500 bytes each")
+            }
         }
         var range: ClosedRange<Double>? = nil
         if kind == .scale {

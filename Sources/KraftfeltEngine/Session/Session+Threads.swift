@@ -21,6 +21,11 @@ extension Session {
                     guard innerKind == "exercise" else {
                         throw ScriptError(.runtime, "\(source.fileName): a programme can only run exercises")
                     }
+                    guard inner["id"].text == id else {
+                        throw ScriptError(
+                            .runtime,
+                            "\(source.fileName): the programme names \"\(id)\", but the file declares another id")
+                    }
                     pending.append(try loaded(inner))
                 }
             } else {
@@ -132,7 +137,8 @@ extension Session {
         guard let finished = threads.removeValue(forKey: id) else { return }
         if let parent = finished.parent, case .children(var remaining, var results) = threads[parent]?.wait {
             remaining.remove(id)
-            results[finished.group ?? 0] = value
+            // A flow that returns nothing counts as false, so the list has no holes.
+            results[finished.group ?? 0] = value == .nil ? .boolean(false) : value
             threads[parent]?.wait = .children(remaining: remaining, results: results)
             if remaining.isEmpty {
                 let ordered = results.keys.sorted().map { results[$0]! }

@@ -52,6 +52,7 @@ public struct SessionDefinition: Sendable {
     public func startEvent(exercise: String, parameters: [String: String] = [:]) -> SessionEvent {
         .start(
             SessionStart(
-                exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt, parameters: parameters))
+                exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt, parameters: parameters,
+                language: language))
     }
 }

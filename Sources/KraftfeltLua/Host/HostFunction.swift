@@ -43,6 +43,9 @@ public struct HostFunction {
     public let summary: String
     /// A short Lua example for the reference.
     public let example: String?
+    /// Whether the function may suspend the script: it is then refused, before its body
+    /// runs, where the script cannot wait (a coroutine of its own, a metamethod).
+    public let suspends: Bool
     let body: (HostCall) throws -> HostResult
     let minimumArguments: Int
 
@@ -53,8 +56,10 @@ public struct HostFunction {
         returns: String = "nothing",
         summary: String,
         example: String? = nil,
+        suspends: Bool = false,
         body: @escaping (HostCall) throws -> HostResult
     ) {
+        self.suspends = suspends
         self.name = name
         self.parameters = parameters
         self.isVariadic = variadic

@@ -47,6 +47,7 @@ final class HostFunctionBox {
         let result: HostResult
         do {
             try call.validate()
+            if function.suspends && !call.canSuspend { return fail(cannotWait(state)) }
             result = try body(call)
         } catch let error as HostError {
             return fail(error.message)
@@ -77,16 +78,18 @@ final class HostFunctionBox {
         case .values(let values):
             return encode(values)
         case .wait(let request):
-            guard call.canSuspend else {
-                let reason =
-                    vm.runningThread == state
-                    ? "it was called where the script cannot wait (inside a metamethod, an iterator or a sort function)"
-                    : "it was called inside a coroutine that the script created itself"
-                return fail("cannot wait here: \(reason)")
-            }
+            guard call.canSuspend else { return fail(cannotWait(state)) }
             vm.pendingSuspension = request.value
             return Int32(KF_HOST_SUSPEND)
         }
+    }
+
+    private func cannotWait(_ state: OpaquePointer) -> String {
+        let reason =
+            vm.runningThread == state
+            ? "it was called where the script cannot wait (inside a metamethod, an iterator or a sort function)"
+            : "it was called inside a coroutine that the script created itself"
+        return "cannot wait here: \(reason)"
     }
 
     private func encode(_ values: [LuaValue]) -> Int32 {

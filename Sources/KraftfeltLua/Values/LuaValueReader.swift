@@ -94,6 +94,14 @@ struct LuaValueReader {
                     continue
                 }
             }
+            let keyType = lua_type(state, -2)
+            if keyType != LUA_TSTRING && keyType != LUA_TNUMBER && keyType != LUA_TBOOLEAN {
+                kf_pop(state, 2)
+                // Such keys have no order that survives a new process, so they cannot cross.
+                throw LuaValueError(
+                    message: "has a \(String(cString: lua_typename(state, keyType))) as a key; keys that leave Lua "
+                        + "must be strings, numbers or booleans")
+            }
             let key: LuaValue
             let value: LuaValue
             do {
