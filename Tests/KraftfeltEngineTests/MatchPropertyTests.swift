@@ -48,3 +48,19 @@ struct MatchPropertyTests {
         }
     }
 }
+
+extension MatchPropertyTests {
+    /// Above a thousand people the room is matched in blocks: still everyone once, still
+    /// across areas whenever the areas allow it.
+    @Test func largeRoomsAreMatchedInBlocks() throws {
+        let people = Session.largestOptimalRoom + 200
+        let room = (0..<people).map { ("P\($0)", "area\($0 % 4)") }
+        let session = try openSession(Self.script, people: room, seed: 3)
+        let ask = try #require(session.openAsks.first)
+        for i in 0..<people {
+            try session.submit(.answer(ask: ask.id, participant: "p\(i + 1)", value: .text("hjælp"), at: 1))
+        }
+        #expect(session.state == .finished, "\(session.failure ?? "")")
+        #expect(session.measures.map(\.value) == [Double(people), 0])
+    }
+}

@@ -28,26 +28,41 @@ extension Session {
         }
         let areas = Set(helpers.map(\.area))
         var rng = SeededGenerator(seed: definition.seed, stream: "match#\(nextID)")
-        let sameArea = 1_000.0
-        let samePerson = 1_000_000.0
-        var costs = [Double](repeating: 0, count: askers.count * helpers.count)
         let strengths = helpers.map { Self.words($0.strengths.joined(separator: " ")) }
         let questions = askers.map { Self.words($0.question) }
-        for (row, asker) in askers.enumerated() {
-            let words = questions[row]
-            for (column, helper) in helpers.enumerated() {
-                var cost = -10 * Double(words.intersection(strengths[column]).count)
-                if helper.id == asker.who.id { cost += samePerson }
-                if rule == "other-area" && helper.area == asker.who.area { cost += sameArea }
-                cost += Double(rng.next() % 1000) / 1000  // seeded tie-break
-                costs[row * helpers.count + column] = cost
-            }
+        // Rooms up to a thousand people are matched as a whole (an optimal assignment);
+        // larger rooms in shuffled blocks of about 500, each optimal, so the work stays
+        // near-linear in the room's size.
+        var blocks: [[Int]] = [Array(helpers.indices)]
+        if helpers.count > Self.largestOptimalRoom {
+            let shuffled = Array(helpers.indices).shuffled(using: &rng)
+            let count = (helpers.count + 499) / 500
+            blocks = (0..<count).map { b in stride(from: b, to: shuffled.count, by: count).map { shuffled[$0] } }
         }
-        let (columnForRow, _) = Assignment.solve(costs: costs, rows: askers.count, columns: helpers.count)
+        let helperIndex = Dictionary(uniqueKeysWithValues: helpers.enumerated().map { ($1.id, $0) })
+        var helperOfAsker = [Int?](repeating: nil, count: askers.count)
+        for block in blocks {
+            let inBlock = Set(block)
+            let rows = askers.indices.filter { helperIndex[askers[$0].who.id].map(inBlock.contains) ?? false }
+            guard !rows.isEmpty else { continue }
+            var costs = [Double](repeating: 0, count: rows.count * block.count)
+            for (r, row) in rows.enumerated() {
+                for (c, column) in block.enumerated() {
+                    let helper = helpers[column]
+                    var cost = -10 * Double(questions[row].intersection(strengths[column]).count)
+                    if helper.id == askers[row].who.id { cost += 1_000_000 }
+                    if rule == "other-area" && helper.area == askers[row].who.area { cost += 1_000 }
+                    cost += Double(rng.next() % 1000) / 1000  // seeded tie-break
+                    costs[r * block.count + c] = cost
+                }
+            }
+            let (columnForRow, _) = Assignment.solve(costs: costs, rows: rows.count, columns: block.count)
+            for (r, column) in columnForRow.enumerated() { helperOfAsker[rows[r]] = column.map { block[$0] } }
+        }
         var pairs: [LuaValue] = []
         var lines: [String] = []
         var within = 0
-        for (row, column) in columnForRow.enumerated() {
+        for (row, column) in helperOfAsker.enumerated() {
             guard let column, helpers[column].id != askers[row].who.id else { continue }
             let asker = askers[row].who
             let helper = helpers[column]
@@ -74,6 +89,9 @@ extension Session {
         note(([summary] + lines).joined(separator: "\n"))
         return .value(.table(LuaTable(array: pairs)))
     }
+
+    /// Above this many people, matching runs in blocks (see ``match(_:)``).
+    static let largestOptimalRoom = 1000
 
     /// Lowercased words of three letters or more, for matching questions to strengths.
     static func words(_ text: String) -> Set<String> {
