@@ -43,14 +43,14 @@ extension SQLiteStore {
     }
 }
 
-/// A session's log in the SQLite store: what the engine appends to.
-public final class SQLiteSessionLog: SessionLog {
-    let store: SQLiteStore
+/// A session's log in a store: what the engine appends to.
+public final class StoredSessionLog: SessionLog {
+    let store: any SessionStore
     public let session: String
     public private(set) var events: [SessionEvent]
 
     /// The log of a stored session, with the events it has so far.
-    public init(store: SQLiteStore, session: String) throws(StoreError) {
+    public init(store: any SessionStore, session: String) throws(StoreError) {
         self.store = store
         self.session = session
         self.events = try store.events(of: session)
@@ -63,3 +63,6 @@ public final class SQLiteSessionLog: SessionLog {
         return seq
     }
 }
+
+/// The log of a session in the SQLite store.
+public typealias SQLiteSessionLog = StoredSessionLog

@@ -26,10 +26,24 @@ func snapshot(_ directory: String) throws -> String {
     return try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()
 }
 
-struct SQLiteStoreTests {
-    @Test func sessionsAndEventsRoundTrip() throws {
+/// The stores the shared suite runs against. PostgreSQL joins this list when its store lands.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty store, and a way to open the same data again.
+    func make() throws -> (store: any SessionStore, reopen: () throws -> any SessionStore) {
         let directory = temporaryDirectory()
-        let store = try SQLiteStore(directory: directory)
+        return (try SQLiteStore(directory: directory), { try SQLiteStore(directory: directory) })
+    }
+}
+
+/// The shared store suite: every store implementation must pass it.
+struct SessionStoreSuite {
+    @Test(arguments: StoreKind.allCases)
+    func sessionsAndEventsRoundTrip(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
         try store.createSession(
             SessionRecord(
                 id: "s1", exercise: "x", definition: sampleDefinition,
@@ -44,9 +58,9 @@ struct SQLiteStoreTests {
             .timerEnded(timer: 2, at: 60),
             .leave(participant: "p1", at: 70),
         ]
-        for (i, event) in events.enumerated() { #expect(try store.append(event, to: "s1") == i + 1) }
+        for (i, event) in events.enumerated() { #expect(try store.append(event, to: "s1", seq: nil) == i + 1) }
 
-        let reopened = try SQLiteStore(directory: directory)
+        let reopened = try reopen()
         #expect(try reopened.events(of: "s1") == events)
         let record = try reopened.session("s1")
         #expect(record.definition.main == sampleDefinition.main)
@@ -57,16 +71,59 @@ struct SQLiteStoreTests {
         #expect(try reopened.sessions().map(\.state) == ["finished"])
     }
 
-    @Test func aSessionLogContinuesWhereTheStoredEventsEnd() throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
+    @Test(arguments: StoreKind.allCases)
+    func aSessionLogContinuesWhereTheStoredEventsEnd(_ kind: StoreKind) throws {
+        let store = try kind.make().store
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
-        let first = try SQLiteSessionLog(store: store, session: "s")
+        let first = try StoredSessionLog(store: store, session: "s")
         try first.append(.trainer(.advance, at: 1))
-        let second = try SQLiteSessionLog(store: store, session: "s")
+        let second = try StoredSessionLog(store: store, session: "s")
         #expect(second.events == [.trainer(.advance, at: 1)])
         #expect(try second.append(.trainer(.advance, at: 2)) == 2)
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func unknownAndDuplicateSessionsAreRefusedAndNothingChanges(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        try store.append(.trainer(.advance, at: 1), to: "s", seq: nil)
+        let unknown = try #require(throws: StoreError.self) { try store.session("nope") }
+        #expect(unknown.code == .unknownSession && unknown.message == "no session with id nope")
+        let duplicate = try #require(throws: StoreError.self) {
+            try store.createSession(SessionRecord(id: "s", exercise: "other", definition: sampleDefinition))
+        }
+        #expect(duplicate.code == .duplicateSession && duplicate.message == "a session with id s exists already")
+        #expect(try store.session("s").exercise == "x")
+        #expect(try store.events(of: "s") == [.trainer(.advance, at: 1)])
+    }
+
+    /// Many sessions written at once from several threads: every event is kept, in order.
+    @Test(arguments: StoreKind.allCases)
+    func concurrentSessionsLoseAndReorderNothing(_ kind: StoreKind) async throws {
+        let store = try kind.make().store
+        let sessions = 8
+        let perSession = 60
+        for s in 0..<sessions {
+            try store.createSession(SessionRecord(id: "s\(s)", exercise: "x", definition: sampleDefinition))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for s in 0..<sessions {
+                group.addTask {
+                    for i in 0..<perSession {
+                        try store.append(.trainer(.advance, at: Int64(i)), to: "s\(s)", seq: nil)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for s in 0..<sessions {
+            #expect(try store.events(of: "s\(s)") == (0..<perSession).map { .trainer(.advance, at: Int64($0)) })
+        }
+    }
+}
+
+/// What only the SQLite store has: a file in a data directory.
+struct SQLiteStoreTests {
     static let badOpenings: [(String, @Sendable (String) throws -> Void, StoreError.Code, String)] = [
         (
             "a file that is not a database",
@@ -98,20 +155,6 @@ struct SQLiteStoreTests {
         #expect(try snapshot(directory) == before)
     }
 
-    @Test func unknownAndDuplicateSessionsAreRefusedAndNothingChanges() throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
-        try store.append(.trainer(.advance, at: 1), to: "s")
-        let unknown = try #require(throws: StoreError.self) { try store.session("nope") }
-        #expect(unknown.code == .unknownSession && unknown.message == "no session with id nope")
-        let duplicate = try #require(throws: StoreError.self) {
-            try store.createSession(SessionRecord(id: "s", exercise: "other", definition: sampleDefinition))
-        }
-        #expect(duplicate.code == .duplicateSession && duplicate.message == "a session with id s exists already")
-        #expect(try store.session("s").exercise == "x")
-        #expect(try store.events(of: "s") == [.trainer(.advance, at: 1)])
-    }
-
     @Test func aDataDirectoryThatCannotBeCreatedIsAClearError() throws {
         let file = temporaryDirectory() + "/file"
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
@@ -120,24 +163,4 @@ struct SQLiteStoreTests {
         #expect(error.message.hasPrefix("\(file)/data: cannot create the data directory"))
     }
 
-    /// Many sessions written at once from several threads: every event is kept, in order.
-    @Test func concurrentSessionsLoseAndReorderNothing() async throws {
-        let store = try SQLiteStore(directory: temporaryDirectory())
-        let sessions = 8
-        let perSession = 60
-        for s in 0..<sessions {
-            try store.createSession(SessionRecord(id: "s\(s)", exercise: "x", definition: sampleDefinition))
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for s in 0..<sessions {
-                group.addTask {
-                    for i in 0..<perSession { try store.append(.trainer(.advance, at: Int64(i)), to: "s\(s)") }
-                }
-            }
-            try await group.waitForAll()
-        }
-        for s in 0..<sessions {
-            #expect(try store.events(of: "s\(s)") == (0..<perSession).map { .trainer(.advance, at: Int64($0)) })
-        }
-    }
 }
