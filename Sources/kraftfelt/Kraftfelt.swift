@@ -6,7 +6,10 @@ struct Kraftfelt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kraftfelt",
         abstract: "Runs live organisational exercises written in Lua.",
-        subcommands: [Rehearse.self, Resume.self, Sessions.self, Run.self, Reference.self]
+        subcommands: [
+            Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, DeleteSession.self, Run.self,
+            Reference.self,
+        ]
     )
 
     /// The one place where an error becomes what the user sees: a line on standard error

@@ -164,3 +164,45 @@ struct SQLiteStoreTests {
     }
 
 }
+
+struct DataRightsTests {
+    func storeWithTwoSessions() throws -> SQLiteStore {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        for id in ["s1", "s2"] {
+            try store.createSession(SessionRecord(id: id, exercise: "x", definition: sampleDefinition))
+            try store.append(.join(Participant(id: "p1", name: "Anne", area: "Sundhed"), at: 0), to: id)
+            try store.append(.join(Participant(id: "p2", name: "Bo", area: "Skole"), at: 0), to: id)
+            try store.append(.answer(ask: 3, participant: "p1", value: .text("mit svar i \(id)"), at: 5), to: id)
+            try store.append(.answer(ask: 4, participant: "p2", value: .text("p1"), at: 6), to: id)
+        }
+        try store.append(.leave(participant: "p1", at: 9), to: "s2")
+        return store
+    }
+
+    @Test func exportHoldsEverythingAboutOnePersonAndNothingElse() throws {
+        let export = try storeWithTwoSessions().export(participant: "p1")
+        #expect(export.sessions.map(\.session) == ["s1", "s2"])
+        #expect(
+            export.sessions.map { $0.answers.map(\.value) } == [[.text("mit svar i s1")], [.text("mit svar i s2")]])
+        #expect(export.sessions.map(\.joined.first?.name) == ["Anne", "Anne"])
+        #expect(export.sessions.map(\.left) == [[], [9]])
+        #expect(export.sessions.map(\.namedIn) == [1, 1])
+        let encoded = String(decoding: try JSONEncoder().encode(export), as: UTF8.self)
+        #expect(!encoded.contains("Bo") && !encoded.contains("Skole"))
+        #expect(try storeWithTwoSessions().export(participant: "nobody").sessions.isEmpty)
+    }
+
+    @Test func deletingASessionRemovesItsEventsAndLeavesTheOthers() throws {
+        let store = try storeWithTwoSessions()
+        try store.deleteSession("s1")
+        #expect(try store.sessions().map(\.id) == ["s2"])
+        #expect(try store.events(of: "s1").isEmpty)
+        #expect(try store.events(of: "s2").count == 5)
+        #expect(try store.session("s2").definition.main == sampleDefinition.main)
+        let error = try #require(throws: StoreError.self) { try store.deleteSession("s1") }
+        #expect(error.message == "no session with id s1")
+        try store.deleteSession("s2")
+        let scripts = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM script") }
+        #expect(scripts == 0)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import KraftfeltStore
+
+/// `kraftfelt export-participant ID`: everything stored about one person, as JSON.
+struct ExportParticipant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export-participant",
+        abstract: "Print everything stored about one participant, in every session, as JSON.")
+
+    @Argument(help: "The participant's id.")
+    var id: String
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let store = try data.open()
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(try store.export(participant: id)), as: UTF8.self))
+        } catch let error as StoreError {
+            throw CLIError(error.message)
+        }
+    }
+}
+
+/// `kraftfelt delete-session ID`: removes a session and all its personal data.
+struct DeleteSession: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-session", abstract: "Delete a session, its events and the scripts only it used.")
+
+    @Argument(help: "The session id (see `kraftfelt sessions`).")
+    var id: String
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let store = try data.open()
+        do {
+            try store.deleteSession(id)
+        } catch {
+            throw CLIError(error.message)
+        }
+        print("deleted session \(id)")
+    }
+}
