@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev), found with pkg-config.
@@ -40,10 +41,14 @@ let package = Package(
             dependencies: ["KraftfeltLua"],
             path: "Sources/KraftfeltEngine"
         ),
-        // Durable storage: the session log and what sessions ran, in SQLite through GRDB.
+        // Durable storage: the session log and what sessions ran, in SQLite through GRDB
+        // or in PostgreSQL through PostgresNIO.
         .target(
             name: "KraftfeltStore",
-            dependencies: ["KraftfeltEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KraftfeltEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Sources/KraftfeltStore"
         ),
         .executableTarget(

@@ -27,7 +27,7 @@ public struct ParticipantExport: Codable, Hashable, Sendable {
     public var sessions: [SessionPart]
 }
 
-extension SQLiteStore {
+extension SessionStore {
     /// Everything stored about a participant id, in every session (GDPR access request).
     public func export(participant id: String) throws(StoreError) -> ParticipantExport {
         var parts: [ParticipantExport.SessionPart] = []
@@ -49,6 +49,9 @@ extension SQLiteStore {
         return ParticipantExport(participant: id, sessions: parts)
     }
 
+}
+
+extension SQLiteStore {
     /// Deletes a session, its events, and the scripts no other session uses.
     public func deleteSession(_ id: String) throws(StoreError) {
         try write { db in

@@ -17,6 +17,8 @@ public protocol SessionStore: Sendable {
     func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
+    /// Deletes a session, its events, and the scripts no other session uses.
+    func deleteSession(_ id: String) throws(StoreError)
 }
 
 extension SQLiteStore: SessionStore {}

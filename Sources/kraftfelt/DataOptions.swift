@@ -2,11 +2,20 @@ import ArgumentParser
 import Foundation
 import KraftfeltStore
 
-/// Where sessions are kept: `--data DIR`, or `$KRAFTFELT_DATA`, or ~/.local/share/kraftfelt.
+/// Where sessions are kept: PostgreSQL with `--database URL` (or `$KRAFTFELT_DATABASE`),
+/// else SQLite in `--data DIR`, `$KRAFTFELT_DATA` or ~/.local/share/kraftfelt.
 struct DataOptions: ParsableArguments {
     @Option(
         name: .customLong("data"), help: "The data directory (default: $KRAFTFELT_DATA or ~/.local/share/kraftfelt).")
     var directory: String?
+
+    @Option(
+        name: .customLong("database"), help: "A PostgreSQL URL (postgres://user:password@host/db) instead of --data.")
+    var database: String?
+
+    var databaseURL: String? {
+        database ?? ProcessInfo.processInfo.environment["KRAFTFELT_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     var resolved: String {
         if let directory { return directory }
@@ -18,11 +27,15 @@ struct DataOptions: ParsableArguments {
         return (base as NSString).appendingPathComponent("kraftfelt")
     }
 
-    func open() throws -> SQLiteStore {
+    func open() throws -> any SessionStore {
         do {
+            if let url = databaseURL { return try PostgresStore(url: url) }
             return try SQLiteStore(directory: resolved)
         } catch {
             throw CLIError(error.message)
         }
     }
+
+    /// Where the sessions are, for messages.
+    var location: String { databaseURL.map { _ in "the database" } ?? resolved }
 }

@@ -39,6 +39,9 @@ struct Rehearse: ParsableCommand {
     @Option(help: "Keep the session in this data directory, so `kraftfelt resume` can continue it.")
     var data: String?
 
+    @Option(help: "Keep the session in this PostgreSQL database (postgres://user:password@host/db) instead.")
+    var database: String?
+
     @Option(help: "The session's id in the data directory (default: a new one).")
     var session: String?
 
@@ -62,19 +65,21 @@ struct Rehearse: ParsableCommand {
             given[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         var log: SessionLog = MemoryLog()
-        var store: SQLiteStore?
+        var store: (any SessionStore)?
         let id = session ?? Self.newID()
-        if let data {
+        if data != nil || database != nil {
             do {
-                let opened = try SQLiteStore(directory: data)
+                let opened: any SessionStore =
+                    if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
                 try opened.createSession(
                     SessionRecord(
                         id: id, exercise: exercise, definition: definition,
                         rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given)))
                 log = try SQLiteSessionLog(store: opened, session: id)
                 store = opened
+                let place = database != nil ? "--database URL" : "--data \(data ?? "")"
                 FileHandle.standardError.write(
-                    Data("session \(id) (continue with: kraftfelt resume \(id) --data \(data))\n".utf8))
+                    Data("session \(id) (continue with: kraftfelt resume \(id) \(place))\n".utf8))
             } catch {
                 throw CLIError(error.message)
             }

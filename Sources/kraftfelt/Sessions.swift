@@ -18,7 +18,7 @@ struct Sessions: ParsableCommand {
             throw CLIError(error.message)
         }
         if records.isEmpty {
-            print("no sessions in \(data.resolved)")
+            print("no sessions in \(data.location)")
             return
         }
         for record in records {

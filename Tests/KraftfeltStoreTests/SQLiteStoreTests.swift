@@ -26,22 +26,35 @@ func snapshot(_ directory: String) throws -> String {
     return try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString()
 }
 
-/// The stores the shared suite runs against. PostgreSQL joins this list when its store lands.
+/// The PostgreSQL server the suite uses: `KRAFTFELT_TEST_POSTGRES`, which `scripts/test.sh`
+/// sets after starting one (`scripts/start-postgres.sh`).
+let postgresURL = ProcessInfo.processInfo.environment["KRAFTFELT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+
+/// The stores the shared suite runs against: SQLite always, PostgreSQL when a server is there.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case sqlite
+    case sqlite, postgres
 
     var testDescription: String { rawValue }
 
+    static var available: [StoreKind] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
     /// A fresh, empty store, and a way to open the same data again.
     func make() throws -> (store: any SessionStore, reopen: () throws -> any SessionStore) {
-        let directory = temporaryDirectory()
-        return (try SQLiteStore(directory: directory), { try SQLiteStore(directory: directory) })
+        switch self {
+        case .sqlite:
+            let directory = temporaryDirectory()
+            return (try SQLiteStore(directory: directory), { try SQLiteStore(directory: directory) })
+        case .postgres:
+            let url = try #require(postgresURL)
+            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            return (try PostgresStore(url: url, schema: schema), { try PostgresStore(url: url, schema: schema) })
+        }
     }
 }
 
 /// The shared store suite: every store implementation must pass it.
 struct SessionStoreSuite {
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func sessionsAndEventsRoundTrip(_ kind: StoreKind) throws {
         let (store, reopen) = try kind.make()
         try store.createSession(
@@ -71,7 +84,7 @@ struct SessionStoreSuite {
         #expect(try reopened.sessions().map(\.state) == ["finished"])
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func aSessionLogContinuesWhereTheStoredEventsEnd(_ kind: StoreKind) throws {
         let store = try kind.make().store
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
@@ -82,7 +95,7 @@ struct SessionStoreSuite {
         #expect(try second.append(.trainer(.advance, at: 2)) == 2)
     }
 
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func unknownAndDuplicateSessionsAreRefusedAndNothingChanges(_ kind: StoreKind) throws {
         let store = try kind.make().store
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
@@ -98,7 +111,7 @@ struct SessionStoreSuite {
     }
 
     /// Many sessions written at once from several threads: every event is kept, in order.
-    @Test(arguments: StoreKind.allCases)
+    @Test(arguments: StoreKind.available)
     func concurrentSessionsLoseAndReorderNothing(_ kind: StoreKind) async throws {
         let store = try kind.make().store
         let sessions = 8
@@ -204,5 +217,33 @@ struct DataRightsTests {
         try store.deleteSession("s2")
         let scripts = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM script") }
         #expect(scripts == 0)
+    }
+}
+
+@Suite(.enabled(if: postgresURL != nil, "needs KRAFTFELT_TEST_POSTGRES (scripts/start-postgres.sh)"))
+struct PostgresStoreTests {
+    @Test func aServerThatIsNotThereIsAClearError() throws {
+        let error = try #require(throws: StoreError.self) {
+            try PostgresStore(url: "postgres://kraftfelt:kraftfelt@127.0.0.1:1/kraftfelt_test")
+        }
+        #expect(error.code == .io)
+        #expect(error.message.hasPrefix("postgres://kraftfelt:***@127.0.0.1:1/kraftfelt_test: "))
+    }
+
+    @Test func aBadURLIsAClearError() throws {
+        let error = try #require(throws: StoreError.self) { try PostgresStore(url: "mysql://x@y/z") }
+        #expect(error.message == "mysql://x@y/z: not a PostgreSQL URL like postgres://user:password@host:5432/database")
+    }
+
+    @Test func aDatabaseFromANewerKraftfeltIsRefusedAndLeftAlone() throws {
+        let url = try #require(postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let store = try PostgresStore(url: url, schema: schema)
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        try store.with { db in try store.run("INSERT INTO kraftfelt_schema VALUES (99)", on: db) }
+        let error = try #require(throws: StoreError.self) { try PostgresStore(url: url, schema: schema) }
+        #expect(error.code == .newerVersion)
+        #expect(error.message.hasSuffix("the database was written by a newer version of Kraftfelt"))
+        #expect(try store.session("s").exercise == "x")
     }
 }

@@ -1,0 +1,144 @@
+import Foundation
+import KraftfeltEngine
+import PostgresNIO
+
+extension PostgresStore {
+    public func createSession(_ record: SessionRecord) throws(StoreError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let library = record.library.map(SQLiteStore.hash)
+        let libraryJSON = String(decoding: (try? encoder.encode(library)) ?? Data("[]".utf8), as: UTF8.self)
+        let rehearsal = record.rehearsal.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        try with { db in
+            let taken = try run("SELECT 1 FROM session WHERE id = \(record.id)", on: db).collect()
+            if !taken.isEmpty { throw StoreError(.duplicateSession, "a session with id \(record.id) exists already") }
+            try run("BEGIN", on: db)
+            do {
+                for script in [record.main] + record.library {
+                    try run(
+                        """
+                        INSERT INTO script (hash, file_name, text) VALUES (\(SQLiteStore.hash(script)), \(script.fileName), \(script.text))
+                        ON CONFLICT (hash) DO NOTHING
+                        """, on: db)
+                }
+                try run(
+                    """
+                    INSERT INTO session (id, exercise, main_script, library, seed, started_at, language, state, rehearsal)
+                    VALUES (\(record.id), \(record.exercise), \(SQLiteStore.hash(record.main)), \(libraryJSON),
+                      \(String(record.seed)), \(record.startedAt), \(record.language), \(record.state), \(rehearsal))
+                    """, on: db)
+                try run("COMMIT", on: db)
+            } catch {
+                _ = try? run("ROLLBACK", on: db)
+                throw error
+            }
+        }
+    }
+
+    public func sessions() throws(StoreError) -> [SessionRecord] {
+        let ids = try with { db in
+            try run("SELECT id FROM session ORDER BY created_at, id", on: db).collect().map {
+                try $0.decode(String.self)
+            }
+        }
+        var records: [SessionRecord] = []
+        for id in ids { records.append(try session(id)) }
+        return records
+    }
+
+    public func session(_ id: String) throws(StoreError) -> SessionRecord {
+        try with { db in
+            let rows = try run(
+                """
+                SELECT exercise, main_script, library, seed, started_at, language, state, rehearsal
+                FROM session WHERE id = \(id)
+                """, on: db
+            ).collect()
+            guard let row = rows.first else { throw StoreError(.unknownSession, "no session with id \(id)") }
+            let (exercise, main, library, seedText, startedAt, language, state, rehearsal) = try row.decode(
+                (String, String, String, String, Int64, String, String, String?).self)
+            func script(_ hash: String) throws -> ExerciseSource {
+                let found = try run("SELECT file_name, text FROM script WHERE hash = \(hash)", on: db).collect()
+                guard let script = found.first else {
+                    throw StoreError(.corrupt, "session \(id): script \(hash) is missing")
+                }
+                let (fileName, text) = try script.decode((String, String).self)
+                return ExerciseSource(fileName: fileName, text: text)
+            }
+            let hashes = (try? JSONDecoder().decode([String].self, from: Data(library.utf8))) ?? []
+            guard let seed = UInt64(seedText) else { throw StoreError(.corrupt, "session \(id): bad seed") }
+            let definition = SessionDefinition(
+                main: try script(main), library: try hashes.map(script), seed: seed, startedAt: startedAt,
+                language: language)
+            let settings = rehearsal.flatMap { try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8)) }
+            return SessionRecord(id: id, exercise: exercise, definition: definition, state: state, rehearsal: settings)
+        }
+    }
+
+    public func setState(_ id: String, _ state: String) throws(StoreError) {
+        try with { db in try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db) }
+    }
+
+    @discardableResult
+    public func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let body = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
+        let text = String(decoding: body, as: UTF8.self)
+        return try with { db in
+            let rows: [PostgresRow]
+            if let seq {
+                rows = try run(
+                    """
+                    INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq), \(event.at), \(text))
+                    RETURNING seq
+                    """, on: db
+                ).collect()
+            } else {
+                rows = try run(
+                    """
+                    INSERT INTO event (session_id, seq, at, body)
+                    SELECT \(session), COALESCE(MAX(seq), 0) + 1, \(event.at), \(text) FROM event WHERE session_id = \(session)
+                    RETURNING seq
+                    """, on: db
+                ).collect()
+            }
+            return try rows.first.map { try $0.decode(Int.self) } ?? 0
+        }
+    }
+
+    public func events(of session: String) throws(StoreError) -> [SessionEvent] {
+        let bodies = try with { db in
+            try run("SELECT body FROM event WHERE session_id = \(session) ORDER BY seq", on: db).collect()
+                .map { try $0.decode(String.self) }
+        }
+        let decoder = JSONDecoder()
+        var events: [SessionEvent] = []
+        for (i, body) in bodies.enumerated() {
+            guard let event = try? decoder.decode(SessionEvent.self, from: Data(body.utf8)) else {
+                throw StoreError(.corrupt, "session \(session): event \(i + 1) does not decode")
+            }
+            events.append(event)
+        }
+        return events
+    }
+
+    public func deleteSession(_ id: String) throws(StoreError) {
+        try with { db in
+            try run("BEGIN", on: db)
+            do {
+                let deleted = try run("DELETE FROM session WHERE id = \(id) RETURNING id", on: db).collect()
+                guard !deleted.isEmpty else { throw StoreError(.unknownSession, "no session with id \(id)") }
+                try run(
+                    """
+                    DELETE FROM script WHERE hash NOT IN (SELECT main_script FROM session)
+                      AND NOT EXISTS (SELECT 1 FROM session WHERE library LIKE '%"' || script.hash || '"%')
+                    """, on: db)
+                try run("COMMIT", on: db)
+            } catch {
+                _ = try? run("ROLLBACK", on: db)
+                throw error
+            }
+        }
+    }
+}
