@@ -45,6 +45,32 @@ func storageRows() throws -> [Row] {
             target: "≥ 0.5× the floor", met: floor / ours >= 0.5)
     ]
 
+    // The same appends against PostgreSQL, when a server is given.
+    let environment = ProcessInfo.processInfo.environment
+    if let url = environment["KRAFTFELT_DATABASE"] ?? environment["KRAFTFELT_TEST_POSTGRES"], !url.isEmpty {
+        let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let postgres = try PostgresStore(url: url, schema: schema)
+        try postgres.createSession(
+            SessionRecord(
+                id: "s", exercise: "x",
+                definition: SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: "return 1"), seed: 1)))
+        let pgLog = try StoredSessionLog(store: postgres, session: "s")
+        let pgStart = now()
+        for _ in 0..<count { try pgLog.append(event) }
+        let pg = now() - pgStart
+        rows.append(
+            Row(
+                name: "append \(count) events to PostgreSQL",
+                value: String(format: "%.0f events/s", Double(count) / pg),
+                baseline: String(format: "SQLite floor %.0f/s", Double(count) / floor), ratio: floor / pg,
+                target: "report"))
+    } else {
+        rows.append(
+            Row(
+                name: "append events to PostgreSQL", value: "–", baseline: "set KRAFTFELT_DATABASE", ratio: nil,
+                target: "report"))
+    }
+
     // Replay speed: a 2,000-bot rehearsal's log into a fresh session.
     let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Exercises")
         .standardizedFileURL
