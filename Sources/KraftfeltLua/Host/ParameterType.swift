@@ -32,8 +32,6 @@ public struct ParameterType: Hashable, Sendable {
         name: "any", phrase: "a value",
         accepts: [LUA_TNIL, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE, LUA_TFUNCTION])
 
-    @inline(__always)
-    func accepts(luaType: Int32) -> Bool { acceptedTypes & (1 << UInt16(truncatingIfNeeded: luaType + 1)) != 0 }
 }
 
 /// One parameter of a host function.

@@ -17,7 +17,7 @@ public struct ScriptClock: Sendable {
     /// The machine's clocks.
     public static let system = ScriptClock(
         now: { Int64(Date().timeIntervalSince1970) },
-        clock: { Double(clock_gettime_nsec_np_fallback()) / 1e9 })
+        clock: { Double(processCPUNanoseconds()) / 1e9 })
 
     /// A clock that always reads the same time: for reproducible runs.
     public static func fixed(_ seconds: Int64) -> ScriptClock {
@@ -26,7 +26,7 @@ public struct ScriptClock: Sendable {
 }
 
 /// CPU time of the process in nanoseconds, as C's `clock()` measures it.
-private func clock_gettime_nsec_np_fallback() -> UInt64 {
+private func processCPUNanoseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
