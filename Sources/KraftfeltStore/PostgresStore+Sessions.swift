@@ -4,11 +4,8 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createSession(_ record: SessionRecord) throws(StoreError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let library = record.library.map(SQLiteStore.hash)
-        let libraryJSON = String(decoding: (try? encoder.encode(library)) ?? Data("[]".utf8), as: UTF8.self)
-        let rehearsal = record.rehearsal.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let libraryJSON = StoredForm.library(record)
+        let rehearsal = StoredForm.rehearsal(record)
         try with { db in
             let taken = try run("SELECT 1 FROM session WHERE id = \(record.id)", on: db).collect()
             if !taken.isEmpty { throw StoreError(.duplicateSession, "a session with id \(record.id) exists already") }
@@ -65,12 +62,12 @@ extension PostgresStore {
                 let (fileName, text) = try script.decode((String, String).self)
                 return ExerciseSource(fileName: fileName, text: text)
             }
-            let hashes = (try? JSONDecoder().decode([String].self, from: Data(library.utf8))) ?? []
+            let hashes = StoredForm.libraryHashes(library)
             guard let seed = UInt64(seedText) else { throw StoreError(.corrupt, "session \(id): bad seed") }
             let definition = SessionDefinition(
                 main: try script(main), library: try hashes.map(script), seed: seed, startedAt: startedAt,
                 language: language)
-            let settings = rehearsal.flatMap { try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8)) }
+            let settings = StoredForm.rehearsal(rehearsal)
             return SessionRecord(id: id, exercise: exercise, definition: definition, state: state, rehearsal: settings)
         }
     }
@@ -81,10 +78,7 @@ extension PostgresStore {
 
     @discardableResult
     public func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let body = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
-        let text = String(decoding: body, as: UTF8.self)
+        let text = try StoredForm.encode(event)
         return try with { db in
             let rows: [PostgresRow]
             if let seq {
@@ -112,15 +106,7 @@ extension PostgresStore {
             try run("SELECT body FROM event WHERE session_id = \(session) ORDER BY seq", on: db).collect()
                 .map { try $0.decode(String.self) }
         }
-        let decoder = JSONDecoder()
-        var events: [SessionEvent] = []
-        for (i, body) in bodies.enumerated() {
-            guard let event = try? decoder.decode(SessionEvent.self, from: Data(body.utf8)) else {
-                throw StoreError(.corrupt, "session \(session): event \(i + 1) does not decode")
-            }
-            events.append(event)
-        }
-        return events
+        return try StoredForm.decode(bodies, session: session)
     }
 
     public func deleteSession(_ id: String) throws(StoreError) {

@@ -9,10 +9,7 @@ extension SQLiteStore {
     ///   does); a clash with a stored event is an error, never an overwrite.
     @discardableResult
     public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let body = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
-        let text = String(decoding: body, as: UTF8.self)
+        let text = try StoredForm.encode(event)
         return try write { db in
             let next =
                 try seq
@@ -31,15 +28,7 @@ extension SQLiteStore {
             try String.fetchAll(
                 db, sql: "SELECT body FROM event WHERE sessionId = ? ORDER BY seq", arguments: [session])
         }
-        let decoder = JSONDecoder()
-        var events: [SessionEvent] = []
-        for (i, body) in bodies.enumerated() {
-            guard let event = try? decoder.decode(SessionEvent.self, from: Data(body.utf8)) else {
-                throw StoreError(.corrupt, "session \(session): event \(i + 1) does not decode")
-            }
-            events.append(event)
-        }
-        return events
+        return try StoredForm.decode(bodies, session: session)
     }
 }
 

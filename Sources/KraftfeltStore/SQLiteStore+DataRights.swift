@@ -62,9 +62,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
             let used = Set(try String.fetchAll(db, sql: "SELECT mainScript FROM session"))
                 .union(
-                    try String.fetchAll(db, sql: "SELECT library FROM session").flatMap { json in
-                        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
-                    })
+                    try String.fetchAll(db, sql: "SELECT library FROM session").flatMap(StoredForm.libraryHashes))
             for hash in try String.fetchAll(db, sql: "SELECT hash FROM script") where !used.contains(hash) {
                 try db.execute(sql: "DELETE FROM script WHERE hash = ?", arguments: [hash])
             }

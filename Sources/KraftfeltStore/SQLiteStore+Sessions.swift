@@ -5,11 +5,8 @@ import KraftfeltEngine
 extension SQLiteStore {
     /// Stores a new session and the scripts it runs (scripts are kept by content hash).
     public func createSession(_ record: SessionRecord) throws(StoreError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let library = record.library.map(Self.hash)
-        let libraryJSON = String(decoding: (try? encoder.encode(library)) ?? Data("[]".utf8), as: UTF8.self)
-        let rehearsal = record.rehearsal.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let libraryJSON = StoredForm.library(record)
+        let rehearsal = StoredForm.rehearsal(record)
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE id = ?", arguments: [record.id]) == true {
                 throw StoreError(.duplicateSession, "a session with id \(record.id) exists already")
@@ -50,17 +47,14 @@ extension SQLiteStore {
                 else { throw StoreError(.corrupt, "session \(id): script \(hash) is missing") }
                 return ExerciseSource(fileName: script["fileName"], text: script["text"])
             }
-            let libraryHashes =
-                (try? JSONDecoder().decode([String].self, from: Data((row["library"] as String).utf8))) ?? []
+            let libraryHashes = StoredForm.libraryHashes(row["library"])
             guard let seed = UInt64(row["seed"] as String) else {
                 throw StoreError(.corrupt, "session \(id): bad seed")
             }
             let definition = SessionDefinition(
                 main: try script(row["mainScript"]), library: try libraryHashes.map(script), seed: seed,
                 startedAt: row["startedAt"], language: row["language"])
-            let rehearsal = (row["rehearsal"] as String?).flatMap {
-                try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8))
-            }
+            let rehearsal = StoredForm.rehearsal(row["rehearsal"] as String?)
             return SessionRecord(
                 id: id, exercise: row["exercise"], definition: definition, state: row["state"], rehearsal: rehearsal)
         }

@@ -240,7 +240,7 @@ struct PostgresStoreTests {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let store = try PostgresStore(url: url, schema: schema)
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
-        try store.with { db in try store.run("INSERT INTO kraftfelt_schema VALUES (99)", on: db) }
+        _ = try store.with { db in try store.run("INSERT INTO kraftfelt_schema VALUES (99)", on: db) }
         let error = try #require(throws: StoreError.self) { try PostgresStore(url: url, schema: schema) }
         #expect(error.code == .newerVersion)
         #expect(error.message.hasSuffix("the database was written by a newer version of Kraftfelt"))

@@ -1,0 +1,47 @@
+import Foundation
+import KraftfeltEngine
+
+/// How events and session settings are written as text, the same in every store.
+enum StoredForm {
+    /// An event as sorted-key JSON.
+    static func encode(_ event: SessionEvent) throws(StoreError) -> String {
+        guard let data = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A session's events from their stored text, in order.
+    static func decode(_ bodies: [String], session: String) throws(StoreError) -> [SessionEvent] {
+        var events: [SessionEvent] = []
+        for (i, body) in bodies.enumerated() {
+            guard let event = try? JSONDecoder().decode(SessionEvent.self, from: Data(body.utf8)) else {
+                throw StoreError(.corrupt, "session \(session): event \(i + 1) does not decode")
+            }
+            events.append(event)
+        }
+        return events
+    }
+
+    /// The library's script hashes, as JSON.
+    static func library(_ record: SessionRecord) -> String {
+        String(decoding: (try? encoder.encode(record.library.map(SQLiteStore.hash))) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func libraryHashes(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
+    /// A rehearsal's settings, as JSON (nil for a live session).
+    static func rehearsal(_ record: SessionRecord) -> String? {
+        record.rehearsal.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    static func rehearsal(_ json: String?) -> RehearsalSettings? {
+        json.flatMap { try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8)) }
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}
