@@ -165,3 +165,23 @@ struct SandboxTests {
             ])
     }
 }
+
+struct PairsOrderTests {
+    /// pairs over a plain table visits keys in a fixed order, whatever Lua's string hash
+    /// does in this process; a table with __pairs keeps its own.
+    @Test func pairsVisitsPlainTablesInAFixedOrder() throws {
+        let script = """
+            local t = { x = 1, [2] = 'b', [1] = 'a', [false] = 0, y = 2, [1.5] = 'h', b = 3 }
+            t.gone = 1
+            t.gone = nil
+            local seen = {}
+            for k, v in pairs(t) do seen[#seen + 1] = tostring(k) .. '=' .. tostring(v) end
+            local custom = setmetatable({}, { __pairs = function(t) return function(_, k) if not k then return 'only', 1 end end, t, nil end })
+            for k, v in pairs(custom) do seen[#seen + 1] = k end
+            return table.concat(seen, ' ')
+            """
+        let expected: [LuaValue] = ["false=0 1=a 1.5=h 2=b b=3 x=1 y=2 only"]
+        #expect(try LuaVM().run(script, chunkName: "pairs.lua") == expected)
+        #expect(try LuaVM(seed: 99).run(script, chunkName: "pairs.lua") == expected)
+    }
+}

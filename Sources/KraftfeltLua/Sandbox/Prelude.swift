@@ -212,6 +212,35 @@ let sandboxPrelude = #"""
       return text
     end
 
+    -- pairs visits a plain table's keys in a fixed order (booleans, numbers, strings,
+    -- then the rest by their tostring name), so a replay in a new process, where Lua's
+    -- string hash differs, takes the same path. Tables with a metatable keep Lua's pairs
+    -- (and __pairs).
+    local rawpairs, rank = B.pairs, { boolean = 1, number = 2, string = 3 }
+    local function before(a, b)
+      local ta, tb = type(a), type(b)
+      if ta ~= tb then return (rank[ta] or 4) < (rank[tb] or 4) or ((rank[ta] or 4) == (rank[tb] or 4) and ta < tb) end
+      if ta == "number" or ta == "string" then return a < b end
+      if ta == "boolean" then return not a and b end
+      return tostring(a) < tostring(b)
+    end
+    local function pairs(t)
+      if type(t) ~= "table" or getmetatable(t) ~= nil then return rawpairs(t) end
+      local keys = {}
+      for k in next, t do keys[#keys + 1] = k end
+      rawsort(keys, before)
+      local i = 0
+      return function()
+        repeat
+          i = i + 1
+          local k = keys[i]
+          if k == nil then return nil end
+          local v = t[k]
+          if v ~= nil then return k, v end
+        until false
+      end, t, nil
+    end
+
     local hostprint = host.print
     local function print(...)
       local parts = {}
@@ -260,6 +289,7 @@ let sandboxPrelude = #"""
       env.xpcall = xpcall
       env.print = print
       env.tostring = tostring
+      env.pairs = pairs
       env.load = loader(env)
       env.string = copy(stringlib)
       env.table = copy(tablelib)
