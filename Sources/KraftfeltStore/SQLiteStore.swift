@@ -26,11 +26,18 @@ public struct SQLiteStore: Sendable {
 
     /// Opens (or creates) the database file at `path`.
     public init(path: String) throws(StoreError) {
+        try self.init(path: path, maximumPages: nil)
+    }
+
+    /// - Parameter maximumPages: caps the file (SQLite's `max_page_count`): tests use it to
+    ///   see what a full disk does.
+    init(path: String, maximumPages: Int?) throws(StoreError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)

@@ -247,3 +247,65 @@ struct PostgresStoreTests {
         #expect(try store.session("s").exercise == "x")
     }
 }
+
+extension SQLiteStoreTests {
+    /// A full disk: the append that does not fit fails with a clear error, and everything
+    /// committed before it is intact and readable.
+    @Test func aFullDiskStopsTheAppendAndKeepsWhatWasCommitted() throws {
+        let path = temporaryDirectory() + "/kraftfelt.sqlite"
+        let store = try SQLiteStore(path: path, maximumPages: 40)
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        let log = try StoredSessionLog(store: store, session: "s")
+        let answer = String(repeating: "æ", count: 500)
+        var caught: StoreError?
+        var committed = 0
+        for i in 0..<10_000 {
+            do {
+                try log.append(.answer(ask: 1, participant: "p\(i)", value: .text(answer), at: Int64(i)))
+                committed += 1
+            } catch let error as StoreError {
+                caught = error
+                break
+            }
+        }
+        let error = try #require(caught)
+        #expect(error.code == .io)
+        #expect(error.message == "\(path): the disk is full; nothing more was written")
+        #expect(committed > 0)
+        let reopened = try SQLiteStore(path: path)
+        let events = try reopened.events(of: "s")
+        #expect(events.count == committed)
+        #expect(
+            events.last
+                == .answer(ask: 1, participant: "p\(committed - 1)", value: .text(answer), at: Int64(committed - 1)))
+    }
+}
+
+extension PostgresStoreTests {
+    /// A lost connection: the call that meets it fails with a clear error (or reconnects),
+    /// the next one connects again, and every acknowledged event is there.
+    @Test func aLostConnectionIsReportedAndTheNextCallConnectsAgain() throws {
+        let url = try #require(postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let store = try PostgresStore(url: url, schema: schema)
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        var acknowledged: [SessionEvent] = [.trainer(.advance, at: 1)]
+        try store.append(acknowledged[0], to: "s", seq: nil)
+        let pid = try store.with { db in
+            try store.run("SELECT pg_backend_pid()", on: db).collect()[0].decode(Int32.self)
+        }
+        let killer = try PostgresStore(url: url, schema: schema)
+        _ = try killer.with { db in try killer.run("SELECT pg_terminate_backend(\(pid))", on: db) }
+        Thread.sleep(forTimeInterval: 0.2)
+        do {
+            try store.append(.trainer(.advance, at: 2), to: "s", seq: nil)
+            acknowledged.append(.trainer(.advance, at: 2))
+        } catch {
+            #expect(error.code == .io)
+            #expect(error.message.hasPrefix("postgres://kraftfelt:***@"))
+        }
+        try store.append(.trainer(.advance, at: 3), to: "s", seq: nil)
+        acknowledged.append(.trainer(.advance, at: 3))
+        #expect(try killer.events(of: "s") == acknowledged)
+    }
+}
