@@ -127,4 +127,27 @@ extension PostgresStore {
             }
         }
     }
+
+    public func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError) {
+        var bodies: [String] = []
+        for event in events { bodies.append(try StoredForm.encode(event)) }
+        try with { db in
+            try run("BEGIN", on: db)
+            do {
+                let count =
+                    try run("SELECT COUNT(*) FROM event WHERE session_id = \(session)", on: db).collect()
+                    .first.map { try $0.decode(Int.self) } ?? 0
+                guard count == bodies.count else {
+                    throw StoreError(.corrupt, "session \(session): the rewrite has another length")
+                }
+                for (i, body) in bodies.enumerated() {
+                    try run("UPDATE event SET body = \(body) WHERE session_id = \(session) AND seq = \(i + 1)", on: db)
+                }
+                try run("COMMIT", on: db)
+            } catch {
+                _ = try? run("ROLLBACK", on: db)
+                throw error
+            }
+        }
+    }
 }

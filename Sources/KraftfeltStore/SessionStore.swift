@@ -19,6 +19,9 @@ public protocol SessionStore: Sendable {
     func events(of session: String) throws(StoreError) -> [SessionEvent]
     /// Deletes a session, its events, and the scripts no other session uses.
     func deleteSession(_ id: String) throws(StoreError)
+    /// Rewrites a session's events in one transaction (same number, same order): for
+    /// anonymising personal data, never for changing what happened.
+    func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError)
 }
 
 extension SQLiteStore: SessionStore {}

@@ -45,3 +45,25 @@ struct DeleteSession: ParsableCommand {
         print("deleted session \(id)")
     }
 }
+
+/// `kraftfelt anonymise-participant ID`: removes what identifies one person, everywhere.
+struct AnonymiseParticipant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anonymise-participant",
+        abstract: "Anonymise one participant in every session (name, strengths, attributes, free text).")
+
+    @Argument(help: "The participant's id.")
+    var id: String
+
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let store = try data.open()
+        do {
+            let count = try store.anonymise(participant: id)
+            print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")")
+        } catch {
+            throw CLIError(error.message)
+        }
+    }
+}

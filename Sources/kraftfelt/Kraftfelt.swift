@@ -7,7 +7,8 @@ struct Kraftfelt: ParsableCommand {
         commandName: "kraftfelt",
         abstract: "Runs live organisational exercises written in Lua.",
         subcommands: [
-            Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, DeleteSession.self, Run.self,
+            Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, AnonymiseParticipant.self,
+            DeleteSession.self, Run.self,
             Reference.self,
         ]
     )

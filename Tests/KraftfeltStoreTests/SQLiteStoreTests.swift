@@ -309,3 +309,38 @@ extension PostgresStoreTests {
         #expect(try killer.events(of: "s") == acknowledged)
     }
 }
+
+extension SessionStoreSuite {
+    @Test(arguments: StoreKind.available)
+    func anonymisingRemovesWhatIdentifiesOnePersonAndKeepsTheRest(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        let events: [SessionEvent] = [
+            .join(Participant(id: "anne@kommune.dk", name: "Anne", area: "Sundhed", strengths: ["trivsel"]), at: 0),
+            .join(Participant(id: "p2", name: "Bo", area: "Skole"), at: 0),
+            .answer(ask: 3, participant: "anne@kommune.dk", value: .text("mit private svar"), at: 5),
+            .answer(ask: 4, participant: "anne@kommune.dk", value: .number(4), at: 6),
+            .answer(ask: 5, participant: "p2", value: .text("anne@kommune.dk"), at: 7),
+            .leave(participant: "anne@kommune.dk", at: 9),
+        ]
+        for event in events { try store.append(event, to: "s", seq: nil) }
+        #expect(try store.anonymise(participant: "anne@kommune.dk") == 1)
+        let after = try store.events(of: "s")
+        let text = String(decoding: try JSONEncoder().encode(after), as: UTF8.self)
+        #expect(!text.contains("anne@kommune.dk") && !text.contains("Anne") && !text.contains("mit private svar"))
+        #expect(!text.contains("trivsel"))
+        #expect(after.count == events.count)
+        #expect(after[1] == events[1])
+        guard case .join(let anonymous, _) = after[0], case .answer(_, let who, .number(4), _) = after[3],
+            case .answer(_, "p2", .text(let picked), _) = after[4]
+        else {
+            Issue.record("unexpected events \(after)")
+            return
+        }
+        #expect(anonymous.name == "Anonym" && anonymous.area == "Sundhed" && anonymous.strengths.isEmpty)
+        #expect(who == anonymous.id && picked == anonymous.id)
+        #expect(try store.session("s").state == "anonymised")
+        #expect(try store.export(participant: "anne@kommune.dk").sessions.isEmpty)
+        #expect(try store.anonymise(participant: "anne@kommune.dk") == 0)
+    }
+}
