@@ -29,15 +29,19 @@ func storageRows() throws -> [Row] {
     }
     let floor = now() - floorStart
 
-    let store = try SQLiteStore(directory: base + "/store")
-    try store.createSession(
-        SessionRecord(
-            id: "s", exercise: "x",
-            definition: SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: "return 1"), seed: 1)))
-    let log = try SQLiteSessionLog(store: store, session: "s")
-    let oursStart = now()
-    for _ in 0..<count { try log.append(event) }
-    let ours = now() - oursStart
+    /// Seconds to append `count` copies of the event to a new session's log in `store`.
+    func timeAppends(to store: any SessionStore) throws -> Double {
+        try store.createSession(
+            SessionRecord(
+                id: "s", exercise: "x",
+                definition: SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: "return 1"), seed: 1)))
+        let log = try StoredSessionLog(store: store, session: "s")
+        let start = now()
+        for _ in 0..<count { try log.append(event) }
+        return now() - start
+    }
+
+    let ours = try timeAppends(to: try SQLiteStore(directory: base + "/store"))
     var rows = [
         Row(
             name: "append \(count) answer events, synced", value: String(format: "%.0f events/s", Double(count) / ours),
@@ -49,15 +53,7 @@ func storageRows() throws -> [Row] {
     let environment = ProcessInfo.processInfo.environment
     if let url = environment["KRAFTFELT_DATABASE"] ?? environment["KRAFTFELT_TEST_POSTGRES"], !url.isEmpty {
         let schema = "bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let postgres = try PostgresStore(url: url, schema: schema)
-        try postgres.createSession(
-            SessionRecord(
-                id: "s", exercise: "x",
-                definition: SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: "return 1"), seed: 1)))
-        let pgLog = try StoredSessionLog(store: postgres, session: "s")
-        let pgStart = now()
-        for _ in 0..<count { try pgLog.append(event) }
-        let pg = now() - pgStart
+        let pg = try timeAppends(to: try PostgresStore(url: url, schema: schema))
         rows.append(
             Row(
                 name: "append \(count) events to PostgreSQL",

@@ -66,11 +66,5 @@ extension SQLiteStore {
     }
 
     /// A script's content hash (FNV-1a, 64 bits, over name and text).
-    static func hash(_ source: ExerciseSource) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in source.fileName.utf8 + [0] + source.text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
-    }
+    static func hash(_ source: ExerciseSource) -> String { source.contentHash }
 }

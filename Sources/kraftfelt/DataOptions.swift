@@ -36,6 +36,16 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// Opens the store and runs `body` with it; a store error becomes the one-line CLI error.
+    func use<T>(_ body: (any SessionStore) throws(StoreError) -> T) throws -> T {
+        let store = try open()
+        do {
+            return try body(store)
+        } catch {
+            throw CLIError(error.message)
+        }
+    }
+
     /// Where the sessions are, for messages.
     var location: String { databaseURL.map { _ in "the database" } ?? resolved }
 }

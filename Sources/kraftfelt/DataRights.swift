@@ -14,14 +14,10 @@ struct ExportParticipant: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let store = try data.open()
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(try store.export(participant: id)), as: UTF8.self))
-        } catch let error as StoreError {
-            throw CLIError(error.message)
-        }
+        let export = try data.use { store throws(StoreError) in try store.export(participant: id) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(export), as: UTF8.self))
     }
 }
 
@@ -36,12 +32,7 @@ struct DeleteSession: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let store = try data.open()
-        do {
-            try store.deleteSession(id)
-        } catch {
-            throw CLIError(error.message)
-        }
+        try data.use { store throws(StoreError) in try store.deleteSession(id) }
         print("deleted session \(id)")
     }
 }
@@ -58,12 +49,7 @@ struct AnonymiseParticipant: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() throws {
-        let store = try data.open()
-        do {
-            let count = try store.anonymise(participant: id)
-            print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")")
-        } catch {
-            throw CLIError(error.message)
-        }
+        let count = try data.use { store throws(StoreError) in try store.anonymise(participant: id) }
+        print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")")
     }
 }

@@ -104,7 +104,7 @@ public final class Rehearsal {
 
     /// The rehearsal's trainer moves on a while after the session starts waiting for them.
     private func planTrainer() {
-        let untimed = session.openAsks.contains { $0.timer == nil }
+        let untimed = session.hasUntimedAsk
         if session.waitsForTrainer || untimed {
             if trainerAt == nil {
                 let delay =

@@ -70,6 +70,9 @@ public final class Session {
         asks.keys.sorted().compactMap { id in asks[id].map { OpenAskInfo(id: id, ask: $0) } }
     }
 
+    /// True when an open question has no time limit (only the trainer or the answers end it).
+    public var hasUntimedAsk: Bool { asks.values.contains { $0.timer == nil } }
+
     /// The ids of the open questions, in order.
     public var openAskIDs: [Int] { asks.keys.sorted() }
 

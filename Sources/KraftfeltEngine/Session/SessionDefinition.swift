@@ -39,13 +39,14 @@ public struct SessionDefinition: Sendable {
 
     /// A hash of every script, so that a replay can tell it runs the same code.
     public var sourceHash: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a()
         for source in [main] + library {
-            for byte in source.fileName.utf8 + [0] + source.text.utf8 + [0] {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
+            hash.add(source.fileName.utf8)
+            hash.add([0])
+            hash.add(source.text.utf8)
+            hash.add([0])
         }
-        return String(hash, radix: 16)
+        return hash.text
     }
 
     /// The `start` event for this definition.

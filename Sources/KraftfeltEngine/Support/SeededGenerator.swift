@@ -9,11 +9,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A generator for one purpose within a session (`"groups#3"`), independent of others.
     public init(seed: UInt64, stream: String) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in stream.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        state = seed ^ hash
+        var hash = FNV1a()
+        hash.add(stream.utf8)
+        state = seed ^ hash.value
     }
 
     public mutating func next() -> UInt64 {
