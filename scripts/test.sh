@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 if [ -z "${KRAFTFELT_TEST_POSTGRES:-}" ]; then
     if url=$(scripts/start-postgres.sh); then
-        export KRAFTFELT_TEST_POSTGRES="$url"
+        export KRAFTFELT_TEST_POSTGRES="$(printf '%s\n' "$url" | tail -n 1)"
     else
         echo "note: no PostgreSQL server could be started; the PostgreSQL store suite is skipped" >&2
     fi
