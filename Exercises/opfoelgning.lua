@@ -1,4 +1,5 @@
--- Opfølgning: the goals people wrote in the buzz groups come back. Each person says
+-- Opfølgning: the goals people wrote in the buzz groups come back – from this session,
+-- or from an earlier one (Summegrupper remembers each person's goal). Each person says
 -- whom they will share their goal with, and how sure they are to act on it – the
 -- start of "hold øje med din egen forandring" (keep track of your own change).
 
@@ -12,19 +13,19 @@ return kf.exercise {
   },
   minutes = 5,
   run = function(s)
-    local earlier = s.results.summegrupper
-    if not earlier or #earlier.goals == 0 then
+    local goals = {}
+    for _, p in ipairs(s:participants()) do
+      local goal = s:recall(p, "goal")
+      if goal then goals[#goals + 1] = { person = p, goal = goal } end
+    end
+    if #goals == 0 then
       s:show { da = "Ingen mål fra summegrupperne at følge op på.", en = "No goals from the buzz groups to follow up." }
       return { shared = 0 }
     end
-    local here = {}
-    for _, p in ipairs(s:participants()) do here[p.id] = p end
     local people = {}
-    for _, goal in ipairs(earlier.goals) do
-      if here[goal.who] then people[#people + 1] = here[goal.who] end
-    end
-    s:show { da = ("%d mål fra summegrupperne"):format(#earlier.goals),
-             en = ("%d goals from the buzz groups"):format(#earlier.goals) }
+    for _, goal in ipairs(goals) do people[#people + 1] = goal.person end
+    s:show { da = ("%d mål fra summegrupperne"):format(#goals),
+             en = ("%d goals from the buzz groups"):format(#goals) }
 
     local shared = s:ask(people, {
       da = "Hvem vil du dele dit mål med?", en = "Who will you share your goal with?",

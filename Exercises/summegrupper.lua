@@ -43,6 +43,7 @@ return kf.exercise {
           })
           for _, answer in ipairs(written) do
             goals[#goals + 1] = { who = answer.who.id, name = answer.who.name, goal = answer.value }
+            g:remember(answer.who, "goal", answer.value)   -- for next month's follow-up
           end
         end
       end

@@ -6,29 +6,25 @@ extension PostgresStore {
     public func createSession(_ record: SessionRecord) throws(StoreError) {
         let libraryJSON = StoredForm.library(record)
         let rehearsal = StoredForm.rehearsal(record)
-        try with { db in
+        try transaction { db in
             let taken = try run("SELECT 1 FROM session WHERE id = \(record.id)", on: db).collect()
             if !taken.isEmpty { throw StoreError(.duplicateSession, "a session with id \(record.id) exists already") }
-            try run("BEGIN", on: db)
-            do {
-                for script in [record.main] + record.library {
-                    try run(
-                        """
-                        INSERT INTO script (hash, file_name, text) VALUES (\(SQLiteStore.hash(script)), \(script.fileName), \(script.text))
-                        ON CONFLICT (hash) DO NOTHING
-                        """, on: db)
-                }
+            for script in [record.main] + record.library {
                 try run(
                     """
-                    INSERT INTO session (id, exercise, main_script, library, seed, started_at, language, state, rehearsal)
-                    VALUES (\(record.id), \(record.exercise), \(SQLiteStore.hash(record.main)), \(libraryJSON),
-                      \(String(record.seed)), \(record.startedAt), \(record.language), \(record.state), \(rehearsal))
+                    INSERT INTO script (hash, file_name, text) VALUES (\(SQLiteStore.hash(script)), \(script.fileName), \(script.text))
+                    ON CONFLICT (hash) DO NOTHING
                     """, on: db)
-                try run("COMMIT", on: db)
-            } catch {
-                _ = try? run("ROLLBACK", on: db)
-                throw error
             }
+            try run("INSERT INTO organisation (id) VALUES (\(record.organisation)) ON CONFLICT DO NOTHING", on: db)
+            try run(
+                """
+                INSERT INTO session (id, exercise, main_script, library, seed, started_at, language, state, rehearsal,
+                  organisation)
+                VALUES (\(record.id), \(record.exercise), \(SQLiteStore.hash(record.main)), \(libraryJSON),
+                  \(String(record.seed)), \(record.startedAt), \(record.language), \(record.state), \(rehearsal),
+                  \(record.organisation))
+                """, on: db)
         }
     }
 
@@ -47,13 +43,13 @@ extension PostgresStore {
         try with { db in
             let rows = try run(
                 """
-                SELECT exercise, main_script, library, seed, started_at, language, state, rehearsal
+                SELECT exercise, main_script, library, seed, started_at, language, state, rehearsal, organisation
                 FROM session WHERE id = \(id)
                 """, on: db
             ).collect()
             guard let row = rows.first else { throw StoreError(.unknownSession, "no session with id \(id)") }
-            let (exercise, main, library, seedText, startedAt, language, state, rehearsal) = try row.decode(
-                (String, String, String, String, Int64, String, String, String?).self)
+            let (exercise, main, library, seedText, startedAt, language, state, rehearsal, organisation) =
+                try row.decode((String, String, String, String, Int64, String, String, String?, String).self)
             func script(_ hash: String) throws -> ExerciseSource {
                 let found = try run("SELECT file_name, text FROM script WHERE hash = \(hash)", on: db).collect()
                 guard let script = found.first else {
@@ -68,7 +64,9 @@ extension PostgresStore {
                 main: try script(main), library: try hashes.map(script), seed: seed, startedAt: startedAt,
                 language: language)
             let settings = StoredForm.rehearsal(rehearsal)
-            return SessionRecord(id: id, exercise: exercise, definition: definition, state: state, rehearsal: settings)
+            return SessionRecord(
+                id: id, exercise: exercise, definition: definition, state: state, rehearsal: settings,
+                organisation: organisation)
         }
     }
 
@@ -79,25 +77,25 @@ extension PostgresStore {
     @discardableResult
     public func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int {
         let text = try StoredForm.encode(event)
-        return try with { db in
-            let rows: [PostgresRow]
+        let insert: PostgresQuery =
             if let seq {
-                rows = try run(
-                    """
-                    INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq), \(event.at), \(text))
-                    RETURNING seq
-                    """, on: db
-                ).collect()
+                """
+                INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq), \(event.at), \(text))
+                RETURNING seq
+                """
             } else {
-                rows = try run(
-                    """
-                    INSERT INTO event (session_id, seq, at, body)
-                    SELECT \(session), COALESCE(MAX(seq), 0) + 1, \(event.at), \(text) FROM event WHERE session_id = \(session)
-                    RETURNING seq
-                    """, on: db
-                ).collect()
+                """
+                INSERT INTO event (session_id, seq, at, body)
+                SELECT \(session), COALESCE(MAX(seq), 0) + 1, \(event.at), \(text) FROM event WHERE session_id = \(session)
+                RETURNING seq
+                """
             }
-            return try rows.first.map { try $0.decode(Int.self) } ?? 0
+        guard case .stored(let write, _) = event, write.refused == nil else {
+            return try with { db in try run(insert, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0 }
+        }
+        return try transaction { db in
+            try apply(write, session: session, db)
+            return try run(insert, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0
         }
     }
 
@@ -110,43 +108,30 @@ extension PostgresStore {
     }
 
     public func deleteSession(_ id: String) throws(StoreError) {
-        try with { db in
-            try run("BEGIN", on: db)
-            do {
-                let deleted = try run("DELETE FROM session WHERE id = \(id) RETURNING id", on: db).collect()
-                guard !deleted.isEmpty else { throw StoreError(.unknownSession, "no session with id \(id)") }
-                try run(
-                    """
-                    DELETE FROM script WHERE hash NOT IN (SELECT main_script FROM session)
-                      AND NOT EXISTS (SELECT 1 FROM session WHERE library LIKE '%"' || script.hash || '"%')
-                    """, on: db)
-                try run("COMMIT", on: db)
-            } catch {
-                _ = try? run("ROLLBACK", on: db)
-                throw error
-            }
+        try transaction { db in
+            let deleted = try run("DELETE FROM session WHERE id = \(id) RETURNING id", on: db).collect()
+            guard !deleted.isEmpty else { throw StoreError(.unknownSession, "no session with id \(id)") }
+            try run("DELETE FROM storage WHERE kind = 'session' AND owner = \(id)", on: db)
+            try run(
+                """
+                DELETE FROM script WHERE hash NOT IN (SELECT main_script FROM session)
+                  AND NOT EXISTS (SELECT 1 FROM session WHERE library LIKE '%"' || script.hash || '"%')
+                """, on: db)
         }
     }
 
     public func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError) {
         var bodies: [String] = []
         for event in events { bodies.append(try StoredForm.encode(event)) }
-        try with { db in
-            try run("BEGIN", on: db)
-            do {
-                let count =
-                    try run("SELECT COUNT(*) FROM event WHERE session_id = \(session)", on: db).collect()
-                    .first.map { try $0.decode(Int.self) } ?? 0
-                guard count == bodies.count else {
-                    throw StoreError(.corrupt, "session \(session): the rewrite has another length")
-                }
-                for (i, body) in bodies.enumerated() {
-                    try run("UPDATE event SET body = \(body) WHERE session_id = \(session) AND seq = \(i + 1)", on: db)
-                }
-                try run("COMMIT", on: db)
-            } catch {
-                _ = try? run("ROLLBACK", on: db)
-                throw error
+        try transaction { db in
+            let count =
+                try run("SELECT COUNT(*) FROM event WHERE session_id = \(session)", on: db).collect()
+                .first.map { try $0.decode(Int.self) } ?? 0
+            guard count == bodies.count else {
+                throw StoreError(.corrupt, "session \(session): the rewrite has another length")
+            }
+            for (i, body) in bodies.enumerated() {
+                try run("UPDATE event SET body = \(body) WHERE session_id = \(session) AND seq = \(i + 1)", on: db)
             }
         }
     }

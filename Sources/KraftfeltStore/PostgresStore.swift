@@ -21,7 +21,7 @@ public final class PostgresStore: SessionStore {
     private static let logger = Logger(label: "kraftfelt.postgres")
 
     /// The schema version this build writes.
-    static let version = 1
+    static let version = 2
 
     /// Connects and creates or checks the tables.
     /// - Parameters:
@@ -88,6 +88,21 @@ public final class PostgresStore: SessionStore {
         try db.query(query, logger: Self.logger).wait()
     }
 
+    /// Runs `body` in one transaction on the connection, rolling back when it throws.
+    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws(StoreError) -> T {
+        try with { db in
+            try run("BEGIN", on: db)
+            do {
+                let result = try body(db)
+                try run("COMMIT", on: db)
+                return result
+            } catch {
+                _ = try? run("ROLLBACK", on: db)
+                throw error
+            }
+        }
+    }
+
     private func migrate() throws(StoreError) {
         try with { db in
             try run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), on: db)
@@ -116,7 +131,38 @@ public final class PostgresStore: SessionStore {
                     CREATE TABLE event (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
                       seq INTEGER NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session_id, seq))
                     """, on: db)
-                try run("INSERT INTO kraftfelt_schema VALUES (\(Self.version))", on: db)
+                try run("INSERT INTO kraftfelt_schema VALUES (1)", on: db)
+                try run("COMMIT", on: db)
+            }
+            if (found ?? 1) < 2 {
+                try run("BEGIN", on: db)
+                try run("CREATE TABLE organisation (id TEXT PRIMARY KEY, retention_days INTEGER)", on: db)
+                try run(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            ALTER TABLE session ADD COLUMN organisation TEXT NOT NULL DEFAULT '\(SessionRecord.defaultOrganisation)',
+                              ADD COLUMN anonymised_at TIMESTAMPTZ
+                            """), on: db)
+                try run(
+                    """
+                    CREATE TABLE storage (organisation TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL,
+                      key TEXT NOT NULL, value TEXT NOT NULL, size INTEGER NOT NULL,
+                      updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                      PRIMARY KEY (organisation, kind, owner, key))
+                    """, on: db)
+                try run(
+                    """
+                    CREATE TABLE measure (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
+                      position INTEGER NOT NULL, exercise TEXT NOT NULL, name TEXT NOT NULL,
+                      value DOUBLE PRECISION NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (session_id, position))
+                    """, on: db)
+                try run(
+                    """
+                    CREATE TABLE exercise (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
+                      position INTEGER NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, script_hash TEXT NOT NULL,
+                      PRIMARY KEY (session_id, position))
+                    """, on: db)
+                try run("INSERT INTO kraftfelt_schema VALUES (2)", on: db)
                 try run("COMMIT", on: db)
             }
         }

@@ -11,6 +11,9 @@ extension SQLiteStore {
     public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
         let text = try StoredForm.encode(event)
         return try write { db in
+            if case .stored(let write, _) = event, write.refused == nil {
+                try Self.apply(write, session: session, db)
+            }
             let next =
                 try seq
                 ?? (Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
@@ -32,7 +35,8 @@ extension SQLiteStore {
     }
 }
 
-/// A session's log in a store: what the engine appends to.
+/// A session's log in a store: what the engine appends to, and where its scripts'
+/// storage is read.
 public final class StoredSessionLog: SessionLog {
     let store: any SessionStore
     public let session: String
@@ -45,11 +49,22 @@ public final class StoredSessionLog: SessionLog {
         self.events = try store.events(of: session)
     }
 
+    /// - Throws: ``StorageError`` when a storage write would overfill its scope (nothing
+    ///   is logged then), else the store's ``StoreError``.
     @discardableResult
     public func append(_ event: SessionEvent) throws -> Int {
-        let seq = try store.append(event, to: session, seq: events.count + 1)
+        let seq: Int
+        do {
+            seq = try store.append(event, to: session, seq: events.count + 1)
+        } catch  where error.code == .storageFull {
+            throw StorageError(error.message)
+        }
         events.append(event)
         return seq
+    }
+
+    public func storedValue(_ scope: StorageScope, key: String) throws -> StoredValue? {
+        try store.storedValue(session: session, scope, key: key)
     }
 }
 

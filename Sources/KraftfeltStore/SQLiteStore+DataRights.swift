@@ -25,6 +25,8 @@ public struct ParticipantExport: Codable, Hashable, Sendable {
 
     public var participant: String
     public var sessions: [SessionPart]
+    /// What scripts keep for this person (`s:remember(p, …)`), by organisation.
+    public var storage: [StoredEntry]
 }
 
 extension SessionStore {
@@ -46,47 +48,98 @@ extension SessionStore {
             }
             if !part.joined.isEmpty || part.namedIn > 0 { parts.append(part) }
         }
-        return ParticipantExport(participant: id, sessions: parts)
+        return ParticipantExport(participant: id, sessions: parts, storage: try storage(ofParticipant: id))
     }
 
-}
-
-extension SessionStore {
     /// Anonymises one participant in every session: a new id, the name "Anonym", no
     /// strengths or attributes, and "(anonymised)" for their free-text answers; the area,
-    /// choices and scales stay for the aggregates. Returns how many sessions changed.
+    /// choices and scales stay for the aggregates. What scripts kept for them
+    /// (`s:remember(p, …)`) is deleted. Returns how many sessions changed.
     /// An anonymised session is kept for its numbers; it no longer replays to the same
     /// transcript, so its state says `anonymised`.
     @discardableResult
     public func anonymise(participant id: String) throws(StoreError) -> Int {
         var changed = 0
-        for record in try sessions() {
-            let events = try events(of: record.id)
-            guard events.contains(where: { if case .join(let p, _) = $0 { p.id == id } else { false } }) else {
-                continue
-            }
-            let alias = "anonymous-" + String(SQLiteStore.hash(ExerciseSource(fileName: record.id, text: id)).prefix(8))
-            let rewritten = events.map { event -> SessionEvent in
-                switch event {
-                case .join(var p, let at) where p.id == id:
-                    p = Participant(id: alias, name: "Anonym", area: p.area, language: p.language)
-                    return .join(p, at: at)
-                case .leave(let who, let at) where who == id: return .leave(participant: alias, at: at)
-                case .answer(let ask, let who, let value, let at) where who == id:
-                    if case .text = value {
-                        return .answer(ask: ask, participant: alias, value: .text("(anonymised)"), at: at)
-                    }
-                    return .answer(ask: ask, participant: alias, value: value, at: at)
-                case .answer(let ask, let who, .text(let picked), let at) where picked == id:
-                    return .answer(ask: ask, participant: who, value: .text(alias), at: at)
-                default: return event
-                }
-            }
-            try rewriteEvents(of: record.id, rewritten)
+        for record in try sessions() where try anonymise([id], in: record.id) {
             try setState(record.id, "anonymised")
             changed += 1
         }
+        try forgetStorage(ofParticipant: id)
         return changed
+    }
+
+    /// Anonymises everyone in one session (see ``anonymise(participant:)``); what scripts
+    /// kept in their participant scopes stays until the retention or a request removes it.
+    public func anonymise(session id: String) throws(StoreError) {
+        let everyone = try events(of: id).compactMap { event -> String? in
+            if case .join(let p, _) = event, !p.id.hasPrefix("anonymous-") { p.id } else { nil }
+        }
+        try anonymise(Set(everyone), in: id)
+        try setState(id, "anonymised")
+    }
+
+    /// Rewrites one session's events without what identifies `ids`; false when none of
+    /// them is in it.
+    @discardableResult
+    func anonymise(_ ids: Set<String>, in session: String) throws(StoreError) -> Bool {
+        let events = try events(of: session)
+        guard events.contains(where: { if case .join(let p, _) = $0 { ids.contains(p.id) } else { false } }) else {
+            return false
+        }
+        var aliases: [String: String] = [:]
+        for id in ids {
+            aliases[id] = "anonymous-" + String(SQLiteStore.hash(ExerciseSource(fileName: session, text: id)).prefix(8))
+        }
+        func scope(_ scope: StorageScope) -> StorageScope {
+            if case .participant(let id) = scope, let alias = aliases[id] { return .participant(alias) }
+            return scope
+        }
+        let rewritten = events.map { event -> SessionEvent in
+            switch event {
+            case .join(let p, let at) where aliases[p.id] != nil:
+                return .join(
+                    Participant(id: aliases[p.id]!, name: "Anonym", area: p.area, language: p.language), at: at)
+            case .leave(let who, let at) where aliases[who] != nil: return .leave(participant: aliases[who]!, at: at)
+            case .answer(let ask, let who, let value, let at) where aliases[who] != nil:
+                if case .text = value {
+                    return .answer(ask: ask, participant: aliases[who]!, value: .text("(anonymised)"), at: at)
+                }
+                return .answer(ask: ask, participant: aliases[who]!, value: value, at: at)
+            case .answer(let ask, let who, .text(let picked), let at) where aliases[picked] != nil:
+                return .answer(ask: ask, participant: who, value: .text(aliases[picked]!), at: at)
+            case .stored(var write, let at) where scope(write.scope) != write.scope:
+                write.scope = scope(write.scope)
+                write.value = nil
+                return .stored(write, at: at)
+            case .recalled(var read, let at) where scope(read.scope) != read.scope:
+                read.scope = scope(read.scope)
+                read.value = nil
+                return .recalled(read, at: at)
+            default: return event
+            }
+        }
+        try rewriteEvents(of: session, rewritten)
+        return true
+    }
+
+    /// Applies every organisation's retention: sessions that started more than its days
+    /// ago are anonymised (their measures, areas, choices and scales stay, so reports
+    /// still count them), and participant storage not written for that long is deleted.
+    /// Returns the sessions it anonymised.
+    @discardableResult
+    public func applyRetention(now: Date = Date()) throws(StoreError) -> [String] {
+        var anonymised: [String] = []
+        for organisation in try organisations() {
+            guard let days = organisation.retentionDays else { continue }
+            let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
+            for id in try sessionsToAnonymise(in: organisation.id, startedBefore: cutoff) {
+                try anonymise(session: id)
+                try markAnonymised(id, at: now)
+                anonymised.append(id)
+            }
+            try forgetParticipantStorage(in: organisation.id, unchangedSince: cutoff)
+        }
+        return anonymised
     }
 }
 
@@ -114,6 +167,7 @@ extension SQLiteStore {
                 throw StoreError(.unknownSession, "no session with id \(id)")
             }
             try db.execute(sql: "DELETE FROM event WHERE sessionId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM storage WHERE kind = 'session' AND owner = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])
             let used = Set(try String.fetchAll(db, sql: "SELECT mainScript FROM session"))
                 .union(

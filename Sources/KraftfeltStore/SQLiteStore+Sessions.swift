@@ -17,13 +17,16 @@ extension SQLiteStore {
                     arguments: [Self.hash(script), script.fileName, script.text])
             }
             try db.execute(
+                sql: "INSERT OR IGNORE INTO organisation (id) VALUES (?)", arguments: [record.organisation])
+            try db.execute(
                 sql: """
-                    INSERT INTO session (id, exercise, mainScript, library, seed, startedAt, language, state, rehearsal, createdAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO session (id, exercise, mainScript, library, seed, startedAt, language, state, rehearsal,
+                      createdAt, organisation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id, record.exercise, Self.hash(record.main), libraryJSON, String(record.seed),
-                    record.startedAt, record.language, record.state, rehearsal, Date(),
+                    record.startedAt, record.language, record.state, rehearsal, Date(), record.organisation,
                 ])
         }
     }
@@ -56,7 +59,8 @@ extension SQLiteStore {
                 startedAt: row["startedAt"], language: row["language"])
             let rehearsal = StoredForm.rehearsal(row["rehearsal"] as String?)
             return SessionRecord(
-                id: id, exercise: row["exercise"], definition: definition, state: row["state"], rehearsal: rehearsal)
+                id: id, exercise: row["exercise"], definition: definition, state: row["state"], rehearsal: rehearsal,
+                organisation: row["organisation"])
         }
     }
 

@@ -12,7 +12,7 @@ public struct SQLiteStore: Sendable {
     public let path: String
 
     /// The schema version this build writes.
-    static let migrations = ["v1-sessions-events-scripts"]
+    static let migrations = ["v1-sessions-events-scripts", "v2-organisations-storage-measures"]
 
     /// Opens (or creates) `kraftfelt.sqlite` in `directory`, migrating it to this version.
     public init(directory: String) throws(StoreError) {
@@ -66,6 +66,43 @@ public struct SQLiteStore: Sendable {
                     t.column("at", .integer).notNull()
                     t.column("body", .text).notNull()
                     t.primaryKey(["sessionId", "seq"])
+                }
+            }
+            migrator.registerMigration(Self.migrations[1]) { db in
+                try db.create(table: "organisation") { t in
+                    t.primaryKey("id", .text)
+                    t.column("retentionDays", .integer)
+                }
+                try db.alter(table: "session") { t in
+                    t.add(column: "organisation", .text).notNull().defaults(to: SessionRecord.defaultOrganisation)
+                    t.add(column: "anonymisedAt", .datetime)
+                }
+                try db.create(table: "storage") { t in
+                    t.column("organisation", .text).notNull()
+                    t.column("kind", .text).notNull()
+                    t.column("owner", .text).notNull()
+                    t.column("key", .text).notNull()
+                    t.column("value", .text).notNull()
+                    t.column("size", .integer).notNull()
+                    t.column("updatedAt", .datetime).notNull()
+                    t.primaryKey(["organisation", "kind", "owner", "key"])
+                }
+                try db.create(table: "measure") { t in
+                    t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                    t.column("position", .integer).notNull()
+                    t.column("exercise", .text).notNull()
+                    t.column("name", .text).notNull()
+                    t.column("value", .double).notNull()
+                    t.column("at", .integer).notNull()
+                    t.primaryKey(["sessionId", "position"])
+                }
+                try db.create(table: "exercise") { t in
+                    t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                    t.column("position", .integer).notNull()
+                    t.column("id", .text).notNull()
+                    t.column("version", .text).notNull()
+                    t.column("scriptHash", .text).notNull()
+                    t.primaryKey(["sessionId", "position"])
                 }
             }
             let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }

@@ -14,11 +14,18 @@ public struct SessionRecord: Hashable, Sendable {
     public var state: String
     /// For a rehearsal: how many bots from how many areas, and the parameters.
     public var rehearsal: RehearsalSettings?
+    /// The organisation the session belongs to: its script storage (exercise,
+    /// organisation and participant scopes) and retention setting are the organisation's.
+    public var organisation: String
+
+    /// The organisation a session belongs to when none is named.
+    public static let defaultOrganisation = "default"
 
     public init(
         id: String, exercise: String, definition: SessionDefinition, state: String = "running",
-        rehearsal: RehearsalSettings? = nil
+        rehearsal: RehearsalSettings? = nil, organisation: String = SessionRecord.defaultOrganisation
     ) {
+        self.organisation = organisation
         self.id = id
         self.exercise = exercise
         self.main = definition.main

@@ -1,8 +1,10 @@
+import Foundation
 import KraftfeltEngine
 
-/// What the host needs from a store: sessions, the scripts they ran, and their event
-/// logs. SQLite (``SQLiteStore``) is the embedded default; a PostgreSQL store for several
-/// host instances implements the same protocol and passes the same test suite.
+/// What the host needs from a store: organisations, sessions, the scripts they ran,
+/// their event logs, their measures, and the storage scripts keep. SQLite
+/// (``SQLiteStore``) is the embedded default; ``PostgresStore`` serves several host
+/// instances. Both pass the same test suite.
 public protocol SessionStore: Sendable {
     /// Stores a new session and its scripts; fails if the id is taken.
     func createSession(_ record: SessionRecord) throws(StoreError)
@@ -12,16 +14,90 @@ public protocol SessionStore: Sendable {
     func session(_ id: String) throws(StoreError) -> SessionRecord
     /// Saves a session's state for listings.
     func setState(_ id: String, _ state: String) throws(StoreError)
-    /// Appends one event durably; `seq`, when given, is the number it must get.
+    /// Appends one event durably; `seq`, when given, is the number it must get. A
+    /// ``SessionEvent/stored(_:at:)`` event writes its value in the same transaction, or
+    /// fails with ``StoreError/Code/storageFull`` and writes nothing.
     @discardableResult
     func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
-    /// Deletes a session, its events, and the scripts no other session uses.
+    /// Deletes a session, its events, measures and session storage, and the scripts no
+    /// other session uses.
     func deleteSession(_ id: String) throws(StoreError)
     /// Rewrites a session's events in one transaction (same number, same order): for
     /// anonymising personal data, never for changing what happened.
     func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError)
+
+    /// What `key` holds now in `scope`, as seen from a session (its organisation).
+    func storedValue(session: String, _ scope: StorageScope, key: String) throws(StoreError) -> StoredValue?
+    /// Everything scripts keep in one participant's scope, in every organisation.
+    func storage(ofParticipant id: String) throws(StoreError) -> [StoredEntry]
+    /// Removes one participant's storage in every organisation; returns how many entries.
+    @discardableResult
+    func forgetStorage(ofParticipant id: String) throws(StoreError) -> Int
+    /// Removes participant storage of an organisation not written since `date`.
+    @discardableResult
+    func forgetParticipantStorage(in organisation: String, unchangedSince date: Date) throws(StoreError) -> Int
+
+    /// Saves what a session has loaded and measured so far (replacing what was saved).
+    func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError)
+    /// The exercises a session loaded, with versions and script hashes.
+    func exercises(of session: String) throws(StoreError) -> [ExerciseRun]
+    /// The measures a session took, in order.
+    func measures(of session: String) throws(StoreError) -> [Measure]
+
+    /// Every organisation, with its retention: days to keep personal data (nil: keep
+    /// until deleted).
+    func organisations() throws(StoreError) -> [Organisation]
+    func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError)
+    /// Marks a session's personal data as removed by retention.
+    func markAnonymised(_ id: String, at date: Date) throws(StoreError)
+    /// Sessions of an organisation started before `date` whose personal data is still there.
+    func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String]
+}
+
+/// An organisation: sessions, script storage and a retention setting belong to one.
+public struct Organisation: Codable, Hashable, Sendable {
+    public var id: String
+    /// Days to keep personal data after a session started; nil keeps it until deleted.
+    public var retentionDays: Int?
+
+    public init(id: String, retentionDays: Int?) {
+        self.id = id
+        self.retentionDays = retentionDays
+    }
+}
+
+/// One value a script keeps, as stored.
+public struct StoredEntry: Codable, Hashable, Sendable {
+    public var organisation: String
+    public var key: String
+    /// The value in its stored form (see ``StoredValue``).
+    public var value: String
+}
+
+/// An exercise (or programme) a session ran: the version it declares and the content
+/// hash of its script.
+public struct ExerciseRun: Codable, Hashable, Sendable {
+    public var id: String
+    public var version: String
+    public var scriptHash: String
+
+    public init(id: String, version: String, scriptHash: String) {
+        self.id = id
+        self.version = version
+        self.scriptHash = scriptHash
+    }
+}
+
+extension SessionRecord {
+    /// What a session loaded, with each script's content hash from this record.
+    public func runs(_ exercises: [RanExercise]) -> [ExerciseRun] {
+        exercises.map { ran in
+            let source = ([main] + library).first { $0.fileName == ran.fileName }
+            return ExerciseRun(id: ran.id, version: ran.version, scriptHash: source?.contentHash ?? "")
+        }
+    }
 }
 
 extension SQLiteStore: SessionStore {}

@@ -12,6 +12,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let duplicateSession = Code(name: "duplicate session")
         /// Reading or writing failed (disk full, permissions, a lost connection).
         public static let io = Code(name: "io")
+        /// A script's storage scope would grow past its limit; nothing was written.
+        public static let storageFull = Code(name: "storage full")
         /// Stored data does not decode.
         public static let corrupt = Code(name: "corrupt")
     }

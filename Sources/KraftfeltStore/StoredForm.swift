@@ -21,6 +21,15 @@ enum StoredForm {
         return events
     }
 
+    /// A script's stored value from its text.
+    static func value(_ json: String) throws(StoreError) -> StoredValue {
+        do {
+            return try StoredValue(json: json)
+        } catch {
+            throw StoreError(.corrupt, "a stored value does not decode")
+        }
+    }
+
     /// The library's script hashes, as JSON.
     static func library(_ record: SessionRecord) -> String {
         String(decoding: (try? encoder.encode(record.library.map(SQLiteStore.hash))) ?? Data("[]".utf8), as: UTF8.self)

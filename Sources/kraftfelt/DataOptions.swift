@@ -27,12 +27,28 @@ struct DataOptions: ParsableArguments {
         return (base as NSString).appendingPathComponent("kraftfelt")
     }
 
+    /// Opens the store and applies the organisations' retention settings first, so that
+    /// no command shows personal data older than the organisation keeps it.
     func open() throws -> any SessionStore {
         do {
-            if let url = databaseURL { return try PostgresStore(url: url) }
-            return try SQLiteStore(directory: resolved)
+            let store: any SessionStore =
+                if let url = databaseURL { try PostgresStore(url: url) } else { try SQLiteStore(directory: resolved) }
+            try store.applyRetention()
+            return store
         } catch {
             throw CLIError(error.message)
+        }
+    }
+
+    /// An organisation id: 1 to 64 letters, digits, `-`, `_` or `.`.
+    static func validate(organisation: String) throws {
+        guard (1...64).contains(organisation.utf8.count),
+            organisation.unicodeScalars.allSatisfy({
+                CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)
+            })
+        else {
+            throw ValidationError(
+                "--organisation must have 1 to 64 letters, digits, '-', '_' or '.', got \"\(organisation)\"")
         }
     }
 

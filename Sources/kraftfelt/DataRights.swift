@@ -53,3 +53,56 @@ struct AnonymiseParticipant: ParsableCommand {
         print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")")
     }
 }
+
+/// `kraftfelt retention`: how long an organisation keeps personal data.
+struct Retention: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show or set how many days an organisation keeps personal data.",
+        discussion: """
+            Sessions that started more than DAYS days ago are anonymised (names, strengths, \
+            attributes and free text go; areas, choices, scales and measures stay for reports), \
+            and what scripts kept for a person and have not written for DAYS days is deleted. \
+            Every command that opens the data applies it; setting it applies it at once.
+            """
+    )
+
+    @Option(help: "The organisation (default: default).")
+    var organisation: String = SessionRecord.defaultOrganisation
+
+    @Option(help: "Keep personal data this many days (1–36500).")
+    var days: Int?
+
+    @Flag(help: "Keep personal data until it is deleted (no retention).")
+    var keepForever = false
+
+    @OptionGroup var data: DataOptions
+
+    func validate() throws {
+        try DataOptions.validate(organisation: organisation)
+        if let days, !(1...36_500).contains(days) {
+            throw ValidationError("--days must be from 1 to 36500, got \(days)")
+        }
+        if days != nil && keepForever { throw ValidationError("give --days or --keep-forever, not both") }
+    }
+
+    func run() throws {
+        let store = try data.open()
+        do {
+            if days != nil || keepForever {
+                try store.setRetentionDays(days, for: organisation)
+                let anonymised = try store.applyRetention()
+                if !anonymised.isEmpty {
+                    print(
+                        "anonymised \(anonymised.count) session\(anonymised.count == 1 ? "" : "s"): "
+                            + anonymised.joined(separator: ", "))
+                }
+            }
+            let days = try store.organisations().first { $0.id == organisation }?.retentionDays
+            print(
+                "\(organisation): "
+                    + (days.map { "personal data is kept \($0) days" } ?? "personal data is kept until deleted"))
+        } catch {
+            throw CLIError(error.message)
+        }
+    }
+}

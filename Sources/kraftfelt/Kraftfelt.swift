@@ -8,7 +8,7 @@ struct Kraftfelt: ParsableCommand {
         abstract: "Runs live organisational exercises written in Lua.",
         subcommands: [
             Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, AnonymiseParticipant.self,
-            DeleteSession.self, Run.self,
+            DeleteSession.self, Retention.self, Run.self,
             Reference.self,
         ]
     )

@@ -45,6 +45,9 @@ struct Rehearse: ParsableCommand {
     @Option(help: "The session's id in the data directory (default: a new one).")
     var session: String?
 
+    @Option(help: "The organisation the session belongs to: its scripts' shared storage and retention.")
+    var organisation: String = SessionRecord.defaultOrganisation
+
     func validate() throws {
         guard (1...5000).contains(participants) else {
             throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
@@ -53,6 +56,7 @@ struct Rehearse: ParsableCommand {
         guard ["da", "en"].contains(language) else {
             throw ValidationError("--language must be da or en, got \(language)")
         }
+        try DataOptions.validate(organisation: organisation)
     }
 
     func run() throws {
@@ -71,10 +75,12 @@ struct Rehearse: ParsableCommand {
             do {
                 let opened: any SessionStore =
                     if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
+                try opened.applyRetention()
                 try opened.createSession(
                     SessionRecord(
                         id: id, exercise: exercise, definition: definition,
-                        rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given)))
+                        rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
+                        organisation: organisation))
                 log = try SQLiteSessionLog(store: opened, session: id)
                 store = opened
                 let place = database != nil ? "--database URL" : "--data \(data ?? "")"
@@ -98,7 +104,7 @@ struct Rehearse: ParsableCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        try? store?.setState(id, Self.describe(session.state))
+        if let store { try Self.save(session, id: id, in: store) }
         print(session.transcript.text, terminator: "")
         if !session.measures.isEmpty {
             print("\nmeasures:")
@@ -107,6 +113,17 @@ struct Rehearse: ParsableCommand {
             }
         }
         if case .failed(let error) = session.state { throw CLIError(error.message) }
+    }
+
+    /// Saves a session's state, the exercises it loaded and its measures.
+    static func save(_ session: Session, id: String, in store: any SessionStore) throws {
+        do {
+            try store.setState(id, describe(session.state))
+            let record = try store.session(id)
+            try store.saveOutcome(id, exercises: record.runs(session.exercises), measures: session.measures)
+        } catch {
+            throw CLIError(error.message)
+        }
     }
 
     /// A new session id: eight letters and digits.

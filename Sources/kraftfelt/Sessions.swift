@@ -24,7 +24,8 @@ struct Sessions: ParsableCommand {
         for record in records {
             let events = (try? store.events(of: record.id).count) ?? 0
             let kind = record.rehearsal.map { "rehearsal, \($0.participants) bots" } ?? "live"
-            print("\(record.id)  \(record.exercise)  \(record.state)  \(events) events  (\(kind))")
+            let owner = record.organisation == SessionRecord.defaultOrganisation ? "" : ", \(record.organisation)"
+            print("\(record.id)  \(record.exercise)  \(record.state)  \(events) events  (\(kind)\(owner))")
         }
     }
 }
@@ -63,7 +64,7 @@ struct Resume: ParsableCommand {
             session = try Session(definition: record.definition)
             try session.replay(log.events)
         }
-        try? store.setState(id, Rehearse.describe(session.state))
+        try Rehearse.save(session, id: id, in: store)
         print(session.transcript.text, terminator: "")
         if case .failed(let error) = session.state { throw CLIError(error.message) }
     }

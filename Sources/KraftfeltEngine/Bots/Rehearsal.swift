@@ -32,16 +32,13 @@ public final class Rehearsal {
     /// waits forever).
     public static let maximumSessionTime: Int64 = 24 * 3_600_000
 
-    /// Events already in the log (a rehearsal being resumed after a crash): the driver
-    /// makes the same decisions again and checks each against the log instead of logging it.
-    private let logged: [SessionEvent]
-    private var replayed = 0
-
     /// Sets up a rehearsal. When `log` already holds events (the process running it was
     /// killed), ``run(exercise:parameters:plannedMinutes:progress:)`` continues it from there.
     public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
-        logged = log.events
         session = try Session(definition: definition, log: log)
+        // Events already in the log (a rehearsal resumed after a crash): the driver makes
+        // the same decisions again and checks each against the log instead of logging it.
+        session.load(logged: log.events)
         bots = BotRoom.make(count: participants, areas: areas, seed: definition.seed, language: definition.language)
         botsByID = Dictionary(uniqueKeysWithValues: bots.map { ($0.participant.id, $0) })
         roomAreas = Set(bots.map(\.participant.area))
@@ -93,13 +90,13 @@ public final class Rehearsal {
     /// Sends an event: checked against the log while the rehearsal catches up after a
     /// restart, then submitted (logged, then applied).
     private func emit(_ event: SessionEvent) throws {
-        guard replayed < logged.count else { return try session.submit(event) }
-        guard logged[replayed] == event else {
+        guard let logged = session.nextLoggedInput else { return try session.submit(event) }
+        guard logged == event else {
             throw SessionError(
-                "the log does not match this rehearsal at event \(replayed + 1); it was made by other settings")
+                "the log does not match this rehearsal at event \(session.nextLoggedNumber); it was made by other settings"
+            )
         }
-        replayed += 1
-        try session.replay([event])
+        try session.applyNextLogged()
     }
 
     /// The rehearsal's trainer moves on a while after the session starts waiting for them.

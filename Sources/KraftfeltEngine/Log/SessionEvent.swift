@@ -10,14 +10,27 @@ public enum SessionEvent: Codable, Hashable, Sendable {
     /// Timer `timer` ran out (a question's time limit is a timer too).
     case timerEnded(timer: Int, at: Int64)
     case trainer(TrainerAction, at: Int64)
+    /// The script kept (or forgot) a value in storage. Logged when the script writes, so
+    /// a replay takes the write from the log and never writes twice.
+    case stored(StorageWrite, at: Int64)
+    /// The script read a value that other sessions share; a replay reads it from here.
+    case recalled(StorageRead, at: Int64)
 
     /// Milliseconds since the session started.
     public var at: Int64 {
         switch self {
         case .start: 0
         case .join(_, let at), .leave(_, let at), .answer(_, _, _, let at), .timerEnded(_, let at),
-            .trainer(_, let at):
+            .trainer(_, let at), .stored(_, let at), .recalled(_, let at):
             at
+        }
+    }
+
+    /// True for what the script did (storage), false for what came from outside.
+    public var isEffect: Bool {
+        switch self {
+        case .stored, .recalled: true
+        default: false
         }
     }
 }

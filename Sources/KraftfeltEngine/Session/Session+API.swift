@@ -157,7 +157,7 @@ extension Session {
                     ,
                     suspends: true
                 ) { [unowned self] call in try eachGroup(call) },
-            ])
+            ] + storageFunctions(me))
     }
 
     /// The handle a thread's flow gets: `s` for the session, `g` for a group.

@@ -27,6 +27,8 @@ extension Session {
         }
         switch event {
         case .start: break
+        case .stored, .recalled:
+            throw SessionError("storage events come from the script, not from outside")
         case .join(let participant, _):
             guard !participant.id.isEmpty, participant.id.utf8.count <= 64 else {
                 throw SessionError("a participant id must have 1 to 64 bytes")
@@ -167,6 +169,8 @@ extension Session {
             for id in waiting where threads[id] != nil {
                 if case .trainer = threads[id]!.wait { resume(id, with: []) }
             }
+        case .stored, .recalled:
+            break  // refused by `check`; a replay hands them to the script
         }
     }
 

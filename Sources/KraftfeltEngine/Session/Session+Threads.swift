@@ -7,6 +7,7 @@ extension Session {
         state = .running
         do {
             let (kind, definition) = try loadDefinition(definition.main)
+            exercises.append(RanExercise(definition, fileName: self.definition.main.fileName))
             if kind == "programme" {
                 let title = text(definition["title"])
                 transcript.add(at: clock.now, "programme: \(title) (seed \(self.definition.seed))")
@@ -26,6 +27,7 @@ extension Session {
                             .runtime,
                             "\(source.fileName): the programme names \"\(id)\", but the file declares another id")
                     }
+                    exercises.append(RanExercise(inner, fileName: source.fileName))
                     pending.append(try loaded(inner))
                 }
             } else {

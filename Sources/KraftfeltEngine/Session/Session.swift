@@ -48,6 +48,16 @@ public final class Session {
     var startParameters: [String: String] = [:]
     /// Open, with the scripts loaded, until the trainer starts the first exercise.
     public internal(set) var inLobby = false
+    /// The exercises (and programme) the session loaded, with the versions they declare.
+    public internal(set) var exercises: [RanExercise] = []
+    /// What the script kept with `s:remember("session", …)`.
+    var sessionStorage: [String: StoredValue] = [:]
+    /// In a replay: the logged events, and the next one to take. The script's own events
+    /// (storage writes and reads) are taken from here while the inputs are applied.
+    var replayQueue: [SessionEvent] = []
+    var replayIndex = 0
+    /// Set when a replay finds the scripts doing something other than what the log says.
+    var replayFailure: String?
 
     /// Creates a session; nothing runs until the `start` event.
     public init(definition: SessionDefinition, log: SessionLog = MemoryLog()) throws {
@@ -119,11 +129,43 @@ public final class Session {
     }
 
     /// Applies events from a log without logging them again.
+    ///
+    /// The script's own events in the log (what it stored and read) are taken by the
+    /// script as it re-runs; when the log ends in the middle of what an input set off
+    /// (the host died there), the script goes on live and logs the rest.
+    /// - Throws: ``SessionError`` when an event does not fit, or the scripts do something
+    ///   other than what the log says.
     public func replay(_ events: [SessionEvent]) throws {
-        for event in events {
-            try check(event)
-            apply(event)
+        load(logged: events)
+        while nextLoggedInput != nil { try applyNextLogged() }
+    }
+
+    /// Starts a replay that a driver feeds one input at a time (a rehearsal catching up
+    /// after a crash checks each of its decisions against the log).
+    public func load(logged events: [SessionEvent]) {
+        replayQueue = events
+        replayIndex = 0
+    }
+
+    /// The next logged input of a replay, not yet applied; nil when the log is used up.
+    public var nextLoggedInput: SessionEvent? {
+        replayIndex < replayQueue.count ? replayQueue[replayIndex] : nil
+    }
+
+    /// The number of the next logged event in the log (1-based).
+    public var nextLoggedNumber: Int { replayIndex + 1 }
+
+    /// Applies the next logged input; the script takes its own logged events after it.
+    public func applyNextLogged() throws {
+        guard let event = nextLoggedInput else { return }
+        replayIndex += 1
+        guard !event.isEffect else {
+            throw SessionError(
+                "the log does not fit the scripts: event \(replayIndex) is a storage event the scripts did not make")
         }
+        try check(event)
+        apply(event)
+        if let failure = replayFailure { throw SessionError(failure) }
     }
 }
 
@@ -134,10 +176,34 @@ public struct SessionError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// An exercise or programme a session loaded: its id, the version it declares, its file.
+public struct RanExercise: Hashable, Sendable {
+    public var id: String
+    public var version: String
+    public var fileName: String
+
+    public init(id: String, version: String, fileName: String) {
+        self.id = id
+        self.version = version
+        self.fileName = fileName
+    }
+
+    init(_ definition: LuaTable, fileName: String) {
+        self.init(id: definition["id"].text ?? "", version: definition["version"].text ?? "", fileName: fileName)
+    }
+}
+
 /// A measure a script took: `s:measure("cross_area_ties", 12)`.
 public struct Measure: Hashable, Sendable {
     public var exercise: String
     public var name: String
     public var value: Double
     public var at: Int64
+
+    public init(exercise: String, name: String, value: Double, at: Int64) {
+        self.exercise = exercise
+        self.name = name
+        self.value = value
+        self.at = at
+    }
 }

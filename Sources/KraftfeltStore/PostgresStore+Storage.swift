@@ -1,0 +1,173 @@
+import Foundation
+import KraftfeltEngine
+import PostgresNIO
+
+extension PostgresStore {
+    /// Writes (or forgets) a script's value inside the transaction that logs the write.
+    /// The organisation's row is locked first, so two hosts cannot both fill a scope.
+    func apply(_ write: StorageWrite, session: String, _ db: PostgresConnection) throws {
+        guard
+            let organisation = try run(
+                """
+                SELECT o.id FROM organisation o JOIN session s ON s.organisation = o.id
+                WHERE s.id = \(session) FOR UPDATE OF o
+                """, on: db
+            ).collect().first.map({ try $0.decode(String.self) })
+        else { throw StoreError(.unknownSession, "no session with id \(session)") }
+        let owner = write.scope == .session ? session : write.scope.owner
+        let kind = write.scope.kind
+        guard let value = write.value else {
+            try run(
+                """
+                DELETE FROM storage WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner)
+                  AND key = \(write.key)
+                """, on: db)
+            return
+        }
+        let holding =
+            try run(
+                """
+                SELECT COALESCE(SUM(size), 0)::BIGINT FROM storage
+                WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner) AND key <> \(write.key)
+                """, on: db
+            ).collect().first.map { try $0.decode(Int.self) } ?? 0
+        if holding + write.size > StorageLimits.scopeBytes {
+            throw StoreError(
+                .storageFull, StorageLimits.full(write.scope, holding: holding, adding: write.size).message)
+        }
+        try run(
+            """
+            INSERT INTO storage (organisation, kind, owner, key, value, size)
+            VALUES (\(organisation), \(kind), \(owner), \(write.key), \(value.json), \(write.size))
+            ON CONFLICT (organisation, kind, owner, key)
+            DO UPDATE SET value = excluded.value, size = excluded.size, updated_at = clock_timestamp()
+            """, on: db)
+    }
+
+    public func storedValue(session: String, _ scope: StorageScope, key: String) throws(StoreError) -> StoredValue? {
+        let owner = scope == .session ? session : scope.owner
+        let json = try with { db in
+            try run(
+                """
+                SELECT value FROM storage JOIN session ON session.id = \(session)
+                WHERE storage.organisation = session.organisation AND kind = \(scope.kind) AND owner = \(owner)
+                  AND key = \(key)
+                """, on: db
+            ).collect().first.map { try $0.decode(String.self) }
+        }
+        return try json.map(StoredForm.value)
+    }
+
+    public func storage(ofParticipant id: String) throws(StoreError) -> [StoredEntry] {
+        try with { db in
+            try run(
+                """
+                SELECT organisation, key, value FROM storage WHERE kind = 'participant' AND owner = \(id)
+                ORDER BY organisation, key
+                """, on: db
+            ).collect().map {
+                let (organisation, key, value) = try $0.decode((String, String, String).self)
+                return StoredEntry(organisation: organisation, key: key, value: value)
+            }
+        }
+    }
+
+    @discardableResult
+    public func forgetStorage(ofParticipant id: String) throws(StoreError) -> Int {
+        try with { db in
+            try run("DELETE FROM storage WHERE kind = 'participant' AND owner = \(id) RETURNING 1", on: db).collect()
+                .count
+        }
+    }
+
+    @discardableResult
+    public func forgetParticipantStorage(in organisation: String, unchangedSince date: Date) throws(StoreError) -> Int {
+        try with { db in
+            try run(
+                """
+                DELETE FROM storage WHERE kind = 'participant' AND organisation = \(organisation)
+                  AND updated_at < \(date) RETURNING 1
+                """, on: db
+            ).collect().count
+        }
+    }
+
+    public func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError) {
+        try transaction { db in
+            try run("DELETE FROM exercise WHERE session_id = \(id)", on: db)
+            try run("DELETE FROM measure WHERE session_id = \(id)", on: db)
+            for (i, run) in exercises.enumerated() {
+                try self.run(
+                    """
+                    INSERT INTO exercise (session_id, position, id, version, script_hash)
+                    VALUES (\(id), \(i + 1), \(run.id), \(run.version), \(run.scriptHash))
+                    """, on: db)
+            }
+            for (i, measure) in measures.enumerated() {
+                try run(
+                    """
+                    INSERT INTO measure (session_id, position, exercise, name, value, at)
+                    VALUES (\(id), \(i + 1), \(measure.exercise), \(measure.name), \(measure.value), \(measure.at))
+                    """, on: db)
+            }
+        }
+    }
+
+    public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
+        try with { db in
+            try run(
+                "SELECT id, version, script_hash FROM exercise WHERE session_id = \(session) ORDER BY position", on: db
+            ).collect().map {
+                let (id, version, hash) = try $0.decode((String, String, String).self)
+                return ExerciseRun(id: id, version: version, scriptHash: hash)
+            }
+        }
+    }
+
+    public func measures(of session: String) throws(StoreError) -> [Measure] {
+        try with { db in
+            try run(
+                "SELECT exercise, name, value, at FROM measure WHERE session_id = \(session) ORDER BY position", on: db
+            ).collect().map {
+                let (exercise, name, value, at) = try $0.decode((String, String, Double, Int64).self)
+                return Measure(exercise: exercise, name: name, value: value, at: at)
+            }
+        }
+    }
+
+    public func organisations() throws(StoreError) -> [Organisation] {
+        try with { db in
+            try run("SELECT id, retention_days FROM organisation ORDER BY id", on: db).collect().map {
+                let (id, days) = try $0.decode((String, Int?).self)
+                return Organisation(id: id, retentionDays: days)
+            }
+        }
+    }
+
+    public func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) {
+        try with { db in
+            try run(
+                """
+                INSERT INTO organisation (id, retention_days) VALUES (\(organisation), \(days))
+                ON CONFLICT (id) DO UPDATE SET retention_days = excluded.retention_days
+                """, on: db)
+        }
+    }
+
+    public func markAnonymised(_ id: String, at date: Date) throws(StoreError) {
+        try with { db in try run("UPDATE session SET anonymised_at = \(date) WHERE id = \(id)", on: db) }
+    }
+
+    public func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError)
+        -> [String]
+    {
+        try with { db in
+            try run(
+                """
+                SELECT id FROM session WHERE organisation = \(organisation) AND anonymised_at IS NULL
+                  AND started_at < \(Int64(date.timeIntervalSince1970)) ORDER BY started_at, id
+                """, on: db
+            ).collect().map { try $0.decode(String.self) }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import KraftfeltEngine
+
+extension SQLiteStore {
+    /// Writes (or forgets) a script's value inside the transaction that logs the write.
+    static func apply(_ write: StorageWrite, session: String, _ db: Database) throws {
+        guard
+            let organisation = try String.fetchOne(
+                db, sql: "SELECT organisation FROM session WHERE id = ?", arguments: [session])
+        else { throw StoreError(.unknownSession, "no session with id \(session)") }
+        let owner = write.scope == .session ? session : write.scope.owner
+        let key: [any DatabaseValueConvertible] = [organisation, write.scope.kind, owner, write.key]
+        guard let value = write.value else {
+            try db.execute(
+                sql: "DELETE FROM storage WHERE organisation = ? AND kind = ? AND owner = ? AND key = ?",
+                arguments: StatementArguments(key))
+            return
+        }
+        let holding =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(size), 0) FROM storage
+                    WHERE organisation = ? AND kind = ? AND owner = ? AND key <> ?
+                    """, arguments: StatementArguments(key)) ?? 0
+        if holding + write.size > StorageLimits.scopeBytes {
+            throw StoreError(
+                .storageFull, StorageLimits.full(write.scope, holding: holding, adding: write.size).message)
+        }
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO storage (organisation, kind, owner, key, value, size, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: StatementArguments(key + [value.json, write.size, Date()]))
+    }
+
+    public func storedValue(session: String, _ scope: StorageScope, key: String) throws(StoreError) -> StoredValue? {
+        let json = try read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT value FROM storage JOIN session ON session.id = ?
+                    WHERE storage.organisation = session.organisation AND kind = ? AND owner = ? AND key = ?
+                    """, arguments: [session, scope.kind, scope == .session ? session : scope.owner, key])
+        }
+        return try json.map(StoredForm.value)
+    }
+
+    public func storage(ofParticipant id: String) throws(StoreError) -> [StoredEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT organisation, key, value FROM storage WHERE kind = 'participant' AND owner = ?
+                    ORDER BY organisation, key
+                    """, arguments: [id]
+            ).map { StoredEntry(organisation: $0["organisation"], key: $0["key"], value: $0["value"]) }
+        }
+    }
+
+    @discardableResult
+    public func forgetStorage(ofParticipant id: String) throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM storage WHERE kind = 'participant' AND owner = ?", arguments: [id])
+            return db.changesCount
+        }
+    }
+
+    @discardableResult
+    public func forgetParticipantStorage(in organisation: String, unchangedSince date: Date) throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(
+                sql: "DELETE FROM storage WHERE kind = 'participant' AND organisation = ? AND updatedAt < ?",
+                arguments: [organisation, date])
+            return db.changesCount
+        }
+    }
+
+    public func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM exercise WHERE sessionId = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM measure WHERE sessionId = ?", arguments: [id])
+            for (i, run) in exercises.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO exercise (sessionId, position, id, version, scriptHash) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [id, i + 1, run.id, run.version, run.scriptHash])
+            }
+            for (i, measure) in measures.enumerated() {
+                try db.execute(
+                    sql:
+                        "INSERT INTO measure (sessionId, position, exercise, name, value, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [id, i + 1, measure.exercise, measure.name, measure.value, measure.at])
+            }
+        }
+    }
+
+    public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, version, scriptHash FROM exercise WHERE sessionId = ? ORDER BY position",
+                arguments: [session]
+            ).map { ExerciseRun(id: $0["id"], version: $0["version"], scriptHash: $0["scriptHash"]) }
+        }
+    }
+
+    public func measures(of session: String) throws(StoreError) -> [Measure] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT exercise, name, value, at FROM measure WHERE sessionId = ? ORDER BY position",
+                arguments: [session]
+            ).map { Measure(exercise: $0["exercise"], name: $0["name"], value: $0["value"], at: $0["at"]) }
+        }
+    }
+
+    public func organisations() throws(StoreError) -> [Organisation] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, retentionDays FROM organisation ORDER BY id").map {
+                Organisation(id: $0["id"], retentionDays: $0["retentionDays"])
+            }
+        }
+    }
+
+    public func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO organisation (id, retentionDays) VALUES (?, ?)
+                    ON CONFLICT (id) DO UPDATE SET retentionDays = excluded.retentionDays
+                    """, arguments: [organisation, days])
+        }
+    }
+
+    public func markAnonymised(_ id: String, at date: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE session SET anonymisedAt = ? WHERE id = ?", arguments: [date, id])
+        }
+    }
+
+    public func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError)
+        -> [String]
+    {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM session WHERE organisation = ? AND anonymisedAt IS NULL AND startedAt < ?
+                    ORDER BY startedAt, id
+                    """, arguments: [organisation, Int64(date.timeIntervalSince1970)])
+        }
+    }
+}
