@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KraftfeltStoreTests",
-            dependencies: ["KraftfeltStore", "KraftfeltEngine"],
+            dependencies: ["KraftfeltStore", "KraftfeltEngine", "KraftfeltLua"],
             path: "Tests/KraftfeltStoreTests"
         ),
         .testTarget(

@@ -164,7 +164,7 @@ extension PostgresStore {
         try with { db in
             try run(
                 """
-                SELECT id FROM session WHERE organisation = \(organisation) AND anonymised_at IS NULL
+                SELECT id FROM session WHERE organisation = \(organisation) AND anonymised_at IS NULL AND rehearsal IS NULL
                   AND started_at < \(Int64(date.timeIntervalSince1970)) ORDER BY started_at, id
                 """, on: db
             ).collect().map { try $0.decode(String.self) }

@@ -143,6 +143,7 @@ public final class PostgresStore: SessionStore {
                             ALTER TABLE session ADD COLUMN organisation TEXT NOT NULL DEFAULT '\(SessionRecord.defaultOrganisation)',
                               ADD COLUMN anonymised_at TIMESTAMPTZ
                             """), on: db)
+                try run("INSERT INTO organisation (id) SELECT DISTINCT organisation FROM session", on: db)
                 try run(
                     """
                     CREATE TABLE storage (organisation TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL,

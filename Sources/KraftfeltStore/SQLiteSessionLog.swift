@@ -18,9 +18,8 @@ extension SQLiteStore {
                 try seq
                 ?? (Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
                 + 1
-            try db.execute(
-                sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)",
-                arguments: [session, next, event.at, text])
+            try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [session, next, event.at, text])
             return next
         }
     }

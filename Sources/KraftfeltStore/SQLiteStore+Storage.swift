@@ -144,7 +144,8 @@ extension SQLiteStore {
             try String.fetchAll(
                 db,
                 sql: """
-                    SELECT id FROM session WHERE organisation = ? AND anonymisedAt IS NULL AND startedAt < ?
+                    SELECT id FROM session WHERE organisation = ? AND anonymisedAt IS NULL AND rehearsal IS NULL
+                      AND startedAt < ?
                     ORDER BY startedAt, id
                     """, arguments: [organisation, Int64(date.timeIntervalSince1970)])
         }

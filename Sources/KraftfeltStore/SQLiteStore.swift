@@ -77,6 +77,7 @@ public struct SQLiteStore: Sendable {
                     t.add(column: "organisation", .text).notNull().defaults(to: SessionRecord.defaultOrganisation)
                     t.add(column: "anonymisedAt", .datetime)
                 }
+                try db.execute(sql: "INSERT INTO organisation (id) SELECT DISTINCT organisation FROM session")
                 try db.create(table: "storage") { t in
                     t.column("organisation", .text).notNull()
                     t.column("kind", .text).notNull()

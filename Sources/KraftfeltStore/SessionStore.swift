@@ -52,7 +52,8 @@ public protocol SessionStore: Sendable {
     func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError)
     /// Marks a session's personal data as removed by retention.
     func markAnonymised(_ id: String, at date: Date) throws(StoreError)
-    /// Sessions of an organisation started before `date` whose personal data is still there.
+    /// Live sessions of an organisation started before `date` whose personal data is still
+    /// there (rehearsals hold bots, not people, and are left alone).
     func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String]
 }
 

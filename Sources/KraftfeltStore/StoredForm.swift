@@ -48,9 +48,10 @@ enum StoredForm {
         json.flatMap { try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8)) }
     }
 
-    private static var encoder: JSONEncoder {
+    /// One encoder for the process, not one per event.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
-    }
+    }()
 }

@@ -100,7 +100,8 @@ struct Retention: ParsableCommand {
             let days = try store.organisations().first { $0.id == organisation }?.retentionDays
             print(
                 "\(organisation): "
-                    + (days.map { "personal data is kept \($0) days" } ?? "personal data is kept until deleted"))
+                    + (days.map { "personal data is kept \($0) day\($0 == 1 ? "" : "s")" }
+                        ?? "personal data is kept until deleted"))
         } catch {
             throw CLIError(error.message)
         }

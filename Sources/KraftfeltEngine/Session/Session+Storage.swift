@@ -111,13 +111,18 @@ extension Session {
         }
         if let refused = write.refused { throw HostError(refused) }
         if write.scope == .session { sessionStorage[write.key] = write.value }
-        let shown = write.value.map { Self.clip(render($0.value)) } ?? "(forgotten)"
+        let shown = write.value.map { Self.short(render($0.value)) } ?? "(forgotten)"
         let whose: String =
             switch write.scope {
             case .participant(let id): name(of: id)
             default: write.scope.kind
             }
         note("remember \(whose): \(write.key) = \(shown)")
+    }
+
+    /// A value as a transcript line shows it: at most 80 characters.
+    static func short(_ text: String) -> String {
+        text.count <= 80 ? text : text.prefix(79) + "…"
     }
 
     /// Reads a value: the session's own from memory; a shared one from the store, logged

@@ -22,7 +22,9 @@ public struct StoredValue: Hashable, Sendable {
         switch value {
         case .nil, .boolean, .integer, .string: return
         case .number(let d):
-            guard d.isFinite else { throw StorageError("cannot store \(d) (only finite numbers)") }
+            guard d.isFinite else {
+                throw StorageError("cannot store \(d.isNaN ? "nan" : d < 0 ? "-inf" : "inf") (only finite numbers)")
+            }
         case .function: throw StorageError("cannot store a function")
         case .table(let t):
             for element in t.array { try check(element) }

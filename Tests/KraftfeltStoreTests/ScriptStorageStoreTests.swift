@@ -1,0 +1,720 @@
+import Foundation
+import GRDB
+import KraftfeltEngine
+import KraftfeltLua
+import Testing
+
+@testable import KraftfeltStore
+
+/// Script storage, outcomes, data rights and retention: every store must pass these.
+struct ScriptStorageStoreTests {
+    /// 2020-01-01T00:00:00Z, in seconds since 1970.
+    static let in2020: Int64 = 1_577_836_800
+
+    /// A session of `organisation`, started at `startedAt` (seconds since 1970).
+    func record(_ id: String, in organisation: String = "default", startedAt: Int64? = nil) -> SessionRecord {
+        let started = startedAt ?? Int64(Date().timeIntervalSince1970) - 10
+        let definition = SessionDefinition(
+            main: sampleDefinition.main, library: sampleDefinition.library, seed: 42, startedAt: started,
+            language: "en")
+        return SessionRecord(id: id, exercise: "x", definition: definition, organisation: organisation)
+    }
+
+    /// A script's write as it is logged.
+    func stored(_ scope: StorageScope, _ key: String, _ value: LuaValue?, at: Int64 = 100) throws -> SessionEvent {
+        .stored(StorageWrite(scope: scope, key: key, value: try value.map { try StoredValue($0) }), at: at)
+    }
+
+    /// A string of `count` copies of `character`: its stored form is `count + 8` bytes.
+    func text(_ count: Int, _ character: Character = "a") -> LuaValue {
+        .string(String(repeating: character, count: count))
+    }
+
+    /// The value `key` holds in `scope`, as a session sees it.
+    func value(_ store: any SessionStore, _ session: String, _ scope: StorageScope, _ key: String) throws -> LuaValue? {
+        try store.storedValue(session: session, scope, key: key)?.value
+    }
+
+    static let nested = LuaValue.table(
+        LuaTable(
+            array: [
+                1, 2.5, "tre", .table(LuaTable(array: ["inner"], fields: [.init("deep", true)])), .table(LuaTable()),
+            ],
+            fields: [
+                .init("name", "Åse"), .init(10, false), .init(1.5, "half"), .init(true, "yes"),
+                .init("list", .table(LuaTable(array: [.integer(Int64.min), .integer(Int64.max)]))),
+            ]))
+
+    static let roundTripValues: [(String, LuaValue)] = [
+        ("integer", .integer(3)), ("float with an integer value", .number(3.0)), ("float", .number(2.5)),
+        ("negative float", .number(-0.125)), ("largest integer", .integer(Int64.max)), ("boolean", false),
+        ("empty string", ""), ("text", "æøå \"citat\"\n\\"),
+        ("invalid UTF-8", .string(LuaString(bytes: [0xff, 0x00, 0x41]))),
+        ("nested table", nested),
+    ]
+
+    @Test(arguments: StoreKind.available)
+    func storedValuesComeBackExactlyAndSurviveReopening(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(record("s"))
+        for (i, (key, value)) in Self.roundTripValues.enumerated() {
+            #expect(try store.append(try stored(.session, key, value), to: "s", seq: nil) == i + 1)
+            #expect(try self.value(store, "s", .session, key) == value, "\(key)")
+        }
+        let reopened = try reopen()
+        for (key, value) in Self.roundTripValues {
+            #expect(try self.value(reopened, "s", .session, key) == value, "\(key)")
+        }
+        #expect(try value(reopened, "s", .session, "integer") != .number(3))
+        #expect(try value(reopened, "s", .session, "float with an integer value") != .integer(3))
+        #expect(try value(reopened, "s", .session, "nothing") == nil)
+
+        try reopened.append(try stored(.session, "integer", nil), to: "s", seq: nil)
+        #expect(try value(reopened, "s", .session, "integer") == nil)
+        #expect(try value(try reopen(), "s", .session, "integer") == nil)
+        #expect(try value(reopened, "s", .session, "float") == .number(2.5))
+        #expect(try reopened.events(of: "s").count == Self.roundTripValues.count + 1)
+        // Forgetting a key that is not there is no error.
+        try reopened.append(try stored(.session, "never", nil), to: "s", seq: nil)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func eachScopeIsSharedOnlyWithinItsOrganisation(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(record("a"))
+        try store.createSession(record("b"))
+        try store.createSession(record("c", in: "other"))
+        try store.append(try stored(.session, "k", "session a"), to: "a", seq: nil)
+        try store.append(try stored(.participant("p1"), "k", "p1 in default"), to: "a", seq: nil)
+        try store.append(try stored(.exercise("x"), "k", "x in default"), to: "a", seq: nil)
+        try store.append(try stored(.organisation, "k", "default"), to: "a", seq: nil)
+
+        for s in [store, try reopen()] {
+            #expect(try value(s, "a", .session, "k") == "session a")
+            #expect(try value(s, "b", .session, "k") == nil)
+            #expect(try value(s, "c", .session, "k") == nil)
+            for session in ["a", "b"] {
+                #expect(try value(s, session, .participant("p1"), "k") == "p1 in default")
+                #expect(try value(s, session, .exercise("x"), "k") == "x in default")
+                #expect(try value(s, session, .organisation, "k") == "default")
+                #expect(try value(s, session, .participant("p2"), "k") == nil)
+                #expect(try value(s, session, .exercise("y"), "k") == nil)
+            }
+            #expect(try value(s, "c", .participant("p1"), "k") == nil)
+            #expect(try value(s, "c", .exercise("x"), "k") == nil)
+            #expect(try value(s, "c", .organisation, "k") == nil)
+        }
+
+        // The other organisation's values under the same keys are its own.
+        try store.append(try stored(.participant("p1"), "k", "p1 in other"), to: "c", seq: nil)
+        try store.append(try stored(.organisation, "k", "other"), to: "c", seq: nil)
+        #expect(try value(store, "c", .participant("p1"), "k") == "p1 in other")
+        #expect(try value(store, "a", .participant("p1"), "k") == "p1 in default")
+        #expect(try value(store, "b", .organisation, "k") == "default")
+        // A write from session b replaces what session a wrote in a shared scope.
+        try store.append(try stored(.organisation, "k", 7), to: "b", seq: nil)
+        #expect(try value(store, "a", .organisation, "k") == .integer(7))
+        #expect(try value(store, "c", .organisation, "k") == "other")
+        // Forgetting from b forgets it for a too, and nothing in the other organisation.
+        try store.append(try stored(.participant("p1"), "k", nil), to: "b", seq: nil)
+        #expect(try value(store, "a", .participant("p1"), "k") == nil)
+        #expect(try value(store, "c", .participant("p1"), "k") == "p1 in other")
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aWriteWhoseEventIsNotLoggedIsNotKept(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s"))
+        try store.append(try stored(.organisation, "k", "kept"), to: "s", seq: nil)
+        // The event's number is taken: the append fails, and the value with it.
+        #expect(throws: StoreError.self) {
+            try store.append(try stored(.organisation, "k", "lost"), to: "s", seq: 1)
+        }
+        #expect(throws: StoreError.self) {
+            try store.append(try stored(.session, "new", "lost"), to: "s", seq: 1)
+        }
+        #expect(try value(store, "s", .organisation, "k") == "kept")
+        #expect(try value(store, "s", .session, "new") == nil)
+        #expect(try store.events(of: "s").count == 1)
+        let unknown = try #require(throws: StoreError.self) {
+            try store.append(try stored(.organisation, "k", "lost"), to: "nope", seq: nil)
+        }
+        #expect(unknown.code == .unknownSession && unknown.message == "no session with id nope")
+    }
+
+    /// Two hosts (two connections to the same data) writing to one scope at once never
+    /// take it past its limit together.
+    @Test(arguments: StoreKind.available)
+    func twoHostsFillingOneScopeAtOnceStopAtTheLimit(_ kind: StoreKind) async throws {
+        let (store, reopen) = try kind.make()
+        let other = try reopen()
+        try store.createSession(record("a"))
+        try store.createSession(record("b"))
+        let entry = try stored(.organisation, "k", text(60_000))
+        let results = try await withThrowingTaskGroup(of: [Bool].self) { group in
+            for (host, session) in [(store, "a"), (other, "b")] {
+                group.addTask {
+                    var kept: [Bool] = []
+                    for i in 0..<17 {
+                        guard case .stored(var write, let at) = entry else { return [] }
+                        write.key = "\(session)\(String(format: "%02d", i))"
+                        do {
+                            try host.append(.stored(write, at: at), to: session, seq: nil)
+                            kept.append(true)
+                        } catch let error as StoreError where error.code == .storageFull {
+                            kept.append(false)
+                        }
+                    }
+                    return kept
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        // Each entry takes 4 + 60_008 = 60_012 bytes: 17 fit in 1 MiB, 18 do not.
+        #expect(results.filter { $0 }.count == 17)
+        #expect(try store.events(of: "a").count + store.events(of: "b").count == 17)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aRefusedWriteIsLoggedButWritesNothing(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s"))
+        try store.append(try stored(.organisation, "k", "kept"), to: "s", seq: nil)
+        let refused = SessionEvent.stored(
+            StorageWrite(
+                scope: .organisation, key: "k", value: try StoredValue("not kept"), refused: "the storage is full"),
+            at: 5)
+        #expect(try store.append(refused, to: "s", seq: nil) == 2)
+        #expect(try store.events(of: "s").last == refused)
+        #expect(try value(store, "s", .organisation, "k") == "kept")
+    }
+
+    @Test(arguments: StoreKind.available)
+    func writesPastTheScopeLimitAreRefusedAndChangeNothing(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(record("s"))
+        try store.createSession(record("t", in: "other"))
+        let scope = StorageScope.participant("p1")
+        // Each entry takes 3 + 60_008 = 60_011 bytes: 17 of them 1_020_187.
+        #expect(try StorageWrite(scope: scope, key: "k01", value: StoredValue(text(60_000))).size == 60_011)
+        for i in 1...17 {
+            try store.append(try stored(scope, String(format: "k%02d", i), text(60_000)), to: "s", seq: nil)
+        }
+        let before = try store.events(of: "s")
+        #expect(before.count == 17)
+
+        let full = try #require(throws: StoreError.self) {
+            try store.append(try stored(scope, "k18", text(60_000)), to: "s", seq: nil)
+        }
+        #expect(full.code == .storageFull)
+        #expect(full.message == StorageLimits.full(scope, holding: 1_020_187, adding: 60_011).message)
+        #expect(
+            full.message
+                == "the participant storage is full: it holds 1020187 bytes, and this would make it 1080198 "
+                + "(the limit is 1048576)")
+        #expect(try store.events(of: "s") == before)
+        #expect(try value(store, "s", scope, "k18") == nil)
+        #expect(try value(store, "s", scope, "k01") == text(60_000))
+        #expect(try value(store, "s", scope, "k17") == text(60_000))
+
+        // Up to the limit exactly is allowed: 4 + 28_385 = 28_389 bytes make 1_048_576.
+        try store.append(try stored(scope, "last", text(28_377, "b")), to: "s", seq: nil)
+        let one = try #require(throws: StoreError.self) {
+            try store.append(try stored(scope, "x", true), to: "s", seq: nil)
+        }
+        #expect(one.code == .storageFull)
+        #expect(
+            one.message
+                == "the participant storage is full: it holds 1048576 bytes, and this would make it 1048587 "
+                + "(the limit is 1048576)")
+        #expect(try store.events(of: "s").count == 18)
+
+        // Another person, and the same person in another organisation, have scopes of their own.
+        try store.append(try stored(.participant("p2"), "k", text(60_000)), to: "s", seq: nil)
+        try store.append(try stored(scope, "k", text(60_000)), to: "t", seq: nil)
+        #expect(try value(store, "t", scope, "k") == text(60_000))
+
+        // Forgetting is always allowed, and frees what the entry took.
+        try store.append(try stored(scope, "k01", nil), to: "s", seq: nil)
+        try store.append(try stored(scope, "k18", text(60_000)), to: "s", seq: nil)
+        let reopened = try reopen()
+        #expect(try value(reopened, "s", scope, "k18") == text(60_000))
+        #expect(try value(reopened, "s", scope, "k01") == nil)
+        #expect(try value(reopened, "s", scope, "last") == text(28_377, "b"))
+        #expect(try reopened.events(of: "s").count == 21)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func replacingAKeyCountsOnlyItsNewSize(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s"))
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for i in 0..<100 {
+            try store.append(try stored(.session, "big", text(60_000, letters[i % 26])), to: "s", seq: nil)
+        }
+        #expect(try value(store, "s", .session, "big") == text(60_000, letters[99 % 26]))
+
+        // 20_011 bytes for "big" and 17 × 60_011 others: 1_040_198.
+        try store.append(try stored(.session, "big", text(20_000)), to: "s", seq: nil)
+        for i in 1...17 {
+            try store.append(try stored(.session, String(format: "k%02d", i), text(60_000)), to: "s", seq: nil)
+        }
+        // Old and new together would be 1_068_587, but only the new 28_389 count: 1_048_576.
+        try store.append(try stored(.session, "big", text(28_378, "c")), to: "s", seq: nil)
+        #expect(try value(store, "s", .session, "big") == text(28_378, "c"))
+        let error = try #require(throws: StoreError.self) {
+            try store.append(try stored(.session, "big", text(28_379, "d")), to: "s", seq: nil)
+        }
+        #expect(error.code == .storageFull)
+        #expect(error.message == StorageLimits.full(.session, holding: 1_020_187, adding: 28_390).message)
+        #expect(
+            error.message
+                == "the session storage is full: it holds 1020187 bytes, and this would make it 1048577 "
+                + "(the limit is 1048576)")
+        #expect(try value(store, "s", .session, "big") == text(28_378, "c"))
+        #expect(try store.events(of: "s").count == 119)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aSessionLogReportsAFullScopeAsAStorageError(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s"))
+        let log = try StoredSessionLog(store: store, session: "s")
+        for i in 1...17 {
+            try log.append(try stored(.organisation, String(format: "k%02d", i), text(60_000)))
+        }
+        let error = try #require(throws: StorageError.self) {
+            try log.append(try stored(.organisation, "k18", text(60_000)))
+        }
+        #expect(error == StorageLimits.full(.organisation, holding: 1_020_187, adding: 60_011))
+        #expect(
+            error.message
+                == "the organisation storage is full: it holds 1020187 bytes, and this would make it 1080198 "
+                + "(the limit is 1048576)")
+        #expect(log.events.count == 17)
+        #expect(try store.events(of: "s") == log.events)
+        #expect(try log.storedValue(.organisation, key: "k18") == nil)
+        #expect(try log.storedValue(.organisation, key: "k17")?.value == text(60_000))
+        #expect(try log.append(.trainer(.advance, at: 200)) == 18)
+        #expect(try StoredSessionLog(store: store, session: "s").events.count == 18)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func outcomesRoundTripAndASecondSaveReplacesTheFirst(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(record("s"))
+        try store.createSession(record("t"))
+        #expect(try store.exercises(of: "s") == [])
+        #expect(try store.measures(of: "s") == [])
+        let runs = [
+            ExerciseRun(id: "x", version: "1.2.0", scriptHash: sampleDefinition.main.contentHash),
+            ExerciseRun(id: "y", version: "", scriptHash: sampleDefinition.library[0].contentHash),
+        ]
+        let measures = [
+            Measure(exercise: "x", name: "energi", value: 4.25, at: 1_000),
+            Measure(exercise: "y", name: "svar", value: -3, at: 2_000),
+            Measure(exercise: "x", name: "energi", value: 1e-9, at: 3_000),
+        ]
+        try store.saveOutcome("s", exercises: runs, measures: measures)
+        try store.saveOutcome("t", exercises: [runs[1]], measures: [measures[1]])
+        let reopened = try reopen()
+        #expect(try reopened.exercises(of: "s") == runs)
+        #expect(try reopened.measures(of: "s") == measures)
+
+        let second = [Measure(exercise: "x", name: "tid", value: 12, at: 4_000)]
+        try reopened.saveOutcome("s", exercises: [runs[0]], measures: second)
+        #expect(try reopened.exercises(of: "s") == [runs[0]])
+        #expect(try reopened.measures(of: "s") == second)
+        #expect(try reopened.exercises(of: "t") == [runs[1]])
+        #expect(try reopened.measures(of: "t") == [measures[1]])
+        try reopened.saveOutcome("s", exercises: [], measures: [])
+        #expect(try reopened.exercises(of: "s") == [])
+        #expect(try reopened.measures(of: "s") == [])
+    }
+
+    @Test(arguments: StoreKind.available)
+    func deletingASessionRemovesItsOutcomeAndSessionStorageAndKeepsSharedValues(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s1"))
+        try store.createSession(record("s2"))
+        try store.saveOutcome(
+            "s1", exercises: [ExerciseRun(id: "x", version: "1", scriptHash: "h")],
+            measures: [Measure(exercise: "x", name: "m", value: 1, at: 1)])
+        try store.append(try stored(.session, "mine", "s1's"), to: "s1", seq: nil)
+        try store.append(try stored(.organisation, "shared", "everyone's"), to: "s1", seq: nil)
+        try store.append(try stored(.exercise("x"), "best", 9), to: "s1", seq: nil)
+        try store.append(try stored(.participant("p1"), "colour", "blue"), to: "s1", seq: nil)
+        try store.append(try stored(.session, "mine", "s2's"), to: "s2", seq: nil)
+
+        try store.deleteSession("s1")
+        #expect(try store.exercises(of: "s1") == [])
+        #expect(try store.measures(of: "s1") == [])
+        #expect(try value(store, "s2", .organisation, "shared") == "everyone's")
+        #expect(try value(store, "s2", .exercise("x"), "best") == .integer(9))
+        #expect(try value(store, "s2", .participant("p1"), "colour") == "blue")
+        #expect(try value(store, "s2", .session, "mine") == "s2's")
+        #expect(try store.storage(ofParticipant: "p1").map(\.key) == ["colour"])
+
+        // A new session with the same id starts with empty session storage and no outcome.
+        try store.createSession(record("s1"))
+        #expect(try value(store, "s1", .session, "mine") == nil)
+        #expect(try value(store, "s1", .organisation, "shared") == "everyone's")
+        #expect(try store.exercises(of: "s1") == [])
+        #expect(try store.measures(of: "s1") == [])
+        #expect(try store.events(of: "s1") == [])
+    }
+
+    /// Two sessions (one in another organisation) where p1 and p2 joined and scripts kept
+    /// values for them, for the organisation, and for an exercise that happens to be called p1.
+    func storeWithStorage(_ kind: StoreKind) throws -> any SessionStore {
+        let store = try kind.make().store
+        try store.createSession(record("s1"))
+        try store.createSession(record("s2", in: "other"))
+        for session in ["s1", "s2"] {
+            try store.append(.join(Participant(id: "p1", name: "Anne", area: "Sundhed"), at: 0), to: session, seq: nil)
+            try store.append(.join(Participant(id: "p2", name: "Bo", area: "Skole"), at: 0), to: session, seq: nil)
+        }
+        try store.append(try stored(.participant("p1"), "colour", "blue", at: 10), to: "s1", seq: nil)
+        try store.append(try stored(.participant("p1"), "score", 3, at: 11), to: "s1", seq: nil)
+        try store.append(try stored(.participant("p2"), "colour", "red", at: 12), to: "s1", seq: nil)
+        try store.append(try stored(.organisation, "colour", "green", at: 13), to: "s1", seq: nil)
+        try store.append(try stored(.exercise("p1"), "colour", "grey", at: 14), to: "s1", seq: nil)
+        try store.append(
+            .recalled(StorageRead(scope: .participant("p1"), key: "colour", value: StoredValue("blue")), at: 15),
+            to: "s1", seq: nil)
+        try store.append(
+            .recalled(StorageRead(scope: .participant("p2"), key: "colour", value: StoredValue("red")), at: 16),
+            to: "s1", seq: nil)
+        try store.append(try stored(.participant("p1"), "colour", "grün", at: 10), to: "s2", seq: nil)
+        return store
+    }
+
+    @Test(arguments: StoreKind.available)
+    func anExportHoldsThatPersonsStorageInEveryOrganisationAndNobodyElses(_ kind: StoreKind) throws {
+        let store = try storeWithStorage(kind)
+        let export = try store.export(participant: "p1")
+        #expect(
+            export.storage == [
+                StoredEntry(organisation: "default", key: "colour", value: #"{"s":"blue"}"#),
+                StoredEntry(organisation: "default", key: "score", value: #"{"i":3}"#),
+                StoredEntry(organisation: "other", key: "colour", value: #"{"s":"grün"}"#),
+            ])
+        #expect(export.sessions.map(\.session) == ["s1", "s2"])
+        #expect(
+            try store.export(participant: "p2").storage == [
+                StoredEntry(organisation: "default", key: "colour", value: #"{"s":"red"}"#)
+            ])
+        #expect(try store.export(participant: "nobody").storage == [])
+        let encoded = String(decoding: try JSONEncoder().encode(export), as: UTF8.self)
+        #expect(!encoded.contains("red") && !encoded.contains("green") && !encoded.contains("grey"))
+    }
+
+    @Test(arguments: StoreKind.available)
+    func anonymisingAPersonDeletesTheirStorageAndBlanksTheirWritesInTheLog(_ kind: StoreKind) throws {
+        let store = try storeWithStorage(kind)
+        let before = try store.events(of: "s1")
+        #expect(try store.anonymise(participant: "p1") == 2)
+        #expect(try store.storage(ofParticipant: "p1") == [])
+        #expect(
+            try store.storage(ofParticipant: "p2") == [
+                StoredEntry(organisation: "default", key: "colour", value: #"{"s":"red"}"#)
+            ])
+        #expect(try value(store, "s1", .participant("p1"), "colour") == nil)
+        #expect(try value(store, "s2", .participant("p1"), "colour") == nil)
+        #expect(try value(store, "s1", .organisation, "colour") == "green")
+        #expect(try value(store, "s1", .exercise("p1"), "colour") == "grey")
+
+        let after = try store.events(of: "s1")
+        #expect(after.count == before.count)
+        guard case .join(let anonymous, 0) = after[0] else {
+            Issue.record("expected a join first, got \(after[0])")
+            return
+        }
+        #expect(anonymous.id.hasPrefix("anonymous-") && anonymous.id.count == "anonymous-".count + 8)
+        #expect(anonymous.name == "Anonym")
+        let alias = StorageScope.participant(anonymous.id)
+        #expect(
+            Array(after[2...]) == [
+                .stored(StorageWrite(scope: alias, key: "colour", value: nil), at: 10),
+                .stored(StorageWrite(scope: alias, key: "score", value: nil), at: 11),
+                before[4], before[5], before[6],
+                .recalled(StorageRead(scope: alias, key: "colour", value: nil), at: 15),
+                before[8],
+            ])
+        #expect(after.count == 9 && after[1] == before[1])
+        let text = String(decoding: try JSONEncoder().encode(after), as: UTF8.self)
+        #expect(!text.contains("blue") && !text.contains("Anne"))
+
+        let other = try store.events(of: "s2")
+        guard case .join(let elsewhere, 0) = other[0] else {
+            Issue.record("expected a join first, got \(other[0])")
+            return
+        }
+        #expect(
+            other.last == .stored(StorageWrite(scope: .participant(elsewhere.id), key: "colour", value: nil), at: 10))
+        #expect(try store.session("s1").state == "anonymised" && store.session("s2").state == "anonymised")
+    }
+
+    @Test(arguments: StoreKind.available)
+    func retentionAnonymisesOldSessionsOnceAndKeepsTheirMeasures(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(record("old", startedAt: Self.in2020))
+        try store.createSession(record("new"))
+        try store.createSession(record("old-other", in: "other", startedAt: Self.in2020))
+        var rehearsal = record("old-rehearsal", startedAt: Self.in2020)
+        rehearsal.rehearsal = RehearsalSettings(participants: 1, areas: 1)
+        try store.createSession(rehearsal)
+        for (session, person) in [
+            ("old", "p1"), ("old", "p2"), ("new", "p3"), ("old-other", "p4"), ("old-rehearsal", "bot1"),
+        ] {
+            try store.append(
+                .join(Participant(id: person, name: "Name \(person)", area: "Sundhed", strengths: ["trivsel"]), at: 1),
+                to: session, seq: nil)
+        }
+        try store.append(.answer(ask: 3, participant: "p1", value: .text("privat"), at: 5), to: "old", seq: nil)
+        try store.append(.answer(ask: 4, participant: "p2", value: .number(4), at: 6), to: "old", seq: nil)
+        let measures = [Measure(exercise: "x", name: "energi", value: 3.5, at: 7)]
+        let runs = [ExerciseRun(id: "x", version: "2", scriptHash: sampleDefinition.main.contentHash)]
+        try store.saveOutcome("old", exercises: runs, measures: measures)
+        try store.setRetentionDays(365, for: "default")
+        let untouched = try ["new", "old-other", "old-rehearsal"].map { try store.events(of: $0) }
+
+        #expect(try store.applyRetention(now: Date()) == ["old"])
+        let old = try store.events(of: "old")
+        let joined = old.compactMap { event -> Participant? in if case .join(let p, _) = event { p } else { nil } }
+        #expect(joined.map(\.name) == ["Anonym", "Anonym"])
+        #expect(joined.map(\.area) == ["Sundhed", "Sundhed"])
+        #expect(joined.allSatisfy { $0.id.hasPrefix("anonymous-") && $0.strengths.isEmpty })
+        #expect(old[2] == .answer(ask: 3, participant: joined[0].id, value: .text("(anonymised)"), at: 5))
+        #expect(old[3] == .answer(ask: 4, participant: joined[1].id, value: .number(4), at: 6))
+        #expect(try store.measures(of: "old") == measures)
+        #expect(try store.exercises(of: "old") == runs)
+        #expect(try store.session("old").state == "anonymised")
+        // Rehearsals hold bots, not people: retention leaves them alone.
+        #expect(try ["new", "old-other", "old-rehearsal"].map { try store.events(of: $0) } == untouched)
+        #expect(
+            try ["new", "old-other", "old-rehearsal"].map { try store.session($0).state } == [
+                "running", "running", "running",
+            ])
+
+        #expect(try store.applyRetention(now: Date()) == [])
+        #expect(try reopen().applyRetention(now: Date()) == [])
+        #expect(try store.sessionsToAnonymise(in: "default", startedBefore: Date()) == ["new"])
+        #expect(try store.sessionsToAnonymise(in: "other", startedBefore: Date()) == ["old-other"])
+        #expect(try store.events(of: "old") == old)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func retentionDeletesParticipantStorageNotWrittenForItsDays(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        try store.createSession(record("s"))
+        try store.createSession(record("t", in: "other"))
+        try store.append(.join(Participant(id: "p1", name: "Anne", area: "Sundhed"), at: 0), to: "s", seq: nil)
+        try store.append(try stored(.participant("p1"), "colour", "blue"), to: "s", seq: nil)
+        try store.append(try stored(.organisation, "motto", "keep"), to: "s", seq: nil)
+        try store.append(try stored(.exercise("x"), "best", 1), to: "s", seq: nil)
+        try store.append(try stored(.session, "mine", 2), to: "s", seq: nil)
+        try store.append(try stored(.participant("p1"), "colour", "grün"), to: "t", seq: nil)
+        try store.setRetentionDays(365, for: "default")
+
+        #expect(try store.applyRetention(now: Date()) == [])
+        #expect(try store.storage(ofParticipant: "p1").map(\.organisation) == ["default", "other"])
+        #expect(try value(store, "s", .participant("p1"), "colour") == "blue")
+
+        #expect(try store.applyRetention(now: Date().addingTimeInterval(400 * 86_400)) == ["s"])
+        #expect(
+            try store.storage(ofParticipant: "p1") == [
+                StoredEntry(organisation: "other", key: "colour", value: #"{"s":"grün"}"#)
+            ])
+        #expect(try value(store, "s", .participant("p1"), "colour") == nil)
+        #expect(try value(store, "s", .organisation, "motto") == "keep")
+        #expect(try value(store, "s", .exercise("x"), "best") == .integer(1))
+        #expect(try value(store, "s", .session, "mine") == .integer(2))
+    }
+
+    @Test(arguments: StoreKind.available)
+    func organisationsListTheirRetentionAndItCanBeTurnedOff(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        #expect(try store.organisations() == [])
+        try store.createSession(record("old", startedAt: Self.in2020))
+        try store.createSession(record("t", in: "other"))
+        try store.createSession(record("u", in: "other"))
+        #expect(
+            try store.organisations() == [
+                Organisation(id: "default", retentionDays: nil), Organisation(id: "other", retentionDays: nil),
+            ])
+        try store.setRetentionDays(365, for: "default")
+        try store.setRetentionDays(30, for: "third")
+        #expect(
+            try reopen().organisations() == [
+                Organisation(id: "default", retentionDays: 365), Organisation(id: "other", retentionDays: nil),
+                Organisation(id: "third", retentionDays: 30),
+            ])
+        try store.setRetentionDays(nil, for: "default")
+        #expect(
+            try store.organisations() == [
+                Organisation(id: "default", retentionDays: nil), Organisation(id: "other", retentionDays: nil),
+                Organisation(id: "third", retentionDays: 30),
+            ])
+        #expect(try store.applyRetention(now: Date().addingTimeInterval(10_000 * 86_400)) == [])
+        #expect(try store.session("old").state == "running")
+        // A session created in an organisation with retention does not reset it.
+        try store.createSession(record("v", in: "third"))
+        #expect(try store.organisations().last == Organisation(id: "third", retentionDays: 30))
+    }
+}
+
+/// Databases written before organisations and script storage.
+extension ScriptStorageStoreTests {
+    static let versionOneEvents: [SessionEvent] = [
+        sampleDefinition.startEvent(exercise: "x"),
+        .join(Participant(id: "p1", name: "Åse", area: "Sundhed", strengths: ["trivsel"]), at: 10),
+        .answer(ask: 3, participant: "p1", value: .text("svar"), at: 20),
+        .trainer(.advance, at: 30),
+    ]
+
+    /// An event as the first version wrote it: sorted-key JSON.
+    static func body(_ event: SessionEvent) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(event), as: UTF8.self)
+    }
+
+    static var libraryJSON: String { "[\"\(sampleDefinition.library[0].contentHash)\"]" }
+
+    /// A data directory with a database of the first schema only, holding session `s`.
+    static func versionOneSQLite() throws -> String {
+        let directory = temporaryDirectory()
+        let queue = try DatabaseQueue(path: directory + "/kraftfelt.sqlite")
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-sessions-events-scripts") { db in
+            try db.create(table: "script") { t in
+                t.primaryKey("hash", .text)
+                t.column("fileName", .text).notNull()
+                t.column("text", .text).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("id", .text)
+                t.column("exercise", .text).notNull()
+                t.column("mainScript", .text).notNull().references("script")
+                t.column("library", .text).notNull()
+                t.column("seed", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("language", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("rehearsal", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "event") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("body", .text).notNull()
+                t.primaryKey(["sessionId", "seq"])
+            }
+        }
+        try migrator.migrate(queue)
+        try queue.write { db in
+            for script in [sampleDefinition.main] + sampleDefinition.library {
+                try db.execute(
+                    sql: "INSERT INTO script (hash, fileName, text) VALUES (?, ?, ?)",
+                    arguments: [script.contentHash, script.fileName, script.text])
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO session (id, exercise, mainScript, library, seed, startedAt, language, state, rehearsal,
+                      createdAt)
+                    VALUES ('s', 'x', ?, ?, '42', ?, 'en', 'finished', NULL, ?)
+                    """,
+                arguments: [sampleDefinition.main.contentHash, libraryJSON, sampleDefinition.startedAt, Date()])
+            for (i, event) in versionOneEvents.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO event (sessionId, seq, at, body) VALUES ('s', ?, ?, ?)",
+                    arguments: [i + 1, event.at, try body(event)])
+            }
+        }
+        try queue.close()
+        return directory
+    }
+
+    /// A PostgreSQL schema of the first version only, holding session `s`, opened again.
+    static func versionOnePostgres() throws -> any SessionStore {
+        let url = try #require(postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let store = try PostgresStore(url: url, schema: schema)
+        try store.transaction { db in
+            try store.run("DROP TABLE exercise, measure, storage, event, session, script, organisation", on: db)
+            try store.run("DELETE FROM kraftfelt_schema", on: db)
+            try store.run(
+                "CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL)", on: db)
+            try store.run(
+                """
+                CREATE TABLE session (id TEXT PRIMARY KEY, exercise TEXT NOT NULL,
+                  main_script TEXT NOT NULL REFERENCES script, library TEXT NOT NULL, seed TEXT NOT NULL,
+                  started_at BIGINT NOT NULL, language TEXT NOT NULL, state TEXT NOT NULL, rehearsal TEXT,
+                  created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
+                """, on: db)
+            try store.run(
+                """
+                CREATE TABLE event (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
+                  seq INTEGER NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session_id, seq))
+                """, on: db)
+            try store.run("INSERT INTO kraftfelt_schema VALUES (1)", on: db)
+            for script in [sampleDefinition.main] + sampleDefinition.library {
+                try store.run(
+                    "INSERT INTO script VALUES (\(script.contentHash), \(script.fileName), \(script.text))", on: db)
+            }
+            try store.run(
+                """
+                INSERT INTO session (id, exercise, main_script, library, seed, started_at, language, state)
+                VALUES ('s', 'x', \(sampleDefinition.main.contentHash), \(libraryJSON), '42',
+                  \(sampleDefinition.startedAt), 'en', 'finished')
+                """, on: db)
+            for (i, event) in versionOneEvents.enumerated() {
+                try store.run(
+                    "INSERT INTO event VALUES ('s', \(i + 1), \(event.at), \(try body(event)))", on: db)
+            }
+        }
+        return try PostgresStore(url: url, schema: schema)
+    }
+
+    static func versionOneStore(_ kind: StoreKind) throws -> any SessionStore {
+        switch kind {
+        case .sqlite: try SQLiteStore(directory: versionOneSQLite())
+        case .postgres: try versionOnePostgres()
+        }
+    }
+
+    @Test func aVersionOneSQLiteDatabaseMigratesWithItsSessionAndEventsIntact() throws {
+        let directory = try Self.versionOneSQLite()
+        #expect(try snapshot(directory) == "v1-sessions-events-scripts")
+        let store = try SQLiteStore(directory: directory)
+        #expect(try snapshot(directory) == "v1-sessions-events-scripts,v2-organisations-storage-measures")
+        let record = try store.session("s")
+        #expect(record.organisation == "default")
+        #expect(record.exercise == "x" && record.state == "finished" && record.seed == 42)
+        #expect(record.definition.main == sampleDefinition.main)
+        #expect(record.definition.library == sampleDefinition.library)
+        #expect(record.startedAt == sampleDefinition.startedAt && record.language == "en")
+        #expect(try store.events(of: "s") == Self.versionOneEvents)
+        #expect(try store.sessions().map(\.id) == ["s"])
+        #expect(try store.exercises(of: "s") == [] && store.measures(of: "s") == [])
+        // Opening it again migrates nothing more and changes nothing.
+        #expect(try SQLiteStore(directory: directory).events(of: "s") == Self.versionOneEvents)
+    }
+
+    /// A session from before organisations belongs to "default": its scripts can store
+    /// values, and the organisation is listed (so that retention can be set and applied).
+    @Test(arguments: StoreKind.available)
+    func aSessionFromBeforeOrganisationsCanStoreAndItsOrganisationIsListed(_ kind: StoreKind) throws {
+        let store = try Self.versionOneStore(kind)
+        #expect(try store.session("s").organisation == "default")
+        #expect(try store.events(of: "s") == Self.versionOneEvents)
+        #expect(try store.organisations() == [Organisation(id: "default", retentionDays: nil)])
+        #expect(throws: Never.self) {
+            try store.append(try stored(.organisation, "k", 1), to: "s", seq: nil)
+        }
+        #expect(try value(store, "s", .organisation, "k") == .integer(1))
+        #expect(try store.events(of: "s").count == Self.versionOneEvents.count + 1)
+    }
+}
