@@ -13,14 +13,42 @@ import Testing
             .standardizedFileURL.path
     }
 
-    @Test func aRehearsalKilledAtTwentyPointsResumesToTheSameTranscript() throws {
+    /// Where a run keeps its session: a new SQLite data directory, or the test PostgreSQL
+    /// server with a new organisation (so that no two runs share script storage).
+    enum Place: String, CustomTestStringConvertible, Sendable {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+
+        static let postgresURL = ProcessInfo.processInfo.environment["KRAFTFELT_TEST_POSTGRES"].flatMap {
+            $0.isEmpty ? nil : $0
+        }
+        static var available: [Place] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+
+        /// The arguments that name a new, empty place: (for `rehearse`, for `sessions`/`resume`).
+        func fresh() -> (rehearse: [String], data: [String]) {
+            let id = UUID().uuidString.lowercased()
+            switch self {
+            case .sqlite:
+                let data = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-crash-\(id)").path
+                return (["--data", data], ["--data", data])
+            case .postgres:
+                let url = Self.postgresURL ?? ""
+                return (["--database", url, "--organisation", "crash-\(id)"], ["--database", url])
+            }
+        }
+    }
+
+    @Test(arguments: Place.available)
+    func aRehearsalKilledAtTwentyPointsResumesToTheSameTranscript(_ place: Place) throws {
         let folder = exercisesFolder()
-        let reference = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-crash-\(UUID())").path
         let start = Date()
+        let reference = place.fresh()
+        let wholeID = "whole-\(UUID())"
         let whole = try Kraftfelt.run(
-            Self.arguments + ["--exercises", folder, "--data", reference, "--session", "whole"], timeout: 120)
+            Self.arguments + ["--exercises", folder, "--session", wholeID] + reference.rehearse, timeout: 120)
         let duration = Date().timeIntervalSince(start)
         #expect(whole.status == 0, "\(whole.stderr)")
+        #expect(try Kraftfelt.run(["delete-session", wholeID] + reference.data).status == 0)
         let expected = whole.stdout.components(separatedBy: "\nmeasures:")[0]
         #expect(expected.contains("session finished"))
 
@@ -31,19 +59,21 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         while interrupted < 20 && attempts < 80 {
             attempts += 1
-            let data = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-crash-\(UUID())").path
+            let (rehearse, data) = place.fresh()
+            let id = "c-\(UUID())"
             let killAfter = duration * Double.random(in: 0.05...0.95, using: &generator)
             let killed = try Kraftfelt.run(
-                Self.arguments + ["--exercises", folder, "--data", data, "--session", "c"], timeout: killAfter)
+                Self.arguments + ["--exercises", folder, "--session", id] + rehearse, timeout: killAfter)
             guard killed.timedOut else { continue }  // finished before the kill: not a crash point
-            let listing = try Kraftfelt.run(["sessions", "--data", data])
-            guard listing.stdout.contains(" running ") else { continue }  // killed before it started
+            let listing = try Kraftfelt.run(["sessions"] + data)
+            guard listing.stdout.contains("\(id)  netvaerksorganisering  running ") else { continue }  // not started
             interrupted += 1
-            let resumed = try Kraftfelt.run(["resume", "c", "--data", data], timeout: 120)
+            let resumed = try Kraftfelt.run(["resume", id] + data, timeout: 120)
             #expect(resumed.status == 0, "kill at \(killAfter) s: \(resumed.stderr)")
             #expect(resumed.stdout == expected, "kill at \(killAfter) s: the resumed transcript differs")
-            let after = try Kraftfelt.run(["sessions", "--data", data])
-            #expect(after.stdout.contains(" finished "), "\(after.stdout)")
+            let after = try Kraftfelt.run(["sessions"] + data)
+            #expect(after.stdout.contains("\(id)  netvaerksorganisering  finished "), "\(after.stdout)")
+            #expect(try Kraftfelt.run(["delete-session", id] + data).status == 0)
         }
         #expect(
             interrupted == 20, "only \(interrupted) kills in \(attempts) attempts landed in the middle of the session")
