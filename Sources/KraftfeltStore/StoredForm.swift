@@ -5,8 +5,57 @@ import KraftfeltEngine
 enum StoredForm {
     /// An event as sorted-key JSON.
     static func encode(_ event: SessionEvent) throws(StoreError) -> String {
+        if case .answer(let ask, let who, let value, let at) = event,
+            let text = answer(ask: ask, participant: who, value: value, at: at)
+        {
+            return text
+        }
         guard let data = try? encoder.encode(event) else { throw StoreError(.corrupt, "an event does not encode") }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// An answer, most of any log, written directly: the JSON that `JSONEncoder` writes
+    /// for it (keys sorted), in a fraction of the time. Numbers that are not whole are
+    /// left to the encoder (nil), so that every number reads back exactly.
+    static func answer(ask: Int, participant: String, value: Answer, at: Int64) -> String? {
+        var out = #"{"answer":{"ask":"# + String(ask) + #","at":"# + String(at) + #","participant":"#
+        quote(participant, into: &out)
+        switch value {
+        case .number(let d):
+            guard d == d.rounded(.towardZero), abs(d) < 1e15, !(d == 0 && d.sign == .minus) else { return nil }
+            out += #","value":{"number":{"_0":"# + String(Int64(d)) + "}}}}"
+        case .text(let text):
+            out += #","value":{"text":{"_0":"#
+            quote(text, into: &out)
+            out += "}}}}"
+        case .list(let items):
+            out += #","value":{"list":{"_0":["#
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                quote(item, into: &out)
+            }
+            out += "]}}}}"
+        }
+        return out
+    }
+
+    /// Appends `text` as a JSON string.
+    private static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "/": out += "\\/"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 
     /// A session's events from their stored text, in order.
