@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import KraftfeltEngine
+import KraftfeltLua
 
 /// Everything stored about one participant, for a data-access request.
-public struct ParticipantExport: Codable, Hashable, Sendable {
+public struct ParticipantExport: Encodable, Hashable, Sendable {
     public struct SessionPart: Codable, Hashable, Sendable {
         public var session: String
         public var exercise: String
@@ -26,7 +27,87 @@ public struct ParticipantExport: Codable, Hashable, Sendable {
     public var participant: String
     public var sessions: [SessionPart]
     /// What scripts keep for this person (`s:remember(p, …)`), by organisation.
-    public var storage: [StoredEntry]
+    public var storage: [KeptValue]
+}
+
+/// A value a script keeps for a person, as an export shows it: plain JSON (a string, a
+/// number, a list or an object), not the store's tagged form.
+public struct KeptValue: Encodable, Hashable, Sendable {
+    public var organisation: String
+    public var key: String
+    public var value: LuaValue
+
+    public init(organisation: String, key: String, value: LuaValue) {
+        self.organisation = organisation
+        self.key = key
+        self.value = value
+    }
+
+    init(_ entry: StoredEntry) throws(StoreError) {
+        self.init(organisation: entry.organisation, key: entry.key, value: try StoredForm.value(entry.value).value)
+    }
+
+    private enum Keys: String, CodingKey { case organisation, key, value }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(organisation, forKey: .organisation)
+        try container.encode(key, forKey: .key)
+        try container.encode(Plain(value), forKey: .value)
+    }
+
+    /// A Lua value as plain JSON: a table with only a sequence is a list, any other an
+    /// object (its keys as text); bytes that are not UTF-8 are shown as base64.
+    private struct Plain: Encodable {
+        let value: LuaValue
+        init(_ value: LuaValue) { self.value = value }
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: Encoder) throws {
+            switch value {
+            case .nil, .function:
+                var single = encoder.singleValueContainer()
+                try single.encodeNil()
+            case .boolean(let b):
+                var single = encoder.singleValueContainer()
+                try single.encode(b)
+            case .integer(let i):
+                var single = encoder.singleValueContainer()
+                try single.encode(i)
+            case .number(let d):
+                var single = encoder.singleValueContainer()
+                try single.encode(d)
+            case .string(let s):
+                var single = encoder.singleValueContainer()
+                try single.encode(s.text ?? "base64:" + Data(s.bytes).base64EncodedString())
+            case .table(let t) where t.fields.isEmpty:
+                var list = encoder.unkeyedContainer()
+                for element in t.array { try list.encode(Plain(element)) }
+            case .table(let t):
+                var object = encoder.container(keyedBy: Key.self)
+                for (i, element) in t.array.enumerated() {
+                    try object.encode(Plain(element), forKey: Key(stringValue: String(i + 1)))
+                }
+                for field in t.fields {
+                    let name =
+                        switch field.key {
+                        case .string(let s): s.description
+                        case .integer(let i): String(i)
+                        case .number(let d): String(d)
+                        case .boolean(let b): b ? "true" : "false"
+                        default: field.key.typeName
+                        }
+                    try object.encode(Plain(field.value), forKey: Key(stringValue: name))
+                }
+            }
+        }
+    }
 }
 
 extension SessionStore {
@@ -48,7 +129,9 @@ extension SessionStore {
             }
             if !part.joined.isEmpty || part.namedIn > 0 { parts.append(part) }
         }
-        return ParticipantExport(participant: id, sessions: parts, storage: try storage(ofParticipant: id))
+        var kept: [KeptValue] = []
+        for entry in try storage(ofParticipant: id) { kept.append(try KeptValue(entry)) }
+        return ParticipantExport(participant: id, sessions: parts, storage: kept)
     }
 
     /// Anonymises one participant in every session: a new id, the name "Anonym", no

@@ -61,7 +61,7 @@ struct Resume: ParsableCommand {
                 definition: record.definition, participants: settings.participants, areas: settings.areas, log: log)
             session = try rehearsal.run(exercise: record.exercise, parameters: settings.parameters)
         } else {
-            session = try Session(definition: record.definition)
+            session = try Session(definition: record.definition, log: log)
             try session.replay(log.events)
         }
         try Rehearse.save(session, id: id, in: store)

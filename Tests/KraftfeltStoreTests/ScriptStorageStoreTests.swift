@@ -395,17 +395,22 @@ struct ScriptStorageStoreTests {
         let export = try store.export(participant: "p1")
         #expect(
             export.storage == [
-                StoredEntry(organisation: "default", key: "colour", value: #"{"s":"blue"}"#),
-                StoredEntry(organisation: "default", key: "score", value: #"{"i":3}"#),
-                StoredEntry(organisation: "other", key: "colour", value: #"{"s":"grün"}"#),
+                KeptValue(organisation: "default", key: "colour", value: "blue"),
+                KeptValue(organisation: "default", key: "score", value: 3),
+                KeptValue(organisation: "other", key: "colour", value: "grün"),
             ])
         #expect(export.sessions.map(\.session) == ["s1", "s2"])
         #expect(
             try store.export(participant: "p2").storage == [
-                StoredEntry(organisation: "default", key: "colour", value: #"{"s":"red"}"#)
+                KeptValue(organisation: "default", key: "colour", value: "red")
             ])
         #expect(try store.export(participant: "nobody").storage == [])
-        let encoded = String(decoding: try JSONEncoder().encode(export), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoded = String(decoding: try encoder.encode(export), as: UTF8.self)
+        // A person reads the values as plain JSON, not the store's tagged form.
+        #expect(encoded.contains(#"{"key":"colour","organisation":"default","value":"blue"}"#))
+        #expect(encoded.contains(#"{"key":"score","organisation":"default","value":3}"#))
         #expect(!encoded.contains("red") && !encoded.contains("green") && !encoded.contains("grey"))
     }
 

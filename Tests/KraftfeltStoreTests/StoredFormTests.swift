@@ -1,5 +1,6 @@
 import Foundation
 import KraftfeltEngine
+import KraftfeltLua
 import Testing
 
 @testable import KraftfeltStore
@@ -28,5 +29,27 @@ struct StoredFormTests {
             return  // the encoder spells some control characters differently (\b, \f); both read back the same
         }
         #expect(text == reference)
+    }
+}
+
+/// What an export shows of a kept value: plain JSON a person can read.
+struct KeptValueTests {
+    static let cases: [(LuaValue, String)] = [
+        ("mål", #""mål""#), (3, "3"), (2.5, "2.5"), (true, "true"),
+        (.table(LuaTable(array: ["a", 2])), #"["a",2]"#),
+        (
+            .table(LuaTable(array: [1], fields: [LuaTable.Field("name", "x"), LuaTable.Field(true, 5)])),
+            #"{"1":1,"name":"x","true":5}"#
+        ),
+        (.string(LuaString(bytes: [0xff, 0x41])), #""base64:/0E=""#),
+    ]
+
+    @Test(arguments: cases)
+    func keptValuesAreShownAsPlainJSON(_ value: LuaValue, _ json: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let text = String(
+            decoding: try encoder.encode(KeptValue(organisation: "o", key: "k", value: value)), as: UTF8.self)
+        #expect(text == #"{"key":"k","organisation":"o","value":"# + json + "}")
     }
 }
