@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import KraftfeltEngine
 import KraftfeltStore
+import Synchronization
 
 /// A session with a log of over 100,000 events: 1,150 bots answer 100 scale questions.
 /// Returns its definition and its events (made in memory, once).
@@ -78,6 +79,35 @@ func storageRows() throws -> [Row] {
         }
     }
 
+    /// Seconds for 32 sessions to append 1,000 answers each, all at once, one durable
+    /// append at a time per session (appends arriving together share a commit).
+    let writers = 32
+    let perWriter = 1_000
+    func timeConcurrentAppends(to store: any SessionStore) throws -> Double {
+        for w in 0..<writers {
+            try store.createSession(SessionRecord(id: "c\(w)", exercise: "survey", definition: definition))
+        }
+        let answers = events.filter { if case .answer = $0 { true } else { false } }
+        let failures = Mutex<[String]>([])
+        let done = DispatchGroup()
+        let start = now()
+        for w in 0..<writers {
+            done.enter()
+            Thread {
+                do {
+                    for i in 0..<perWriter { try store.append(answers[i], to: "c\(w)", seq: i + 1) }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        let seconds = now() - start
+        if let failure = failures.withLock({ $0.first }) { throw BenchmarkError(failure) }
+        return seconds
+    }
+
     let sqlite = try SQLiteStore(directory: base + "/store")
     let ours = try timeAppends(to: sqlite)
     let count = Double(events.count)
@@ -87,6 +117,14 @@ func storageRows() throws -> [Row] {
             baseline: String(format: "plain insert loop %.0f/s", count / floor), ratio: floor / ours,
             target: "≥ 0.5× the floor", met: floor / ours >= 0.5)
     ]
+    let concurrent = try timeConcurrentAppends(to: sqlite)
+    let concurrentCount = Double(writers * perWriter)
+    rows.append(
+        Row(
+            name: "\(writers) sessions appending \(perWriter.formatted()) answers each at once (group commit)",
+            value: String(format: "%.0f events/s", concurrentCount / concurrent),
+            baseline: String(format: "plain insert loop %.0f/s", count / floor),
+            ratio: (concurrentCount / concurrent) / (count / floor), target: "report"))
     let resume = try timeResume(from: sqlite)
     rows.append(
         Row(
@@ -104,6 +142,13 @@ func storageRows() throws -> [Row] {
             Row(
                 name: "append the same events to PostgreSQL", value: String(format: "%.0f events/s", count / pg),
                 baseline: String(format: "SQLite floor %.0f/s", count / floor), ratio: floor / pg, target: "report"))
+        let pgConcurrent = try timeConcurrentAppends(to: postgres)
+        rows.append(
+            Row(
+                name: "\(writers) sessions appending at once to PostgreSQL (group commit)",
+                value: String(format: "%.0f events/s", concurrentCount / pgConcurrent),
+                baseline: String(format: "one session %.0f/s", count / pg),
+                ratio: (concurrentCount / pgConcurrent) / (count / pg), target: "report"))
         let pgResume = try timeResume(from: postgres)
         rows.append(
             Row(

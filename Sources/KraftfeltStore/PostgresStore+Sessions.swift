@@ -74,11 +74,52 @@ extension PostgresStore {
         try with { db in try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db) }
     }
 
+    /// Appends one event; returns its sequence number once it is committed. Appends that
+    /// arrive together (from several sessions) share one transaction.
     @discardableResult
     public func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int {
-        let text = try StoredForm.encode(event)
-        let insert: PostgresQuery =
-            if let seq {
+        let append = PendingAppend(session: session, seq: seq, event: event, text: try StoredForm.encode(event))
+        return try appends.submit(append) { batch in commit(batch) }
+    }
+
+    /// Commits a batch of appends: one alone as a single statement (or, with a storage
+    /// write, one transaction); several in one transaction, each in its own savepoint.
+    private func commit(_ batch: [PendingAppend]) -> [Result<Int, StoreError>] {
+        do {
+            if batch.count == 1, !batch[0].writesStorage {
+                return [.success(try with { db in try insert(batch[0], db) })]
+            }
+            if batch.count == 1 {
+                return [.success(try transaction { db in try insert(batch[0], db) })]
+            }
+            return try transaction { db in
+                var results: [Result<Int, StoreError>] = []
+                for append in batch {
+                    try run("SAVEPOINT append", on: db)
+                    do {
+                        let seq = try insert(append, db)
+                        try run("RELEASE SAVEPOINT append", on: db)
+                        results.append(.success(seq))
+                    } catch {
+                        try run("ROLLBACK TO SAVEPOINT append", on: db)
+                        results.append(.failure((error as? StoreError) ?? translate(error)))
+                    }
+                }
+                return results
+            }
+        } catch {
+            return batch.map { _ in .failure(error) }
+        }
+    }
+
+    /// One append: a storage write first, then the event; returns its number.
+    private func insert(_ append: PendingAppend, _ db: PostgresConnection) throws -> Int {
+        if case .stored(let write, _) = append.event, write.refused == nil {
+            try apply(write, session: append.session, db)
+        }
+        let (session, event, text) = (append.session, append.event, append.text)
+        let query: PostgresQuery =
+            if let seq = append.seq {
                 """
                 INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq), \(event.at), \(text))
                 RETURNING seq
@@ -90,13 +131,7 @@ extension PostgresStore {
                 RETURNING seq
                 """
             }
-        guard case .stored(let write, _) = event, write.refused == nil else {
-            return try with { db in try run(insert, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0 }
-        }
-        return try transaction { db in
-            try apply(write, session: session, db)
-            return try run(insert, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0
-        }
+        return try run(query, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0
     }
 
     public func events(of session: String) throws(StoreError) -> [SessionEvent] {

@@ -16,7 +16,19 @@ extension PostgresStore {
         else { throw StoreError(.unknownSession, "no session with id \(session)") }
         let owner = write.scope == .session ? session : write.scope.owner
         let kind = write.scope.kind
-        guard let value = write.value else {
+        let old = try run(
+            """
+            SELECT value FROM storage WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner)
+              AND key = \(write.key)
+            """, on: db
+        ).collect().first.map { try StoredForm.value(try $0.decode(String.self)) }
+        let value: StoredValue?
+        do {
+            value = try write.result(after: old)
+        } catch {
+            throw StoreError(.storageRefused, error.message)
+        }
+        guard let value else {
             try run(
                 """
                 DELETE FROM storage WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner)
@@ -24,6 +36,7 @@ extension PostgresStore {
                 """, on: db)
             return
         }
+        let size = StorageWrite.size(key: write.key, value)
         let holding =
             try run(
                 """
@@ -31,14 +44,13 @@ extension PostgresStore {
                 WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner) AND key <> \(write.key)
                 """, on: db
             ).collect().first.map { try $0.decode(Int.self) } ?? 0
-        if holding + write.size > StorageLimits.scopeBytes {
-            throw StoreError(
-                .storageFull, StorageLimits.full(write.scope, holding: holding, adding: write.size).message)
+        if holding + size > StorageLimits.scopeBytes {
+            throw StoreError(.storageRefused, StorageLimits.full(write.scope, holding: holding, adding: size).message)
         }
         try run(
             """
             INSERT INTO storage (organisation, kind, owner, key, value, size)
-            VALUES (\(organisation), \(kind), \(owner), \(write.key), \(value.json), \(write.size))
+            VALUES (\(organisation), \(kind), \(owner), \(write.key), \(value.json), \(size))
             ON CONFLICT (organisation, kind, owner, key)
             DO UPDATE SET value = excluded.value, size = excluded.size, updated_at = clock_timestamp()
             """, on: db)
@@ -78,6 +90,10 @@ extension PostgresStore {
             try run("DELETE FROM storage WHERE kind = 'participant' AND owner = \(id) RETURNING 1", on: db).collect()
                 .count
         }
+    }
+
+    public func forgetStorage(ofSession id: String) throws(StoreError) {
+        try with { db in try run("DELETE FROM storage WHERE kind = 'session' AND owner = \(id)", on: db) }
     }
 
     @discardableResult

@@ -18,6 +18,8 @@ public final class PostgresStore: SessionStore {
     let schema: String
     public let url: String
     private let connection = Mutex<PostgresConnection?>(nil)
+    /// Appends arriving together are committed together (see ``GroupCommit``).
+    let appends = GroupCommit<PendingAppend>()
     private static let logger = Logger(label: "kraftfelt.postgres")
 
     /// The schema version this build writes.
@@ -104,7 +106,9 @@ public final class PostgresStore: SessionStore {
     }
 
     private func migrate() throws(StoreError) {
-        try with { db in
+        // One transaction, under a lock per schema: hosts starting at once migrate once.
+        try transaction { db in
+            try run("SELECT pg_advisory_xact_lock(hashtext(\("kraftfelt:" + schema)))", on: db)
             try run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), on: db)
             try run("CREATE TABLE IF NOT EXISTS kraftfelt_schema (version INTEGER NOT NULL)", on: db)
             let found =
@@ -114,7 +118,6 @@ public final class PostgresStore: SessionStore {
                 throw StoreError(.newerVersion, "\(url): the database was written by a newer version of Kraftfelt")
             }
             if found == nil {
-                try run("BEGIN", on: db)
                 try run(
                     """
                     CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL);
@@ -132,10 +135,8 @@ public final class PostgresStore: SessionStore {
                       seq INTEGER NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session_id, seq))
                     """, on: db)
                 try run("INSERT INTO kraftfelt_schema VALUES (1)", on: db)
-                try run("COMMIT", on: db)
             }
             if (found ?? 1) < 2 {
-                try run("BEGIN", on: db)
                 try run("CREATE TABLE organisation (id TEXT PRIMARY KEY, retention_days INTEGER)", on: db)
                 try run(
                     PostgresQuery(
@@ -164,7 +165,6 @@ public final class PostgresStore: SessionStore {
                       PRIMARY KEY (session_id, position))
                     """, on: db)
                 try run("INSERT INTO kraftfelt_schema VALUES (2)", on: db)
-                try run("COMMIT", on: db)
             }
         }
     }

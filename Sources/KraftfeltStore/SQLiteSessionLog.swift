@@ -2,26 +2,69 @@ import Foundation
 import GRDB
 import KraftfeltEngine
 
+/// An append waiting to be committed.
+struct PendingAppend: Sendable {
+    let session: String
+    let seq: Int?
+    let event: SessionEvent
+    let text: String
+
+    /// True for a script's storage write, which changes the storage table too.
+    var writesStorage: Bool {
+        if case .stored(let write, _) = event { write.refused == nil } else { false }
+    }
+}
+
 extension SQLiteStore {
-    /// Appends one event in its own transaction; returns its sequence number once it is
-    /// committed and synced.
+    /// Appends one event; returns its sequence number once it is committed and synced.
+    /// Appends that arrive together (from several sessions) share one transaction.
     /// - Parameter seq: the number it must get, when the caller knows it (a session's log
     ///   does); a clash with a stored event is an error, never an overwrite.
     @discardableResult
     public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
-        let text = try StoredForm.encode(event)
-        return try write { db in
-            if case .stored(let write, _) = event, write.refused == nil {
-                try Self.apply(write, session: session, db)
+        let append = PendingAppend(session: session, seq: seq, event: event, text: try StoredForm.encode(event))
+        return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
+    }
+
+    /// Commits a batch of appends in one transaction, each in its own savepoint.
+    static func commit(_ batch: [PendingAppend], _ writer: DatabasePool, path: String) -> [Result<Int, StoreError>] {
+        var results: [Result<Int, StoreError>] = []
+        do {
+            try writer.write { db in
+                for append in batch {
+                    do {
+                        var seq = 0
+                        try db.inSavepoint {
+                            seq = try insert(append, db)
+                            return .commit
+                        }
+                        results.append(.success(seq))
+                    } catch let error as StoreError {
+                        results.append(.failure(error))
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        results.append(.failure(translate(error, path: path)))
+                    }
+                }
             }
-            let next =
-                try seq
-                ?? (Int.fetchOne(db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [session]) ?? 0)
-                + 1
-            try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [session, next, event.at, text])
-            return next
+            return results
+        } catch {
+            let failure = (error as? StoreError) ?? translate(error, path: path)
+            return batch.map { _ in .failure(failure) }
         }
+    }
+
+    /// One append inside the batch's transaction: a storage write first, then the event.
+    private static func insert(_ append: PendingAppend, _ db: Database) throws -> Int {
+        if case .stored(let write, _) = append.event, write.refused == nil {
+            try apply(write, session: append.session, db)
+        }
+        let next =
+            try append.seq
+            ?? (Int.fetchOne(
+                db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [append.session]) ?? 0) + 1
+        try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [append.session, next, append.event.at, append.text])
+        return next
     }
 
     /// A session's events in order.
@@ -55,7 +98,7 @@ public final class StoredSessionLog: SessionLog {
         let seq: Int
         do {
             seq = try store.append(event, to: session, seq: events.count + 1)
-        } catch  where error.code == .storageFull {
+        } catch  where error.code == .storageRefused {
             throw StorageError(error.message)
         }
         events.append(event)

@@ -151,22 +151,29 @@ extension SessionStore {
         return changed
     }
 
-    /// Anonymises everyone in one session (see ``anonymise(participant:)``); what scripts
-    /// kept in their participant scopes stays until the retention or a request removes it.
+    /// Anonymises everyone in one session (see ``anonymise(participant:)``), and removes
+    /// what its scripts kept and read: the values of every storage event in its log, and
+    /// its session scope (a script may have put names or free text there). What scripts
+    /// kept in people's own scopes stays until the retention or a request removes it.
     public func anonymise(session id: String) throws(StoreError) {
         let everyone = try events(of: id).compactMap { event -> String? in
             if case .join(let p, _) = event, !p.id.hasPrefix("anonymous-") { p.id } else { nil }
         }
-        try anonymise(Set(everyone), in: id)
+        try anonymise(Set(everyone), in: id, storageValues: true)
+        try forgetStorage(ofSession: id)
         try setState(id, "anonymised")
     }
 
     /// Rewrites one session's events without what identifies `ids`; false when none of
     /// them is in it.
+    /// - Parameter storageValues: also blank the values of every storage event.
     @discardableResult
-    func anonymise(_ ids: Set<String>, in session: String) throws(StoreError) -> Bool {
+    func anonymise(_ ids: Set<String>, in session: String, storageValues: Bool = false) throws(StoreError) -> Bool {
         let events = try events(of: session)
-        guard events.contains(where: { if case .join(let p, _) = $0 { ids.contains(p.id) } else { false } }) else {
+        guard
+            storageValues
+                || events.contains(where: { if case .join(let p, _) = $0 { ids.contains(p.id) } else { false } })
+        else {
             return false
         }
         var aliases: [String: String] = [:]
@@ -190,11 +197,11 @@ extension SessionStore {
                 return .answer(ask: ask, participant: aliases[who]!, value: value, at: at)
             case .answer(let ask, let who, .text(let picked), let at) where aliases[picked] != nil:
                 return .answer(ask: ask, participant: who, value: .text(aliases[picked]!), at: at)
-            case .stored(var write, let at) where scope(write.scope) != write.scope:
+            case .stored(var write, let at) where storageValues || scope(write.scope) != write.scope:
                 write.scope = scope(write.scope)
                 write.value = nil
                 return .stored(write, at: at)
-            case .recalled(var read, let at) where scope(read.scope) != read.scope:
+            case .recalled(var read, let at) where storageValues || scope(read.scope) != read.scope:
                 read.scope = scope(read.scope)
                 read.value = nil
                 return .recalled(read, at: at)
@@ -208,22 +215,35 @@ extension SessionStore {
     /// Applies every organisation's retention: sessions that started more than its days
     /// ago are anonymised (their measures, areas, choices and scales stay, so reports
     /// still count them), and participant storage not written for that long is deleted.
-    /// Returns the sessions it anonymised.
+    /// A session that cannot be anonymised (its log does not decode) is reported and
+    /// skipped; the others go on.
     @discardableResult
-    public func applyRetention(now: Date = Date()) throws(StoreError) -> [String] {
-        var anonymised: [String] = []
+    public func applyRetention(now: Date = Date()) throws(StoreError) -> RetentionOutcome {
+        var outcome = RetentionOutcome()
         for organisation in try organisations() {
             guard let days = organisation.retentionDays else { continue }
             let cutoff = now.addingTimeInterval(-Double(days) * 86_400)
             for id in try sessionsToAnonymise(in: organisation.id, startedBefore: cutoff) {
-                try anonymise(session: id)
-                try markAnonymised(id, at: now)
-                anonymised.append(id)
+                do {
+                    try anonymise(session: id)
+                    try markAnonymised(id, at: now)
+                    outcome.anonymised.append(id)
+                } catch  where error.code == .corrupt || error.code == .unknownSession {
+                    outcome.failures.append("retention could not anonymise session \(id): \(error.message)")
+                }
             }
             try forgetParticipantStorage(in: organisation.id, unchangedSince: cutoff)
         }
-        return anonymised
+        return outcome
     }
+}
+
+/// What a retention run did.
+public struct RetentionOutcome: Hashable, Sendable {
+    /// The sessions it anonymised.
+    public var anonymised: [String] = []
+    /// The sessions it could not anonymise, and why.
+    public var failures: [String] = []
 }
 
 extension SQLiteStore {

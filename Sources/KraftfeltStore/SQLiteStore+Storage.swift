@@ -11,12 +11,20 @@ extension SQLiteStore {
         else { throw StoreError(.unknownSession, "no session with id \(session)") }
         let owner = write.scope == .session ? session : write.scope.owner
         let key: [any DatabaseValueConvertible] = [organisation, write.scope.kind, owner, write.key]
-        guard let value = write.value else {
-            try db.execute(
-                sql: "DELETE FROM storage WHERE organisation = ? AND kind = ? AND owner = ? AND key = ?",
-                arguments: StatementArguments(key))
+        let where_ = "organisation = ? AND kind = ? AND owner = ? AND key = ?"
+        let old = try String.fetchOne(db, sql: "SELECT value FROM storage WHERE \(where_)", arguments: .init(key))
+            .map(StoredForm.value)
+        let value: StoredValue?
+        do {
+            value = try write.result(after: old)
+        } catch {
+            throw StoreError(.storageRefused, error.message)
+        }
+        guard let value else {
+            try db.execute(sql: "DELETE FROM storage WHERE \(where_)", arguments: StatementArguments(key))
             return
         }
+        let size = StorageWrite.size(key: write.key, value)
         let holding =
             try Int.fetchOne(
                 db,
@@ -24,15 +32,14 @@ extension SQLiteStore {
                     SELECT COALESCE(SUM(size), 0) FROM storage
                     WHERE organisation = ? AND kind = ? AND owner = ? AND key <> ?
                     """, arguments: StatementArguments(key)) ?? 0
-        if holding + write.size > StorageLimits.scopeBytes {
-            throw StoreError(
-                .storageFull, StorageLimits.full(write.scope, holding: holding, adding: write.size).message)
+        if holding + size > StorageLimits.scopeBytes {
+            throw StoreError(.storageRefused, StorageLimits.full(write.scope, holding: holding, adding: size).message)
         }
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO storage (organisation, kind, owner, key, value, size, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments(key + [value.json, write.size, Date()]))
+                """, arguments: StatementArguments(key + [value.json, size, Date()]))
     }
 
     public func storedValue(session: String, _ scope: StorageScope, key: String) throws(StoreError) -> StoredValue? {
@@ -64,6 +71,12 @@ extension SQLiteStore {
         try write { db in
             try db.execute(sql: "DELETE FROM storage WHERE kind = 'participant' AND owner = ?", arguments: [id])
             return db.changesCount
+        }
+    }
+
+    public func forgetStorage(ofSession id: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM storage WHERE kind = 'session' AND owner = ?", arguments: [id])
         }
     }
 

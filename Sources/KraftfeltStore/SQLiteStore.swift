@@ -10,6 +10,8 @@ import KraftfeltEngine
 public struct SQLiteStore: Sendable {
     let writer: DatabasePool
     public let path: String
+    /// Appends arriving together are committed together (see ``GroupCommit``).
+    let appends: GroupCommit<PendingAppend>
 
     /// The schema version this build writes.
     static let migrations = ["v1-sessions-events-scripts", "v2-organisations-storage-measures"]
@@ -41,6 +43,7 @@ public struct SQLiteStore: Sendable {
         }
         do {
             writer = try DatabasePool(path: path, configuration: configuration)
+            appends = GroupCommit()
             var migrator = DatabaseMigrator()
             migrator.registerMigration(Self.migrations[0]) { db in
                 try db.create(table: "script") { t in

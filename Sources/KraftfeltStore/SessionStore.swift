@@ -16,7 +16,7 @@ public protocol SessionStore: Sendable {
     func setState(_ id: String, _ state: String) throws(StoreError)
     /// Appends one event durably; `seq`, when given, is the number it must get. A
     /// ``SessionEvent/stored(_:at:)`` event writes its value in the same transaction, or
-    /// fails with ``StoreError/Code/storageFull`` and writes nothing.
+    /// fails with ``StoreError/Code/storageRefused`` and writes nothing.
     @discardableResult
     func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int
     /// A session's events in order.
@@ -35,6 +35,8 @@ public protocol SessionStore: Sendable {
     /// Removes one participant's storage in every organisation; returns how many entries.
     @discardableResult
     func forgetStorage(ofParticipant id: String) throws(StoreError) -> Int
+    /// Removes what a session's scripts kept for the session (its `"session"` scope).
+    func forgetStorage(ofSession id: String) throws(StoreError)
     /// Removes participant storage of an organisation not written since `date`.
     @discardableResult
     func forgetParticipantStorage(in organisation: String, unchangedSince date: Date) throws(StoreError) -> Int

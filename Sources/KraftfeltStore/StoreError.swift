@@ -12,8 +12,9 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let duplicateSession = Code(name: "duplicate session")
         /// Reading or writing failed (disk full, permissions, a lost connection).
         public static let io = Code(name: "io")
-        /// A script's storage scope would grow past its limit; nothing was written.
-        public static let storageFull = Code(name: "storage full")
+        /// A script's storage write was refused (its scope would grow past the limit, or
+        /// an addition met something that is not a number); nothing was written.
+        public static let storageRefused = Code(name: "storage refused")
         /// Stored data does not decode.
         public static let corrupt = Code(name: "corrupt")
     }

@@ -33,7 +33,9 @@ struct DataOptions: ParsableArguments {
         do {
             let store: any SessionStore =
                 if let url = databaseURL { try PostgresStore(url: url) } else { try SQLiteStore(directory: resolved) }
-            try store.applyRetention()
+            for failure in try store.applyRetention().failures {
+                FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
+            }
             return store
         } catch {
             throw CLIError(error.message)

@@ -90,7 +90,7 @@ struct Retention: ParsableCommand {
         do {
             if days != nil || keepForever {
                 try store.setRetentionDays(days, for: organisation)
-                let anonymised = try store.applyRetention()
+                let anonymised = try store.applyRetention().anonymised
                 if !anonymised.isEmpty {
                     print(
                         "anonymised \(anonymised.count) session\(anonymised.count == 1 ? "" : "s"): "

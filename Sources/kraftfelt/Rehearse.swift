@@ -75,7 +75,9 @@ struct Rehearse: ParsableCommand {
             do {
                 let opened: any SessionStore =
                     if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
-                try opened.applyRetention()
+                for failure in try opened.applyRetention().failures {
+                    FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
+                }
                 try opened.createSession(
                     SessionRecord(
                         id: id, exercise: exercise, definition: definition,

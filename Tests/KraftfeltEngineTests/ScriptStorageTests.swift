@@ -37,6 +37,10 @@ struct ScriptStorageTests {
             "x.lua:3: s:recall: 'scope' must be \"session\", \"exercise\", \"organisation\" or a person in this session, got \"everyone\""
         ),
         ("s.recall('session', 'k')", "x.lua:3: s:recall: call it with a colon, as s:recall(...)"),
+        ("s:remember('session', 'a\\0b', 1)", "x.lua:3: s:remember: 'key' must be text (UTF-8, no NUL bytes)"),
+        ("s:recall('session', '\\255')", "x.lua:3: s:recall: 'key' must be text (UTF-8, no NUL bytes)"),
+        ("s:add('session', 'k', 'many')", "x.lua:3: s:add: argument 'amount' must be a number, got string"),
+        ("s:add('session', 'k', 0/0)", "x.lua:3: s:add: 'amount' must be a finite number, got nan"),
     ]
 
     @Test(arguments: wrongCalls)
@@ -210,5 +214,119 @@ struct ScriptStorageTests {
             exercise("s:show(tostring(s:recall('session', 'k')) .. ' ' .. s:recall('organisation', 'k'))"),
             log: MemoryLog(storage: shared, session: "b"))
         #expect(second.transcript.lines.contains("[00:00] show: nil first"))
+    }
+
+    /// Counting from several sessions at once loses nothing, and a count that meets
+    /// something else is refused the same way in a replay.
+    @Test func addingCountsAcrossSessionsAndRefusesWhatIsNotANumber() throws {
+        let shared = MemoryStorage()
+        let script = exercise(
+            """
+            s:add("organisation", "ties", 3)
+            s:add("organisation", "ties", 0.5)
+            s:add("session", "mine", 2)
+            s:add("session", "mine", 5)
+            s:show(s:recall("organisation", "ties") .. " " .. s:recall("session", "mine"))
+            s:remember("organisation", "word", "x")
+            local ok, err = pcall(s.add, s, "organisation", "word", 1)
+            s:show(err)
+            s:remember("session", "word", "x")
+            ok, err = pcall(s.add, s, "session", "word", "2")
+            s:show(err)
+            """)
+        var logs: [MemoryLog] = []
+        for run in 1...3 {
+            let log = MemoryLog(storage: shared, session: "s\(run)")
+            let session = try openSession(script, log: log)
+            #expect(session.state == .finished)
+            #expect(session.transcript.lines.contains("[00:00] show: \(Double(run) * 3.5) 7"))
+            #expect(
+                session.transcript.lines.filter {
+                    $0 == "[00:00] show: s:add: cannot add to \"word\": it holds a string, not a number"
+                }.count == 2)
+            let replayed = try Session(definition: session.definition)
+            try replayed.replay(log.events)
+            #expect(replayed.transcript == session.transcript)
+            logs.append(log)
+        }
+        #expect(shared.values[MemoryStorage.Key(kind: "organisation", owner: "", key: "ties")]?.value == .number(10.5))
+        #expect(shared.values[MemoryStorage.Key(kind: "session", owner: "s2", key: "mine")]?.value == .integer(7))
+    }
+
+    /// A script that reads in a loop cannot grow the log without end.
+    @Test func aSessionsStorageBudgetBoundsItsLog() throws {
+        let log = MemoryLog()
+        let session = try openSession(
+            exercise(
+                """
+                s:remember("organisation", "k", 1)
+                local reads = 0
+                for i = 1, 20000 do
+                  local ok, err = pcall(s.recall, s, "organisation", "k")
+                  if not ok then s:show(reads .. ": " .. err) break end
+                  reads = reads + 1
+                end
+                """), log: log)
+        #expect(session.state == .finished)
+        #expect(
+            session.transcript.lines.contains(
+                "[00:00] show: 9999: s:recall: the session's storage budget is spent: at most 10000 reads and "
+                    + "writes of 16 MB in all"))
+        #expect(log.events.filter(\.isEffect).count == StorageLimits.sessionEvents)
+        let replayed = try Session(definition: session.definition)
+        try replayed.replay(log.events)
+        #expect(replayed.transcript == session.transcript)
+    }
+
+    /// A log that fails to append, once, at a chosen append.
+    final class FailingLog: SessionLog {
+        let inner = MemoryLog()
+        var failAt: Int
+        init(failAt: Int) { self.failAt = failAt }
+        var events: [SessionEvent] { inner.events }
+        func append(_ event: SessionEvent) throws -> Int {
+            failAt -= 1
+            if failAt == 0 { throw SessionError("disk on fire") }
+            return try inner.append(event)
+        }
+        func storedValue(_ scope: StorageScope, key: String) throws -> StoredValue? {
+            try inner.storedValue(scope, key: key)
+        }
+    }
+
+    /// A store that fails under a write stops the session even where the script catches
+    /// errors; resuming from the log finishes it as an uninterrupted run would.
+    @Test(arguments: [false, true])
+    func aFailingStoreHaltsTheSessionAndResumeFinishesIt(_ caught: Bool) throws {
+        let body = """
+            local answers = s:ask(s.everyone, { da = "Mål?", en = "Goal?", time = "1m" })
+            for _, a in ipairs(answers) do \(caught ? "pcall(s.remember, s," : "s:remember(") a.who, "goal", a.value) end
+            s:remember("organisation", "done", #answers)
+            s:timer("1m")
+            """
+        let whole = try openSession(exercise(body))
+        let failing = FailingLog(failAt: 9)  // start, 3 joins, advance, 3 answers: the first write fails
+        let session = try openSession(exercise(body), log: failing)
+        let ask = try #require(session.openAskIDs.first)
+        for id in ["p1", "p2", "p3"] where session.state == .running {
+            try session.submit(.answer(ask: ask, participant: id, value: .text("mål \(id)"), at: 1000))
+        }
+        try #require(whole.openAskIDs.first == ask)
+        for id in ["p1", "p2", "p3"] {
+            try whole.submit(.answer(ask: ask, participant: id, value: .text("mål \(id)"), at: 1000))
+        }
+        #expect(session.failure == "storage is not available: disk on fire")
+        #expect(failing.events.filter(\.isEffect).isEmpty)
+
+        let log = MemoryLog()
+        for event in failing.events { try log.append(event) }
+        let resumed = try Session(definition: session.definition, log: log)
+        try resumed.replay(failing.events)
+        #expect(resumed.state == .running)
+        #expect(log.events.filter(\.isEffect).count == 4)
+        try resumed.submit(.timerEnded(timer: try #require(resumed.nextDeadline).timer, at: 61_000))
+        try whole.submit(.timerEnded(timer: try #require(whole.nextDeadline).timer, at: 61_000))
+        #expect(resumed.state == .finished)
+        #expect(resumed.transcript == whole.transcript)
     }
 }

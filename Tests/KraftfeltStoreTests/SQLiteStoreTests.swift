@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import KraftfeltEngine
+import Synchronization
 import Testing
 
 @testable import KraftfeltStore
@@ -228,6 +229,28 @@ struct PostgresStoreTests {
         }
         #expect(error.code == .io)
         #expect(error.message.hasPrefix("postgres://kraftfelt:***@127.0.0.1:1/kraftfelt_test: "))
+    }
+
+    /// Hosts that start at once on a new database create its tables once, all of them.
+    @Test(.enabled(if: postgresURL != nil)) func hostsStartingAtOnceMigrateOnce() throws {
+        let url = try #require(postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let failures = Mutex<[String]>([])
+        onThreads(6) { _ in
+            do {
+                _ = try PostgresStore(url: url, schema: schema)
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let store = try PostgresStore(url: url, schema: schema)
+        let versions = try store.with { db in
+            try store.run("SELECT version FROM kraftfelt_schema ORDER BY version", on: db).collect().map {
+                try $0.decode(Int.self)
+            }
+        }
+        #expect(versions == [1, 2])
     }
 
     @Test func aBadURLIsAClearError() throws {

@@ -62,11 +62,13 @@ public final class MemoryStorage {
 
     func write(_ write: StorageWrite, session: String) throws(StorageError) {
         let target = filed(write.scope, key: write.key, session: session)
+        let value = try write.result(after: values[target])
         let holding = values.filter { $0.key.kind == target.kind && $0.key.owner == target.owner && $0.key != target }
-            .reduce(0) { $0 + $1.key.key.utf8.count + $1.value.json.utf8.count }
-        if write.value != nil, holding + write.size > StorageLimits.scopeBytes {
-            throw StorageLimits.full(write.scope, holding: holding, adding: write.size)
+            .reduce(0) { $0 + StorageWrite.size(key: $1.key.key, $1.value) }
+        let size = StorageWrite.size(key: write.key, value)
+        if value != nil, holding + size > StorageLimits.scopeBytes {
+            throw StorageLimits.full(write.scope, holding: holding, adding: size)
         }
-        values[target] = write.value
+        values[target] = value
     }
 }

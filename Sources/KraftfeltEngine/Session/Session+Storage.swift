@@ -35,8 +35,31 @@ extension Session {
                     throw HostError(
                         "'value' takes \(value.json.utf8.count) bytes stored; the limit is \(StorageLimits.valueBytes)")
                 }
-                try remember(StorageWrite(scope: target, key: key, value: value))
-                return .none
+                return try halting { () throws(StorageFailure) in
+                    try remember(StorageWrite(scope: target, key: key, value: value))
+                    return .none
+                }
+            },
+            HostFunction(
+                "add",
+                parameters: [me, scope, Parameter("key", .string), Parameter("amount", .number)],
+                summary: """
+                    Adds a number to what a key holds (nothing counts as 0), in one step in the store: \
+                    sessions counting at the same time lose nothing. Read the total with `s:recall`.
+                    """,
+                example: "s:add(\"organisation\", \"cross_area_ties\", across)"
+            ) { [unowned self] call in
+                let target = try storageScope(call)
+                let key = try storageKey(call)
+                var amount = try call.value(3)
+                if amount.typeName != "number" { amount = .number(try call.number(3)) }  // "12" counts as 12
+                guard let stored = try? StoredValue(amount) else {
+                    throw HostError("'amount' must be a finite number, got \(describe(amount))")
+                }
+                return try halting { () throws(StorageFailure) in
+                    try remember(StorageWrite(scope: target, key: key, value: stored, add: true))
+                    return .none
+                }
             },
             HostFunction(
                 "recall",
@@ -46,9 +69,29 @@ extension Session {
             ) { [unowned self] call in
                 let target = try storageScope(call)
                 let key = try storageKey(call)
-                return .value(try recall(target, key: key)?.value ?? .nil)
+                return try halting { () throws(StorageFailure) in .value(try recall(target, key: key)?.value ?? .nil) }
             },
         ]
+    }
+
+    /// Runs a storage call. A refusal the script may handle is a Lua error it can catch;
+    /// a store that fails, or a replay that does not fit its log, halts the session: the
+    /// script cannot catch that (it would go on with something unlogged), and `kraftfelt
+    /// resume` continues it from its log once the store works.
+    private func halting(_ body: () throws(StorageFailure) -> HostResult) throws(HostError) -> HostResult {
+        // Halted where it could not wait (inside a metamethod): nothing more is stored.
+        guard state == .running else { throw HostError("the session has stopped") }
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .refused(let message):
+                throw HostError(message)
+            case .halt(let message):
+                fail(ScriptError(.runtime, message))
+                return .suspend(RunningThread.Wait.halted)
+            }
+        }
     }
 
     private func storageScope(_ call: HostCall) throws(HostError) -> StorageScope {
@@ -78,19 +121,47 @@ extension Session {
     }
 
     private func storageKey(_ call: HostCall) throws(HostError) -> String {
-        let key = try call.string(2)
+        let value = try call.value(2)
+        guard case .string(let bytes) = value else {
+            throw HostError("argument 'key' must be a string, got \(value.typeName)")
+        }
+        guard let key = bytes.text, !bytes.bytes.contains(0) else {
+            throw HostError("'key' must be text (UTF-8, no NUL bytes)")
+        }
         guard !key.isEmpty, key.utf8.count <= StorageLimits.keyBytes else {
             throw HostError("'key' must have 1 to \(StorageLimits.keyBytes) bytes, got \(key.utf8.count)")
         }
         return key
     }
 
+    /// Counts a storage event against the session's budget before it is logged.
+    private func charge(_ bytes: Int) throws(StorageFailure) {
+        guard storageEvents < StorageLimits.sessionEvents,
+            storageBytes + bytes <= StorageLimits.sessionBytes
+        else {
+            throw .refused(
+                "the session's storage budget is spent: at most \(StorageLimits.sessionEvents) reads and writes "
+                    + "of \(StorageLimits.sessionBytes / 1_048_576) MB in all")
+        }
+        storageEvents += 1
+        storageBytes += bytes
+    }
+
     /// Logs a write (which stores it) or, in a replay, takes it from the log.
-    private func remember(_ write: StorageWrite) throws(HostError) {
+    private func remember(_ write: StorageWrite) throws(StorageFailure) {
         var write = write
+        if write.scope == .session {
+            // The session's own values are known here: a refusal is decided before logging.
+            do {
+                _ = try write.result(after: sessionStorage[write.key])
+            } catch {
+                throw .refused(error.message)
+            }
+        }
+        try charge(write.size)
         if let logged = try nextReplayed(matching: "a write to \(write.scope) \"\(write.key)\"") {
             guard case .stored(let earlier, _) = logged, earlier.scope == write.scope, earlier.key == write.key,
-                earlier.value == write.value
+                earlier.value == write.value, earlier.add == write.add
             else {
                 throw replayMismatch("the script wrote \(write.scope) \"\(write.key)\"; the log has \(logged)")
             }
@@ -103,21 +174,23 @@ extension Session {
                 do {
                     try log.append(.stored(write, at: clock.now))
                 } catch {
-                    throw HostError("storage is not available: \(error)")
+                    throw .halt("storage is not available: \(error)")
                 }
             } catch {
-                throw HostError("storage is not available: \(error)")
+                throw .halt("storage is not available: \(error)")
             }
         }
-        if let refused = write.refused { throw HostError(refused) }
-        if write.scope == .session { sessionStorage[write.key] = write.value }
+        if let refused = write.refused { throw .refused(refused) }
+        if write.scope == .session {
+            sessionStorage[write.key] = try? write.result(after: sessionStorage[write.key])
+        }
         let shown = write.value.map { Self.short(render($0.value)) } ?? "(forgotten)"
         let whose: String =
             switch write.scope {
             case .participant(let id): name(of: id)
             default: write.scope.kind
             }
-        note("remember \(whose): \(write.key) = \(shown)")
+        note("remember \(whose): \(write.key) \(write.add == true ? "+" : "")= \(shown)")
     }
 
     /// A value as a transcript line shows it: at most 80 characters.
@@ -127,26 +200,34 @@ extension Session {
 
     /// Reads a value: the session's own from memory; a shared one from the store, logged
     /// (or, in a replay, from the log).
-    private func recall(_ scope: StorageScope, key: String) throws(HostError) -> StoredValue? {
+    private func recall(_ scope: StorageScope, key: String) throws(StorageFailure) -> StoredValue? {
         if scope == .session { return sessionStorage[key] }
         if let logged = try nextReplayed(matching: "a read of \(scope) \"\(key)\"") {
             guard case .recalled(let read, _) = logged, read.scope == scope, read.key == key else {
                 throw replayMismatch("the script read \(scope) \"\(key)\"; the log has \(logged)")
             }
+            try charge(StorageWrite.size(key: key, read.value))
             return read.value
         }
+        let value: StoredValue?
         do {
-            let value = try log.storedValue(scope, key: key)
-            try log.append(.recalled(StorageRead(scope: scope, key: key, value: value), at: clock.now))
-            return value
+            value = try log.storedValue(scope, key: key)
         } catch {
-            throw HostError("storage is not available: \(error)")
+            throw .halt("storage is not available: \(error)")
         }
+        try charge(StorageWrite.size(key: key, value))
+        do {
+            try log.append(.recalled(StorageRead(scope: scope, key: key, value: value), at: clock.now))
+        } catch {
+            throw .halt("storage is not available: \(error)")
+        }
+        return value
     }
 
     /// In a replay, the next logged event, which must be the script's own (a storage
     /// write or read); nil when the log has no more (the script goes on live).
-    private func nextReplayed(matching what: String) throws(HostError) -> SessionEvent? {
+    private func nextReplayed(matching what: String) throws(StorageFailure) -> SessionEvent? {
+        if let failure = replayFailure { throw .halt(failure) }
         guard replayIndex < replayQueue.count else { return nil }
         let next = replayQueue[replayIndex]
         guard next.isEffect else {
@@ -156,8 +237,15 @@ extension Session {
         return next
     }
 
-    private func replayMismatch(_ message: String) -> HostError {
+    private func replayMismatch(_ message: String) -> StorageFailure {
         replayFailure = replayFailure ?? "the log does not fit the scripts: " + message
-        return HostError(replayFailure!)
+        return .halt(replayFailure!)
     }
+}
+
+/// Why a storage call did not happen: refused (the script hears it as an error it may
+/// catch), or a halt (the store failed, or a replay does not fit its log).
+enum StorageFailure: Error {
+    case refused(String)
+    case halt(String)
 }

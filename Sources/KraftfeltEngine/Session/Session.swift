@@ -50,6 +50,9 @@ public final class Session {
     public internal(set) var inLobby = false
     /// The exercises (and programme) the session loaded, with the versions they declare.
     public internal(set) var exercises: [RanExercise] = []
+    /// Storage reads and writes logged so far, and their bytes (see ``StorageLimits``).
+    var storageEvents = 0
+    var storageBytes = 0
     /// What the script kept with `s:remember("session", …)`.
     var sessionStorage: [String: StoredValue] = [:]
     /// In a replay: the logged events, and the next one to take. The script's own events

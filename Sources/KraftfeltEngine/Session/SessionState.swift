@@ -83,6 +83,8 @@ struct RunningThread {
         case timer(Int)
         case trainer
         case children(remaining: Set<Int>, results: [Int: LuaValue])
+        /// Stopped for good: the store failed under it (the session is failed).
+        case halted
     }
 
     let thread: ScriptThread

@@ -139,24 +139,52 @@ public enum StorageScope: Codable, Hashable, Sendable, CustomStringConvertible {
     public var description: String { owner.isEmpty ? kind : "\(kind) \(owner)" }
 }
 
-/// A script's write to storage, as it is logged. `value` nil forgets the key.
+/// A script's write to storage, as it is logged. `value` nil forgets the key; with
+/// `add`, `value` is a number added to what the key holds (in the store, atomically, so
+/// that sessions counting at the same time lose nothing).
 public struct StorageWrite: Codable, Hashable, Sendable {
     public var scope: StorageScope
     public var key: String
     public var value: StoredValue?
-    /// Why the store refused the write (the scope was full), so that a replay refuses it
-    /// the same way; nil when it was written.
+    /// True for `s:add`: `value` is added to the number kept.
+    public var add: Bool?
+    /// Why the store refused the write (the scope was full, the key holds no number), so
+    /// that a replay refuses it the same way; nil when it was written.
     public var refused: String?
 
-    public init(scope: StorageScope, key: String, value: StoredValue?, refused: String? = nil) {
+    public init(scope: StorageScope, key: String, value: StoredValue?, add: Bool? = nil, refused: String? = nil) {
         self.scope = scope
         self.key = key
         self.value = value
+        self.add = add
         self.refused = refused
     }
 
-    /// Bytes the entry takes against its scope's total: key plus stored value.
-    public var size: Int { key.utf8.count + (value?.json.utf8.count ?? 0) }
+    /// Bytes an entry takes against its scope's total: key plus stored value.
+    public static func size(key: String, _ value: StoredValue?) -> Int {
+        key.utf8.count + (value?.json.utf8.count ?? 0)
+    }
+
+    /// Bytes the write takes in the log.
+    public var size: Int { Self.size(key: key, value) }
+
+    /// What the key holds after this write, given what it held.
+    /// - Throws: ``StorageError`` when an addition meets something that is not a number.
+    public func result(after old: StoredValue?) throws(StorageError) -> StoredValue? {
+        guard add == true, let amount = value?.value else { return value }
+        let sum: LuaValue
+        switch (old?.value ?? .integer(0), amount) {
+        case (.integer(let a), .integer(let b)):
+            let (total, overflow) = a.addingReportingOverflow(b)
+            sum = overflow ? .number(Double(a) + Double(b)) : .integer(total)
+        case (.integer(let a), .number(let b)): sum = .number(Double(a) + b)
+        case (.number(let a), .integer(let b)): sum = .number(a + Double(b))
+        case (.number(let a), .number(let b)): sum = .number(a + b)
+        case (let held, _):
+            throw StorageError("cannot add to \"\(key)\": it holds a \(held.typeName), not a number")
+        }
+        return try StoredValue(sum)
+    }
 }
 
 /// What a script read from a scope shared with other sessions, as it is logged: a
@@ -183,6 +211,11 @@ public enum StorageLimits {
     /// Bytes of keys and values in one scope (one session, one person, one exercise, or
     /// the organisation).
     public static let scopeBytes = 1024 * 1024
+
+    /// Storage reads and writes one session may log, and their bytes: a script that reads
+    /// in a loop cannot grow the log without end.
+    public static let sessionEvents = 10_000
+    public static let sessionBytes = 16 * 1024 * 1024
 
     /// The refusal when a write would take a scope past ``scopeBytes``.
     public static func full(_ scope: StorageScope, holding: Int, adding: Int) -> StorageError {

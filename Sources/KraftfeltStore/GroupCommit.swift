@@ -1,0 +1,74 @@
+import Dispatch
+import Synchronization
+
+/// Group commit: appends that arrive while a commit is under way are written together,
+/// in one transaction with one sync, and each caller returns only once that transaction
+/// has committed.
+///
+/// One caller at a time leads: it takes every append waiting, hands them to `commit`
+/// (which runs each in its own savepoint, so one refused append does not undo the
+/// others), wakes their callers with their results, and passes the lead to the first
+/// caller that arrived meanwhile. A caller alone pays exactly what a single transaction
+/// costs; a hundred callers at once pay one sync instead of a hundred.
+final class GroupCommit<Work: Sendable>: Sendable {
+    /// One caller's append, waiting for its result or for the lead.
+    final class Slot: @unchecked Sendable {
+        let work: Work
+        let wake = DispatchSemaphore(value: 0)
+        /// Set before `wake` is signalled (the semaphore orders the write before the read);
+        /// nil on waking means this caller now leads.
+        var result: Result<Int, StoreError>?
+
+        init(_ work: Work) { self.work = work }
+    }
+
+    private struct State {
+        var waiting: [Slot] = []
+        var leading = false
+    }
+
+    private let state = Mutex(State())
+    /// How many transactions have been committed, and how many appends they held.
+    let committed = Atomic<Int>(0)
+    let appended = Atomic<Int>(0)
+    init() {}
+
+    /// Submits one append and waits until it is committed (or refused).
+    /// - Parameter commit: commits a batch, one result per append, in order (a failure
+    ///   of the whole transaction is the result of every append in it). Whoever leads
+    ///   uses their own; every caller of one store passes the same.
+    func submit(_ work: Work, commit: ([Work]) -> [Result<Int, StoreError>]) throws(StoreError) -> Int {
+        let slot = Slot(work)
+        let leads = state.withLock { state in
+            state.waiting.append(slot)
+            if state.leading { return false }
+            state.leading = true
+            return true
+        }
+        if !leads {
+            slot.wake.wait()
+            if let result = slot.result { return try result.get() }
+        }
+        let batch = state.withLock { state in
+            let batch = state.waiting
+            state.waiting = []
+            return batch
+        }
+        let results = commit(batch.map(\.work))
+        committed.add(1, ordering: .relaxed)
+        appended.add(batch.count, ordering: .relaxed)
+        for (member, result) in zip(batch, results) where member !== slot {
+            member.result = result
+            member.wake.signal()
+        }
+        let next = state.withLock { state -> Slot? in
+            guard let next = state.waiting.first else {
+                state.leading = false
+                return nil
+            }
+            return next
+        }
+        next?.wake.signal()
+        return try results[batch.firstIndex { $0 === slot }!].get()
+    }
+}
