@@ -83,32 +83,19 @@ extension PostgresStore {
     }
 
     /// Commits a batch of appends: one alone as a single statement (or, with a storage
-    /// write, one transaction); several in one transaction, each in its own savepoint.
+    /// write, one transaction); several in one transaction. If any of them fails, that
+    /// transaction is rolled back and each is committed on its own, so that one refused
+    /// append does not refuse the others (savepoints would cost two more round trips
+    /// per append on every batch).
     private func commit(_ batch: [PendingAppend]) -> [Result<Int, StoreError>] {
-        do {
-            if batch.count == 1, !batch[0].writesStorage {
-                return [.success(try with { db in try insert(batch[0], db) })]
+        if batch.count > 1, let results = try? transaction({ db in try batch.map { try insert($0, db) } }) {
+            return results.map { .success($0) }
+        }
+        return batch.map { append in
+            Result { () throws(StoreError) in
+                append.writesStorage
+                    ? try transaction { db in try insert(append, db) } : try with { db in try insert(append, db) }
             }
-            if batch.count == 1 {
-                return [.success(try transaction { db in try insert(batch[0], db) })]
-            }
-            return try transaction { db in
-                var results: [Result<Int, StoreError>] = []
-                for append in batch {
-                    try run("SAVEPOINT append", on: db)
-                    do {
-                        let seq = try insert(append, db)
-                        try run("RELEASE SAVEPOINT append", on: db)
-                        results.append(.success(seq))
-                    } catch {
-                        try run("ROLLBACK TO SAVEPOINT append", on: db)
-                        results.append(.failure((error as? StoreError) ?? translate(error)))
-                    }
-                }
-                return results
-            }
-        } catch {
-            return batch.map { _ in .failure(error) }
         }
     }
 

@@ -68,6 +68,45 @@ struct GroupCommitTests {
     }
 }
 
+/// A refused append in a shared commit refuses only itself, in either store.
+struct GroupCommitStoreSuite {
+    @Test(arguments: StoreKind.available)
+    func aRefusedAppendInABatchRefusesOnlyItself(_ kind: StoreKind) throws {
+        let store = try kind.make().store
+        let sessions = 12
+        for s in 0..<sessions {
+            try store.createSession(SessionRecord(id: "s\(s)", exercise: "x", definition: sampleDefinition))
+            try store.append(.trainer(.advance, at: 0), to: "s\(s)", seq: 1)
+        }
+        let refused = Mutex<Int>(0)
+        let unexpected = Mutex<[String]>([])
+        onThreads(sessions + 4) { t in
+            for i in 2...21 {
+                do {
+                    if t < sessions {
+                        try store.append(.trainer(.advance, at: Int64(i)), to: "s\(t)", seq: i)
+                    } else {
+                        // Number 1 is taken: refused, whatever shares its commit.
+                        try store.append(.trainer(.skip(timer: 9), at: 0), to: "s\(t - sessions)", seq: 1)
+                        unexpected.withLock { $0.append("a clash was accepted") }
+                    }
+                } catch {
+                    if t >= sessions {
+                        refused.withLock { $0 += 1 }
+                    } else {
+                        unexpected.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+        }
+        #expect(unexpected.withLock { $0 } == [])
+        #expect(refused.withLock { $0 } == 4 * 20)
+        for s in 0..<sessions {
+            #expect(try store.events(of: "s\(s)") == (1...21).map { .trainer(.advance, at: Int64($0 == 1 ? 0 : $0)) })
+        }
+    }
+}
+
 /// Runs `body` on `count` threads of their own at once (not the two-thread task pool:
 /// a caller waiting for a commit blocks its thread) and waits for all.
 func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
