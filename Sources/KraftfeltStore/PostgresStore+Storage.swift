@@ -22,30 +22,21 @@ extension PostgresStore {
               AND key = \(write.key)
             """, on: db
         ).collect().first.map { try StoredForm.value(try $0.decode(String.self)) }
-        let value: StoredValue?
-        do {
-            value = try write.result(after: old)
-        } catch {
-            throw StoreError(.storageRefused, error.message)
-        }
-        guard let value else {
-            try run(
-                """
-                DELETE FROM storage WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner)
-                  AND key = \(write.key)
-                """, on: db)
-            return
-        }
-        let size = StorageWrite.size(key: write.key, value)
-        let holding =
+        let written = try StoredForm.written(write, after: old) {
             try run(
                 """
                 SELECT COALESCE(SUM(size), 0)::BIGINT FROM storage
                 WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner) AND key <> \(write.key)
                 """, on: db
             ).collect().first.map { try $0.decode(Int.self) } ?? 0
-        if holding + size > StorageLimits.scopeBytes {
-            throw StoreError(.storageRefused, StorageLimits.full(write.scope, holding: holding, adding: size).message)
+        }
+        guard let (value, size) = written else {
+            try run(
+                """
+                DELETE FROM storage WHERE organisation = \(organisation) AND kind = \(kind) AND owner = \(owner)
+                  AND key = \(write.key)
+                """, on: db)
+            return
         }
         try run(
             """

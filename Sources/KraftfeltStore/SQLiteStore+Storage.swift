@@ -14,26 +14,17 @@ extension SQLiteStore {
         let where_ = "organisation = ? AND kind = ? AND owner = ? AND key = ?"
         let old = try String.fetchOne(db, sql: "SELECT value FROM storage WHERE \(where_)", arguments: .init(key))
             .map(StoredForm.value)
-        let value: StoredValue?
-        do {
-            value = try write.result(after: old)
-        } catch {
-            throw StoreError(.storageRefused, error.message)
-        }
-        guard let value else {
-            try db.execute(sql: "DELETE FROM storage WHERE \(where_)", arguments: StatementArguments(key))
-            return
-        }
-        let size = StorageWrite.size(key: write.key, value)
-        let holding =
+        let written = try StoredForm.written(write, after: old) {
             try Int.fetchOne(
                 db,
                 sql: """
                     SELECT COALESCE(SUM(size), 0) FROM storage
                     WHERE organisation = ? AND kind = ? AND owner = ? AND key <> ?
                     """, arguments: StatementArguments(key)) ?? 0
-        if holding + size > StorageLimits.scopeBytes {
-            throw StoreError(.storageRefused, StorageLimits.full(write.scope, holding: holding, adding: size).message)
+        }
+        guard let (value, size) = written else {
+            try db.execute(sql: "DELETE FROM storage WHERE \(where_)", arguments: StatementArguments(key))
+            return
         }
         try db.execute(
             sql: """

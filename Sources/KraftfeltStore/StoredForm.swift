@@ -79,6 +79,29 @@ enum StoredForm {
         }
     }
 
+    /// What a script's write leaves under its key, given what it held, and its size;
+    /// nil when the key is forgotten. The same rules in every store.
+    /// - Parameter holding: bytes the scope's other keys hold (read only when needed).
+    /// - Throws: ``StoreError/Code/storageRefused`` when the scope would grow past its
+    ///   limit, or an addition meets something that is not a number.
+    static func written(
+        _ write: StorageWrite, after old: StoredValue?, holding: () throws -> Int
+    ) throws -> (value: StoredValue, size: Int)? {
+        let value: StoredValue?
+        do {
+            value = try write.result(after: old)
+        } catch {
+            throw StoreError(.storageRefused, error.message)
+        }
+        guard let value else { return nil }
+        let size = StorageWrite.size(key: write.key, value)
+        let held = try holding()
+        if held + size > StorageLimits.scopeBytes {
+            throw StoreError(.storageRefused, StorageLimits.full(write.scope, holding: held, adding: size).message)
+        }
+        return (value, size)
+    }
+
     /// The library's script hashes, as JSON.
     static func library(_ record: SessionRecord) -> String {
         String(decoding: (try? encoder.encode(record.library.map(SQLiteStore.hash))) ?? Data("[]".utf8), as: UTF8.self)
