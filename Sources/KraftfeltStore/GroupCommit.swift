@@ -1,4 +1,5 @@
 import Dispatch
+import KraftfeltEngine
 import Synchronization
 
 /// Group commit: appends that arrive while a commit is under way are written together,
@@ -12,6 +13,11 @@ import Synchronization
 /// costs; a hundred callers at once pay one sync instead of a hundred.
 final class GroupCommit<Work: Sendable>: Sendable {
     /// One caller's append, waiting for its result or for the lead.
+    ///
+    /// `@unchecked Sendable` is safe: `work` is immutable and `Sendable`; `result` is
+    /// written only by the leader, and only before it signals `wake`, and read only by
+    /// the slot's own caller after `wait` returns. The semaphore's signal/wait pair orders
+    /// that write before that read, and nobody touches `result` otherwise.
     final class Slot: @unchecked Sendable {
         let work: Work
         let wake = DispatchSemaphore(value: 0)
@@ -70,5 +76,18 @@ final class GroupCommit<Work: Sendable>: Sendable {
         }
         next?.wake.signal()
         return try results[batch.firstIndex { $0 === slot }!].get()
+    }
+}
+
+/// An append waiting to be committed.
+struct PendingAppend: Sendable {
+    let session: String
+    let seq: Int?
+    let event: SessionEvent
+    let text: String
+
+    /// True for a script's storage write, which changes the storage table too.
+    var writesStorage: Bool {
+        if case .stored(let write, _) = event { write.refused == nil } else { false }
     }
 }

@@ -2,19 +2,6 @@ import Foundation
 import GRDB
 import KraftfeltEngine
 
-/// An append waiting to be committed.
-struct PendingAppend: Sendable {
-    let session: String
-    let seq: Int?
-    let event: SessionEvent
-    let text: String
-
-    /// True for a script's storage write, which changes the storage table too.
-    var writesStorage: Bool {
-        if case .stored(let write, _) = event { write.refused == nil } else { false }
-    }
-}
-
 extension SQLiteStore {
     /// Appends one event; returns its sequence number once it is committed and synced.
     /// Appends that arrive together (from several sessions) share one transaction.

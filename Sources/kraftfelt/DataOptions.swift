@@ -33,12 +33,18 @@ struct DataOptions: ParsableArguments {
         do {
             let store: any SessionStore =
                 if let url = databaseURL { try PostgresStore(url: url) } else { try SQLiteStore(directory: resolved) }
-            for failure in try store.applyRetention().failures {
-                FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
-            }
+            try Self.applyRetention(in: store)
             return store
         } catch {
             throw CLIError(error.message)
+        }
+    }
+
+    /// Applies the organisations' retention settings; a session it cannot anonymise is a
+    /// warning on standard error, not a reason to stop.
+    static func applyRetention(in store: any SessionStore) throws(StoreError) {
+        for failure in try store.applyRetention().failures {
+            FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
         }
     }
 

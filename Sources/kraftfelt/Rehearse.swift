@@ -70,19 +70,19 @@ struct Rehearse: ParsableCommand {
         }
         var log: SessionLog = MemoryLog()
         var store: (any SessionStore)?
+        var record: SessionRecord?
         let id = session ?? Self.newID()
         if data != nil || database != nil {
             do {
                 let opened: any SessionStore =
                     if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
-                for failure in try opened.applyRetention().failures {
-                    FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
-                }
-                try opened.createSession(
-                    SessionRecord(
-                        id: id, exercise: exercise, definition: definition,
-                        rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
-                        organisation: organisation))
+                try DataOptions.applyRetention(in: opened)
+                let created = SessionRecord(
+                    id: id, exercise: exercise, definition: definition,
+                    rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
+                    organisation: organisation)
+                try opened.createSession(created)
+                record = created
                 log = try SQLiteSessionLog(store: opened, session: id)
                 store = opened
                 let place = database != nil ? "--database URL" : "--data \(data ?? "")"
@@ -106,7 +106,7 @@ struct Rehearse: ParsableCommand {
             FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let store { try Self.save(session, id: id, in: store) }
+        if let store, let record { try Self.save(session, record, in: store) }
         print(session.transcript.text, terminator: "")
         if !session.measures.isEmpty {
             print("\nmeasures:")
@@ -118,11 +118,10 @@ struct Rehearse: ParsableCommand {
     }
 
     /// Saves a session's state, the exercises it loaded and its measures.
-    static func save(_ session: Session, id: String, in store: any SessionStore) throws {
+    static func save(_ session: Session, _ record: SessionRecord, in store: any SessionStore) throws {
         do {
-            try store.setState(id, describe(session.state))
-            let record = try store.session(id)
-            try store.saveOutcome(id, exercises: record.runs(session.exercises), measures: session.measures)
+            try store.setState(record.id, describe(session.state))
+            try store.saveOutcome(record.id, exercises: record.runs(session.exercises), measures: session.measures)
         } catch {
             throw CLIError(error.message)
         }

@@ -64,7 +64,7 @@ struct Resume: ParsableCommand {
             session = try Session(definition: record.definition, log: log)
             try session.replay(log.events)
         }
-        try Rehearse.save(session, id: id, in: store)
+        try Rehearse.save(session, record, in: store)
         print(session.transcript.text, terminator: "")
         if case .failed(let error) = session.state { throw CLIError(error.message) }
     }
