@@ -141,6 +141,9 @@ static void kf_check_arguments(const kf_host_function *f, kf_call *call) {
 
 static int kf_trampoline(lua_State *L) {
     const kf_host_function *f = lua_touserdata(L, lua_upvalueindex(1));
+    /* A check point before Swift runs: a stopped script makes no more host calls (so it
+       has no effects after a stop), and the budget and deadline are checked. */
+    kf_charge(L, KF_HOST_CALL_UNITS);
     kf_call call;
     call.L = L;
     call.count = lua_gettop(L);
@@ -213,10 +216,17 @@ int kf_push_module(lua_State *L, const char *module, int global) {
 
 int kf_resume(lua_State *co, lua_State *from, int nargs, int *nresults) {
     kf_vm *vm = kf_vm_of(co);
+    /* The start and the end of a run are check points too (for replaying a stop that
+       fell between a run's last check point and its end). */
+    if (kf_replay_check(vm)) {
+        *nresults = 0;
+        return LUA_OK;
+    }
     lua_State *previous = vm->host_resuming;
     vm->host_resuming = co;
     int status = lua_resume(co, from, nargs, nresults);
     vm->host_resuming = previous;
+    if (status == LUA_OK || status == LUA_YIELD) kf_replay_check(vm);
     return status;
 }
 

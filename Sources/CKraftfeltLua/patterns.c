@@ -74,7 +74,7 @@ static void matcher_init(Matcher *m, lua_State *L, const char *s, size_t ls,
     m->pat_end = p + lp;
     m->depth = MAX_DEPTH;
     m->level = 0;
-    m->steps = 0;
+    m->steps = 1; /* every call is charged at least once */
 }
 
 /* Prepares for a match attempt at a new subject position. */

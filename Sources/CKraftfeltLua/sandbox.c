@@ -1,5 +1,9 @@
-/* The sandbox: safe libraries, C replacements the prelude installs, loading text
-   chunks with a fresh environment, and small protected helpers for Swift. */
+/* The sandbox: safe libraries, the C functions that replace stock ones for scripts,
+   loading text chunks with a fresh environment, and small protected helpers for Swift.
+
+   A replacement that wraps a stock C function calls it in the same call frame (the
+   stock function uses no upvalues), so its error messages name the function and the
+   script's line exactly as stock Lua does. */
 #define _GNU_SOURCE /* timegm */
 #include "CKraftfeltLua.h"
 
@@ -8,48 +12,264 @@
 #include <string.h>
 #include <time.h>
 
-/* setmetatable without __gc: finalizers run with hooks off, so no limit could stop them. */
+/* ---- metatables ------------------------------------------------------------------
+
+   setmetatable installs a sealed copy of the metatable the script gives: the fields Lua
+   reads as metamethods, copied once, with __metatable pointing back at the script's
+   table (so getmetatable returns it, and `getmetatable(x) == Class` holds). The script
+   cannot change the copy afterwards, so what it was checked for stays true:
+     __gc     refused: finalizers run with hooks off, where no limit can stop them;
+     __mode   refused: weak tables let a script observe when the collector runs (which
+              differs between processes), and ephemeron tables make a collection
+              quadratic in C;
+     __call   must be a function: a table whose __call is itself loops in C.
+   Adding a metamethod to the script's table after setmetatable has no effect. */
+static char kf_sealed_marker; /* key in a sealed copy: 1, or 2 when the original was protected */
+
+static const char *const kf_metamethods[] = {
+    "__index", "__newindex", "__len",  "__eq",  "__add",   "__sub",   "__mul",  "__mod",      "__pow",
+    "__div",   "__idiv",     "__band", "__bor", "__bxor",  "__shl",   "__shr",  "__unm",      "__bnot",
+    "__lt",    "__le",       "__concat", "__call", "__close", "__tostring", "__name", "__pairs", NULL,
+};
+
+static int kf_raw_field(lua_State *L, int t, const char *name) {
+    lua_pushstring(L, name);
+    return lua_rawget(L, t);
+}
+
 static int kf_setmetatable(lua_State *L) {
     int t = lua_type(L, 2);
     luaL_checktype(L, 1, LUA_TTABLE);
     luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
-    if (t == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "setmetatable: __gc metamethods are not allowed in Kraftfelt scripts");
-        lua_pop(L, 1);
+    kf_charge(L, 32);
+    if (lua_getmetatable(L, 1)) {
+        int protected_ = lua_rawgetp(L, -1, &kf_sealed_marker) == LUA_TNUMBER && lua_tointeger(L, -1) == 2;
+        lua_pop(L, 2);
+        if (protected_) return luaL_error(L, "cannot change a protected metatable");
     }
-    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-        return luaL_error(L, "cannot change a protected metatable");
     lua_settop(L, 2);
+    if (t == LUA_TNIL) {
+        lua_setmetatable(L, 1);
+        return 1;
+    }
+    if (kf_raw_field(L, 2, "__gc") != LUA_TNIL)
+        return luaL_error(L, "setmetatable: __gc metamethods are not allowed in Kraftfelt scripts");
+    if (kf_raw_field(L, 2, "__mode") != LUA_TNIL)
+        return luaL_error(L, "setmetatable: weak tables (__mode) are not allowed in Kraftfelt scripts");
+    int call = kf_raw_field(L, 2, "__call");
+    if (call != LUA_TNIL && call != LUA_TFUNCTION)
+        return luaL_error(L, "setmetatable: '__call' must be a function, got a %s", lua_typename(L, call));
+    lua_settop(L, 2);
+    lua_createtable(L, 0, 4);
+    for (const char *const *name = kf_metamethods; *name; name++) {
+        if (kf_raw_field(L, 2, *name) == LUA_TNIL) lua_pop(L, 1);
+        else lua_setfield(L, 3, *name);
+    }
+    int protected_ = kf_raw_field(L, 2, "__metatable") != LUA_TNIL;
+    if (!protected_) {
+        lua_pop(L, 1);
+        lua_pushvalue(L, 2);
+    }
+    lua_setfield(L, 3, "__metatable");
+    lua_pushinteger(L, protected_ ? 2 : 1);
+    lua_rawsetp(L, 3, &kf_sealed_marker);
     lua_setmetatable(L, 1);
+    lua_settop(L, 1);
     return 1;
 }
 
-/* True when a thread waits for the host: the script may not resume or close it. */
-static int kf_waiting(lua_State *L) {
-    luaL_checktype(L, 1, LUA_TTHREAD);
+/* ---- stops -------------------------------------------------------------------------- */
+
+/* Raises the stop again once the VM is stopped: functions that catch errors (resume,
+   close, wrap) must not let a script go on after a limit stopped it. */
+static void kf_raise_if_stopped(lua_State *L) {
+    if (kf_vm_of(L)->stop_reason == KF_STOP_NONE) return;
+    kf_push_stop_message(L);
+    lua_error(L);
+}
+
+/* The stop message once the script was stopped by a limit (false before). */
+static int kf_stopped(lua_State *L) {
+    if (kf_vm_of(L)->stop_reason == KF_STOP_NONE) lua_pushboolean(L, 0);
+    else kf_push_stop_message(L);
+    return 1;
+}
+
+/* ---- coroutines ----------------------------------------------------------------------
+
+   A thread that waits for the host (an open question, a timer) belongs to the host: the
+   script may neither resume nor close it. After a stop, nothing is resumed or closed:
+   closing a coroutine killed from the hook would run its __close handlers with hooks
+   off. */
+static int kf_thread_waits(lua_State *L, int idx) {
+    if (lua_type(L, idx) != LUA_TTHREAD) return 0;
+    luaL_checkstack(L, 3, NULL);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.waiting");
+    lua_pushvalue(L, idx);
+    int waits = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return waits;
+}
+
+/* coroutine.resume; upvalue 1: the stock function. */
+static int kf_co_resume(lua_State *L) {
+    kf_charge(L, 1 + lua_gettop(L));
+    if (kf_thread_waits(L, 1)) return luaL_error(L, "cannot resume a script thread that waits for the host");
+    int n = lua_tocfunction(L, lua_upvalueindex(1))(L);
+    kf_raise_if_stopped(L);
+    return n;
+}
+
+/* coroutine.close; upvalue 1: the stock function. */
+static int kf_co_close(lua_State *L) {
+    kf_charge(L, 1);
+    kf_raise_if_stopped(L);
+    if (kf_thread_waits(L, 1)) return luaL_error(L, "cannot close a script thread that waits for the host");
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/* The function coroutine.wrap returns; upvalue 1: the coroutine. */
+static int kf_wrap_step(lua_State *L) {
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    int narg = lua_gettop(L);
+    kf_charge(L, 1 + narg);
+    if (!lua_checkstack(co, narg)) return luaL_error(L, "too many arguments to resume");
+    lua_xmove(L, co, narg);
+    int nres = 0;
+    int status = lua_resume(co, L, narg, &nres);
+    kf_raise_if_stopped(L);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            return luaL_error(L, "too many results to resume");
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    lua_xmove(co, L, 1); /* the error */
+    int dead = lua_status(co);
+    if (dead != LUA_OK && dead != LUA_YIELD) {
+        /* the error killed the coroutine: close its pending to-be-closed variables */
+        lua_pop(L, 1);
+        lua_resetthread(co);
+        kf_raise_if_stopped(L);
+        lua_xmove(co, L, 1); /* the error, or one from a __close handler */
+    }
+    if (status != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+    }
+    return lua_error(L);
+}
+
+static int kf_co_wrap(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    kf_charge(L, 1);
+    lua_State *co = lua_newthread(L);
     lua_pushvalue(L, 1);
-    lua_pushboolean(L, lua_rawget(L, -2) != LUA_TNIL);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, kf_wrap_step, 1);
     return 1;
 }
 
-/* The source check, for the sandbox's load: nil when fine, else the message. */
+/* ---- load ------------------------------------------------------------------------------
+
+   load for scripts: text only, size-limited and checked before Lua parses it (the parser
+   runs without the hook); a reader function's pieces are collected first, each charged.
+   Upvalue 1: the script's own environment, the default for what it loads. */
+static int kf_fail(lua_State *L, const char *message) {
+    luaL_pushfail(L);
+    lua_pushstring(L, message);
+    return 2;
+}
+
+static int kf_script_load(lua_State *L) {
+    kf_vm *vm = kf_vm_of(L);
+    int env = !lua_isnone(L, 4) ? 4 : lua_upvalueindex(1);
+    const char *mode = luaL_optstring(L, 3, "bt");
+    if (strchr(mode, 't') == NULL) return kf_fail(L, "load: only text chunks can be loaded in Kraftfelt scripts");
+    size_t length;
+    const char *source;
+    const char *chunkname;
+    if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+        source = lua_tolstring(L, 1, &length);
+        chunkname = luaL_optstring(L, 2, source);
+    } else {
+        chunkname = luaL_optstring(L, 2, "=(load)");
+        luaL_checktype(L, 1, LUA_TFUNCTION);
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (;;) {
+            kf_charge(L, 1);
+            lua_pushvalue(L, 1);
+            lua_call(L, 0, 1);
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                break;
+            }
+            if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER) {
+                lua_pop(L, 1);
+                return kf_fail(L, "reader function must return a string");
+            }
+            size_t n;
+            lua_tolstring(L, -1, &n);
+            if (n == 0) {
+                lua_pop(L, 1);
+                break;
+            }
+            kf_charge(L, (long)(n / 16));
+            if (vm->source_limit > 0 && luaL_bufflen(&b) + n > vm->source_limit) {
+                lua_pop(L, 1);
+                lua_pushfstring(L, "load: the chunk has more than %I bytes; the limit is %I",
+                                (lua_Integer)vm->source_limit, (lua_Integer)vm->source_limit);
+                return kf_fail(L, lua_tostring(L, -1));
+            }
+            luaL_addvalue(&b);
+        }
+        luaL_pushresult(&b);
+        source = lua_tolstring(L, -1, &length);
+    }
+    if (vm->source_limit > 0 && length > vm->source_limit) {
+        lua_pushfstring(L, "load: the chunk has %I bytes; the limit is %I", (lua_Integer)length,
+                        (lua_Integer)vm->source_limit);
+        return kf_fail(L, lua_tostring(L, -1));
+    }
+    kf_charge(L, 1 + (long)length); /* the scan and the parse, both in C */
+    const char *problem = kf_check_source(source, length);
+    if (problem) {
+        lua_pushfstring(L, "load: %s", problem);
+        return kf_fail(L, lua_tostring(L, -1));
+    }
+    if (luaL_loadbufferx(L, source, length, chunkname, "t") != LUA_OK) {
+        luaL_pushfail(L);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushvalue(L, env);
+    if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);
+    return 1;
+}
+
+/* raw.loader(env): the load function of the environment env. */
+static int kf_make_loader(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_pushcclosure(L, kf_script_load, 1);
+    return 1;
+}
+
+/* The source check, for the prelude: nil when fine, else the message. */
 static int kf_checksource(lua_State *L) {
     size_t length;
     const char *source = luaL_checklstring(L, 1, &length);
-    kf_vm *vm = kf_vm_of(L);
-    if (vm->source_limit > 0 && length > vm->source_limit) {
-        lua_pushfstring(L, "the chunk has %I bytes; the limit is %I", (lua_Integer)length,
-                        (lua_Integer)vm->source_limit);
-        return 1;
-    }
     const char *problem = kf_check_source(source, length);
     if (problem) lua_pushstring(L, problem);
     else lua_pushnil(L);
     return 1;
 }
+
+/* ---- os and math ---------------------------------------------------------------------- */
 
 /* os.time(t) in UTC (timegm), so a session's times do not depend on the host's zone. */
 static int kf_field(lua_State *L, const char *key, int fallback, int delta) {
@@ -66,8 +286,16 @@ static int kf_field(lua_State *L, const char *key, int fallback, int delta) {
     return (int)(value - delta);
 }
 
-static int kf_utctime(lua_State *L) {
+/* os.time; upvalue 1: the host's clock (seconds since 1970 on the session's clock). */
+static int kf_os_time(lua_State *L) {
+    kf_charge(L, 1);
+    if (lua_isnoneornil(L, 1)) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_call(L, 0, 1);
+        return 1;
+    }
     luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
     struct tm ts = {0};
     ts.tm_year = kf_field(L, "year", -1, 1900);
     ts.tm_mon = kf_field(L, "month", -1, 1);
@@ -81,15 +309,75 @@ static int kf_utctime(lua_State *L) {
     return 1;
 }
 
-/* The stop message once the script was stopped by a limit (false before): handlers and
-   closers must not run on after a stop. */
-static int kf_stopped(lua_State *L) {
-    if (kf_vm_of(L)->stop_reason == KF_STOP_NONE)
-        lua_pushboolean(L, 0);
-    else
-        kf_push_stop_message(L);
-    return 1;
+/* os.date, always in UTC and at the session's time by default; upvalue 1: the stock
+   function, upvalue 2: the host's clock. */
+static int kf_os_date(lua_State *L) {
+    size_t length = 0;
+    lua_settop(L, 2);
+    if (lua_isnil(L, 1)) lua_pushliteral(L, "%c");
+    else lua_pushvalue(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        const char *format = lua_tolstring(L, -1, &length);
+        if (format[0] != '!') {
+            lua_pushliteral(L, "!");
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+        }
+    }
+    lua_replace(L, 1);
+    kf_charge(L, 1 + (long)length);
+    if (lua_isnil(L, 2)) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_call(L, 0, 1);
+        lua_replace(L, 2);
+    }
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
+
+/* math.randomseed: with arguments as in stock Lua; without, seeded from the session's
+   generator (never from the clock), so a replay draws the same numbers. Returns the two
+   seed components. Upvalue 1: the stock function; upvalue 2: the host's seed source. */
+static int kf_randomseed(lua_State *L) {
+    kf_charge(L, 1);
+    if (lua_gettop(L) == 0) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_call(L, 0, 2);
+    } else {
+        lua_Integer a = luaL_checkinteger(L, 1);
+        lua_Integer b = luaL_optinteger(L, 2, 0);
+        lua_settop(L, 0);
+        lua_pushinteger(L, a);
+        lua_pushinteger(L, b);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, 2, 2);
+    return 2;
+}
+
+/* raw.closure(name, upvalues...): one of the replacements above, closed over the stock
+   functions and host functions it needs. */
+static int kf_make_closure(lua_State *L) {
+    static const struct {
+        const char *name;
+        lua_CFunction f;
+        int upvalues;
+    } makers[] = {
+        {"resume", kf_co_resume, 1}, {"close", kf_co_close, 1},     {"rep", kf_str_rep, 1},
+        {"format", kf_str_format, 2}, {"date", kf_os_date, 2},      {"time", kf_os_time, 1},
+        {"randomseed", kf_randomseed, 2}, {NULL, NULL, 0},
+    };
+    const char *name = luaL_checkstring(L, 1);
+    for (int i = 0; makers[i].name; i++) {
+        if (strcmp(makers[i].name, name) != 0) continue;
+        lua_settop(L, 1 + makers[i].upvalues);
+        lua_pushcclosure(L, makers[i].f, makers[i].upvalues);
+        return 1;
+    }
+    return luaL_error(L, "kraftfelt: no replacement named %s (host bug)", name);
+}
+
+/* ---- opening the sandbox -------------------------------------------------------------- */
 
 typedef struct {
     const char *source;
@@ -130,8 +418,8 @@ static int kf_load_prelude(lua_State *L, const char *source, size_t length) {
         if (compiler) lua_close(compiler);
     }
     int status = kf_prelude_code
-        ? luaL_loadbufferx(L, kf_prelude_code, kf_prelude_code_length, "=kraftfelt.prelude", "b")
-        : luaL_loadbufferx(L, source, length, "=kraftfelt.prelude", "t");
+                     ? luaL_loadbufferx(L, kf_prelude_code, kf_prelude_code_length, "=kraftfelt.prelude", "b")
+                     : luaL_loadbufferx(L, source, length, "=kraftfelt.prelude", "t");
     pthread_mutex_unlock(&kf_prelude_lock);
     return status;
 }
@@ -139,9 +427,9 @@ static int kf_load_prelude(lua_State *L, const char *source, size_t length) {
 static int kf_open_sandbox_body(lua_State *L) {
     kf_prelude_args *a = lua_touserdata(L, 1);
     static const luaL_Reg libraries[] = {
-        {LUA_GNAME, luaopen_base},         {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
-        {LUA_STRLIBNAME, luaopen_string},  {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
-        {LUA_OSLIBNAME, luaopen_os},       {NULL, NULL},
+        {LUA_GNAME, luaopen_base},        {LUA_COLIBNAME, luaopen_coroutine}, {LUA_TABLIBNAME, luaopen_table},
+        {LUA_STRLIBNAME, luaopen_string}, {LUA_MATHLIBNAME, luaopen_math},    {LUA_UTF8LIBNAME, luaopen_utf8},
+        {LUA_OSLIBNAME, luaopen_os},      {NULL, NULL},
     };
     lua_settop(L, 0);
     lua_newtable(L); /* 1: raw primitives for the prelude */
@@ -150,12 +438,33 @@ static int kf_open_sandbox_body(lua_State *L) {
         lua_setfield(L, 1, lib->name);
     }
     static const luaL_Reg replacements[] = {
-        {"setmetatable", kf_setmetatable}, {"stopped", kf_stopped}, {"find", kf_str_find},
-        {"match", kf_str_match},           {"gmatch", kf_str_gmatch}, {"gsub", kf_str_gsub},
-        {"waiting", kf_waiting},           {"checksource", kf_checksource}, {"utctime", kf_utctime},
-        {NULL, NULL},
+        {"setmetatable", kf_setmetatable}, {"stopped", kf_stopped},
+        {"find", kf_str_find},             {"match", kf_str_match},
+        {"gmatch", kf_str_gmatch},         {"gsub", kf_str_gsub},
+        {"checksource", kf_checksource},   {"charged", kf_make_charged},
+        {"closure", kf_make_closure},      {"loader", kf_make_loader},
+        {"wrap", kf_co_wrap},              {"next", kf_next},
+        {"pairs", kf_pairs},               {"tostring", kf_tostring},
+        {"sort", kf_sort},                 {NULL, NULL},
     };
     luaL_setfuncs(L, replacements, 0);
+    static const struct {
+        const char *name;
+        int kind;
+    } costs[] = {
+        {"ARGUMENTS", KF_COST_ARGUMENTS}, {"RESULTS", KF_COST_RESULTS}, {"FIRST_STRING", KF_COST_FIRST_STRING},
+        {"STRING_RANGE", KF_COST_STRING_RANGE}, {"INSERT", KF_COST_INSERT}, {"REMOVE", KF_COST_REMOVE},
+        {"MOVE", KF_COST_MOVE}, {"CONCAT", KF_COST_CONCAT}, {"CODES", KF_COST_CODES}, {"OFFSET", KF_COST_OFFSET},
+        {NULL, 0},
+    };
+    lua_newtable(L);
+    for (int i = 0; costs[i].name; i++) {
+        lua_pushinteger(L, costs[i].kind);
+        lua_setfield(L, -2, costs[i].name);
+    }
+    lua_setfield(L, 1, "cost");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_setfield(L, 1, "loaded");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.modules");
     lua_setfield(L, 1, "modules");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.host");
@@ -182,6 +491,8 @@ static int kf_open_sandbox_body(lua_State *L) {
     /* Nothing loads with the real globals: chunks get their own environment. */
     lua_newtable(L);
     lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    /* What the sandbox made is "builtin"; scripts' objects are numbered from here. */
+    kf_vm_of(L)->serial_base = kf_vm_of(L)->next_serial;
     return 0;
 }
 
@@ -223,10 +534,11 @@ static int kf_load_body(lua_State *L) {
 int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname) {
     kf_load_args a = {source, length, chunkname, LUA_OK};
     if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
-    /* The environment is built by trusted prelude code: not under a run's budget or
-       deadline (the last run's deadline may have passed long ago). */
+    /* The environment is built by trusted prelude code: not under a step's budget or
+       deadline (the last step's deadline may have passed long ago). Its work is not
+       counted either, so the step's count is the same whenever the host loads. */
     kf_vm *vm = kf_vm_of(L);
-    int64_t limit = vm->instruction_limit;
+    int64_t limit = vm->instruction_limit, used = vm->instructions_used;
     double deadline = vm->deadline;
     vm->instruction_limit = 0;
     vm->deadline = 0;
@@ -234,6 +546,7 @@ int kf_load(lua_State *L, const char *source, size_t length, const char *chunkna
     lua_pushlightuserdata(L, &a);
     int status = lua_pcall(L, 1, 1, 0);
     vm->instruction_limit = limit;
+    vm->instructions_used = used;
     vm->deadline = deadline;
     return a.status != LUA_OK ? a.status : status;
 }

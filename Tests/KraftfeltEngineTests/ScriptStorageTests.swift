@@ -49,7 +49,7 @@ struct ScriptStorageTests {
         let session = try openSession(exercise("s:remember('session', 'before', 1)\n" + call), log: log)
         #expect(session.failure == expected.replacingOccurrences(of: "x.lua:3:", with: "x.lua:4:"))
         #expect(log.storage.values.count == 1)
-        #expect(log.events.filter(\.isEffect).count == 1)
+        #expect(log.events.filter(\.isStorage).count == 1)
     }
 
     @Test func valuesComeBackAsTheyWereKeptInEveryScope() throws {
@@ -130,10 +130,12 @@ struct ScriptStorageTests {
         for id in ["p1", "p2", "p3"] {
             try session.submit(.answer(ask: ask, participant: id, value: .text("mål \(id)"), at: 1000))
         }
-        let writes = whole.events.filter(\.isEffect).count
+        let writes = whole.events.filter(\.isStorage).count
         #expect(writes == 4)
+        let firstWrite = try #require(whole.events.firstIndex { $0.isStorage })
         for cut in 0...writes {
-            let kept = Array(whole.events.dropLast(writes - cut))
+            // The host died after `cut` of the writes (before the check of the transcript).
+            let kept = Array(whole.events.prefix(firstWrite + cut))
             let log = MemoryLog()
             for event in kept { try log.append(event) }
             let resumed = try Session(definition: session.definition, log: log)
@@ -148,7 +150,7 @@ struct ScriptStorageTests {
         let log = MemoryLog()
         let session = try openSession(exercise("s:remember('session', 'k', 1)\ns:timer('1m')"), log: log)
         var events = log.events
-        let index = try #require(events.firstIndex { $0.isEffect })
+        let index = try #require(events.firstIndex { $0.isStorage })
         guard case .stored(var write, let at) = events[index] else { Issue.record("not a write"); return }
         write.value = try StoredValue(.integer(2))
         events[index] = .stored(write, at: at)
@@ -272,21 +274,22 @@ struct ScriptStorageTests {
             session.transcript.lines.contains(
                 "[00:00] show: 9999: s:recall: the session's storage budget is spent: at most 10000 reads and "
                     + "writes of 16 MB in all"))
-        #expect(log.events.filter(\.isEffect).count == StorageLimits.sessionEvents)
+        #expect(log.events.filter(\.isStorage).count == StorageLimits.sessionEvents)
         let replayed = try Session(definition: session.definition)
         try replayed.replay(log.events)
         #expect(replayed.transcript == session.transcript)
     }
 
-    /// A log that fails to append, once, at a chosen append.
+    /// A log that fails to append, once: the first storage write.
     final class FailingLog: SessionLog {
         let inner = MemoryLog()
-        var failAt: Int
-        init(failAt: Int) { self.failAt = failAt }
+        var failed = false
         var events: [SessionEvent] { inner.events }
         func append(_ event: SessionEvent) throws -> Int {
-            failAt -= 1
-            if failAt == 0 { throw SessionError("disk on fire") }
+            if event.isStorage && !failed {
+                failed = true
+                throw SessionError("disk on fire")
+            }
             return try inner.append(event)
         }
         func storedValue(_ scope: StorageScope, key: String) throws -> StoredValue? {
@@ -305,7 +308,7 @@ struct ScriptStorageTests {
             s:timer("1m")
             """
         let whole = try openSession(exercise(body))
-        let failing = FailingLog(failAt: 9)  // start, 3 joins, advance, 3 answers: the first write fails
+        let failing = FailingLog()  // the first write fails
         let session = try openSession(exercise(body), log: failing)
         let ask = try #require(session.openAskIDs.first)
         for id in ["p1", "p2", "p3"] where session.state == .running {
@@ -316,14 +319,14 @@ struct ScriptStorageTests {
             try whole.submit(.answer(ask: ask, participant: id, value: .text("mål \(id)"), at: 1000))
         }
         #expect(session.failure == "storage is not available: disk on fire")
-        #expect(failing.events.filter(\.isEffect).isEmpty)
+        #expect(failing.events.filter(\.isStorage).isEmpty)
 
         let log = MemoryLog()
         for event in failing.events { try log.append(event) }
         let resumed = try Session(definition: session.definition, log: log)
         try resumed.replay(failing.events)
         #expect(resumed.state == .running)
-        #expect(log.events.filter(\.isEffect).count == 4)
+        #expect(log.events.filter(\.isStorage).count == 4)
         try resumed.submit(.timerEnded(timer: try #require(resumed.nextDeadline).timer, at: 61_000))
         try whole.submit(.timerEnded(timer: try #require(whole.nextDeadline).timer, at: 61_000))
         #expect(resumed.state == .finished)

@@ -24,8 +24,26 @@ enum {
     KF_STOP_NONE = 0,
     KF_STOP_INSTRUCTIONS = 1,
     KF_STOP_DEADLINE = 2,
-    KF_STOP_MEMORY = 3, /* kept failing at the memory limit (e.g. catching memory errors in a loop) */
+    KF_STOP_MEMORY = 3,
 };
+
+/* What a charged library function counts as its work (see charged.c). */
+enum {
+    KF_COST_RESULTS = 1,      /* after the call: results, and the bytes of string results */
+    KF_COST_ARGUMENTS = 2,    /* before: the number of arguments */
+    KF_COST_FIRST_STRING = 3, /* before: the bytes of the first argument */
+    KF_COST_STRING_RANGE = 4, /* before: the bytes of s[i..j] (utf8.len) */
+    KF_COST_INSERT = 5,       /* before: the length of the table (an insert that shifts) */
+    KF_COST_REMOVE = 6,       /* before: the length of the table */
+    KF_COST_MOVE = 7,         /* before: the range moved */
+    KF_COST_CONCAT = 8,       /* before: the range joined; after: the bytes */
+    KF_COST_CODES = 9,        /* utf8.codes: the iterator it returns is charged as below */
+    KF_COST_CODE_STEP = 10,   /* after: how far the scan moved */
+    KF_COST_OFFSET = 11,      /* after: how far utf8.offset moved */
+};
+
+/* The work units a call of a host function costs at least. */
+#define KF_HOST_CALL_UNITS 1000
 
 /* What a Swift host function asks the trampoline to do (values >= 0: results pushed). */
 enum {
@@ -85,21 +103,34 @@ int32_t kf_swift_dispatch(void *box, kf_call *call);
 typedef struct kf_vm {
     lua_State *L;
     /* memory */
-    size_t memory_used;
+    size_t memory_used; /* live bytes, the blocks' headers included */
     size_t memory_peak;
-    size_t memory_limit;
+    size_t memory_cap;   /* the configured limit (0: none) */
+    size_t memory_limit; /* the limit in force: the cap, or more while replaying */
     int memory_refused;
     /* the last refused request, to tell Lua's retry after an emergency collection */
+    int refused_pending;
     const void *refused_block;
     size_t refused_size;
-    int memory_errors; /* refusals that survived a collection, this run */
-    /* instructions and time, per run */
-    int64_t instructions_used;
-    int64_t instruction_limit; /* <= 0: unlimited */
-    double deadline;           /* monotonic seconds; 0: none */
-    double time_limit;         /* seconds, for the message */
-    int hook_interval;         /* 0: no hook */
+    /* object identities: the serial of the last object made, and of the last one the
+       sandbox made before any script ran */
+    uint64_t next_serial;
+    uint64_t serial_base;
+    /* work and time, per step: a step is what the host runs for one input */
+    int64_t instructions_used;  /* work units: instructions and charged work */
+    int64_t instruction_limit;  /* <= 0: unlimited */
+    int64_t next_clock_check;   /* work at which the deadline is next checked */
+    double deadline;            /* monotonic seconds; 0: none */
+    double time_limit;          /* seconds, for the message */
+    int hook_interval;          /* 0: no hook */
     int stop_reason;
+    int64_t stop_work;          /* the work at the check point where the step stopped */
+    /* replaying a logged step: stop at the first check point with this much work (0: no
+       logged stop), for this reason */
+    int64_t replay_stop_at;
+    int replay_stop_reason;
+    /* the generator table.sort draws pivots from, seeded by the host */
+    uint64_t sort_state;
     /* values crossing from Swift */
     kf_buffer buffer;
     /* registry reference to the sandbox's tostring, for describing error objects */
@@ -116,8 +147,21 @@ void kf_vm_free(kf_vm *vm);
 kf_vm *kf_vm_of(lua_State *L);
 double kf_monotonic_now(void);
 
-/* Starts a run: resets the instruction count and sets the deadline. */
+/* Starts a step (or a run on a budget of its own): resets the work count and sets the
+   deadline. */
 void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit);
+
+/* Marks the step as a replay (more memory, no deadline) and, when stop_at > 0, where the
+   live run was stopped and why. Call after kf_vm_begin_run. */
+void kf_vm_set_replay(kf_vm *vm, int replaying, int64_t stop_at, int stop_reason);
+
+/* A check point outside Lua (the start or end of a run): counts one unit and, in a
+   replay, stops where the live run stopped. True when the VM is stopped. */
+int kf_replay_check(kf_vm *vm);
+
+/* The creation serial of the table, function or coroutine at idx (0 for other values
+   and for light C functions). The same in every run of the same script. */
+uint64_t kf_identity(lua_State *L, int idx);
 
 /* Charges units of work to the running script's budget; raises the limit error when spent. */
 void kf_charge(lua_State *L, long units);
@@ -184,15 +228,24 @@ static inline int kf_buffer_put(kf_buffer *b, const void *bytes, size_t n) {
     return 1;
 }
 
-/* The host functions (C) the sandbox prelude uses. */
+/* The C functions the sandbox prelude builds scripts' libraries from. */
 int kf_str_find(lua_State *L);
 int kf_str_match(lua_State *L);
 int kf_str_gmatch(lua_State *L);
 int kf_str_gsub(lua_State *L);
+int kf_str_rep(lua_State *L);
+int kf_str_format(lua_State *L);
+int kf_make_charged(lua_State *L);
+int kf_next(lua_State *L);
+int kf_pairs(lua_State *L);
+int kf_tostring(lua_State *L);
+int kf_sort(lua_State *L);
+void kf_push_identity_text(lua_State *L, int idx);
 
 static inline kf_buffer *kf_vm_buffer(kf_vm *vm) { return &vm->buffer; }
 
 /* Lua macros as functions Swift can call. */
+static inline const char *kf_lua_release(void) { return LUA_RELEASE; }
 static inline void kf_pop(lua_State *L, int n) { lua_settop(L, -(n)-1); }
 static inline int kf_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int kf_upvalueindex(int i) { return lua_upvalueindex(i); }

@@ -1,3 +1,5 @@
+import KraftfeltLua
+
 /// One input to a session. Every input is appended to the session's log before it is
 /// applied, and replaying the log re-runs the script to the same state.
 public enum SessionEvent: Codable, Hashable, Sendable {
@@ -15,24 +17,119 @@ public enum SessionEvent: Codable, Hashable, Sendable {
     case stored(StorageWrite, at: Int64)
     /// The script read a value that other sessions share; a replay reads it from here.
     case recalled(StorageRead, at: Int64)
+    /// A limit stopped the scripts while they ran for the input before: where, and the
+    /// error the session ended with. Logged before the failure is shown; a replay stops
+    /// at the same place with the same error, whatever its own clock says.
+    case stopped(StopRecord, at: Int64)
+    /// The transcript after the input before: how many lines, and a hash of them. A replay
+    /// that does not reproduce it says so and stops.
+    case checked(OutputCheck, at: Int64)
 
     /// Milliseconds since the session started.
     public var at: Int64 {
         switch self {
         case .start: 0
         case .join(_, let at), .leave(_, let at), .answer(_, _, _, let at), .timerEnded(_, let at),
-            .trainer(_, let at), .stored(_, let at), .recalled(_, let at):
+            .trainer(_, let at), .stored(_, let at), .recalled(_, let at), .stopped(_, let at),
+            .checked(_, let at):
             at
         }
     }
 
-    /// True for what the script did (storage), false for what came from outside.
-    public var isEffect: Bool {
+    /// True for what the scripts stored and read.
+    public var isStorage: Bool {
         switch self {
         case .stored, .recalled: true
         default: false
         }
     }
+
+    /// True for what the scripts did (storage, a stop) or what came of it (the check of
+    /// the transcript), false for the inputs that came from outside.
+    public var isEffect: Bool {
+        switch self {
+        case .stored, .recalled, .stopped, .checked: true
+        default: false
+        }
+    }
+}
+
+/// Where a limit stopped a session's scripts, and the error the session ended with.
+public struct StopRecord: Codable, Hashable, Sendable {
+    public var limit: StopPosition.Limit
+    /// The step's work at the check point where it stopped (see ``StopPosition``); nil
+    /// when the host's watchdog ended a step that could not be stopped inside Lua.
+    public var work: Int64?
+    public var message: String
+
+    public init(limit: StopPosition.Limit, work: Int64?, message: String) {
+        self.limit = limit
+        self.work = work
+        self.message = message
+    }
+
+    /// The stop the host's watchdog makes when a step runs past its time limit and the
+    /// grace after it: the process that ran it is killed, so there is no position.
+    public static func watchdog(seconds: Double) -> StopRecord {
+        let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
+        return StopRecord(
+            limit: .time, work: nil,
+            message: "time limit exceeded: the script ran for more than \(text) seconds without waiting, "
+                + "and the host had to end the process that ran it")
+    }
+
+    var position: StopPosition? { work.map { StopPosition(limit: limit, work: $0) } }
+
+    var code: ScriptError.Code {
+        switch limit {
+        case .instructions: .instructionLimit
+        case .time: .timeLimit
+        case .memory: .memoryLimit
+        }
+    }
+}
+
+/// The transcript after a step: its number of lines and a hash of all of them.
+public struct OutputCheck: Codable, Hashable, Sendable {
+    public var lines: Int
+    public var digest: String
+
+    public init(lines: Int, digest: String) {
+        self.lines = lines
+        self.digest = digest
+    }
+}
+
+/// What ran a session: the host's version, the Lua it linked, the version of how scripts
+/// replay, and the limits. Recorded in the start event; a host that would replay the
+/// session differently refuses to resume it.
+public struct HostStamp: Codable, Hashable, Sendable {
+    public var kraftfelt: String
+    public var lua: String
+    /// Raised whenever a change makes the same log replay differently.
+    public var replay: Int
+    public var limits: SandboxLimits
+
+    public init(kraftfelt: String, lua: String, replay: Int, limits: SandboxLimits) {
+        self.kraftfelt = kraftfelt
+        self.lua = lua
+        self.replay = replay
+        self.limits = limits
+    }
+
+    /// This host, with these limits.
+    public static func current(limits: SandboxLimits) -> HostStamp {
+        HostStamp(
+            kraftfelt: KraftfeltVersion.current, lua: LuaVM.luaRelease, replay: KraftfeltVersion.replay, limits: limits)
+    }
+}
+
+/// The version of Kraftfelt, and of how it replays sessions.
+public enum KraftfeltVersion {
+    public static let current = "0.4.0-dev"
+    /// Raised whenever the same log would replay to a different state: version 2 counts
+    /// work per step, orders keys and names objects by creation, and logs stops.
+    public static let replay = 2
 }
 
 /// What a session runs and how it was started.
@@ -47,10 +144,12 @@ public struct SessionStart: Codable, Hashable, Sendable {
     public var parameters: [String: String]
     /// The session's language (it picks option lists, so it decides which answers fit).
     public var language: String?
+    /// What ran it (nil in logs from before Kraftfelt 0.4, which cannot be resumed exactly).
+    public var host: HostStamp?
 
     public init(
         exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:],
-        language: String? = nil
+        language: String? = nil, host: HostStamp? = nil
     ) {
         self.exercise = exercise
         self.sourceHash = sourceHash
@@ -58,6 +157,7 @@ public struct SessionStart: Codable, Hashable, Sendable {
         self.startedAt = startedAt
         self.parameters = parameters
         self.language = language
+        self.host = host
     }
 }
 

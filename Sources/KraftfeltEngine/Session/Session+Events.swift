@@ -18,6 +18,7 @@ extension Session {
                     "the log was written by other scripts (source hash \(start.sourceHash), "
                         + "these scripts have \(definition.sourceHash))")
             }
+            try checkHost(start.host)
             return
         }
         guard state != .notStarted else { throw SessionError("the session has not started yet") }
@@ -29,6 +30,8 @@ extension Session {
         case .start: break
         case .stored, .recalled:
             throw SessionError("storage events come from the script, not from outside")
+        case .stopped, .checked:
+            throw SessionError("stops and checks of the transcript come from the host, not from outside")
         case .join(let participant, _):
             guard !participant.id.isEmpty, participant.id.utf8.count <= 64 else {
                 throw SessionError("a participant id must have 1 to 64 bytes")
@@ -119,8 +122,39 @@ extension Session {
         return text
     }
 
-    /// Applies a checked event.
+    /// Refuses a log written by a host that runs scripts differently from this one.
+    func checkHost(_ stamp: HostStamp?) throws {
+        let here = HostStamp.current(limits: definition.limits)
+        guard let stamp else {
+            throw SessionError(
+                "the session was started by a Kraftfelt before 0.4, which did not record how it ran its scripts; "
+                    + "this host (Kraftfelt \(here.kraftfelt)) cannot resume it exactly (its data can still be exported)"
+            )
+        }
+        guard stamp.replay == here.replay, stamp.lua == here.lua else {
+            throw SessionError(
+                "the session was started by Kraftfelt \(stamp.kraftfelt) with \(stamp.lua), which replays scripts "
+                    + "differently from this host (Kraftfelt \(here.kraftfelt) with \(here.lua)); resume it with "
+                    + "Kraftfelt \(stamp.kraftfelt)")
+        }
+        guard stamp.limits == here.limits else {
+            throw SessionError(
+                "the session was started with other limits (\(Self.describeLimits(stamp.limits))) than this host's "
+                    + "(\(Self.describeLimits(here.limits))); a replay with other limits could end differently")
+        }
+    }
+
+    static func describeLimits(_ limits: SandboxLimits) -> String {
+        let memory = limits.memoryBytes.map { "\($0 >> 20) MiB" } ?? "no memory cap"
+        let work = limits.instructionsPerRun.map { "\($0) instructions" } ?? "no instruction budget"
+        let time = limits.secondsPerRun.map { "\(number($0)) s" } ?? "no time limit"
+        return "\(memory), \(work) and \(time) per step, a check every \(limits.hookInterval) instructions"
+    }
+
+    /// Applies a checked event: one step, with one budget for every script run it sets off.
     func apply(_ event: SessionEvent) {
+        vm.beginStep(replaying: replaying, stoppingAt: loggedStop?.position)
+        defer { vm.endStep() }
         clock.now = event.at
         switch event {
         case .start(let start):
@@ -169,7 +203,7 @@ extension Session {
             for id in waiting where threads[id] != nil {
                 if case .trainer = threads[id]!.wait { resume(id, with: []) }
             }
-        case .stored, .recalled:
+        case .stored, .recalled, .stopped, .checked:
             break  // refused by `check`; a replay hands them to the script
         }
     }

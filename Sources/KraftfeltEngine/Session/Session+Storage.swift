@@ -88,6 +88,7 @@ extension Session {
             case .refused(let message):
                 throw HostError(message)
             case .halt(let message):
+                halted = true
                 fail(ScriptError(.runtime, message))
                 return .suspend(RunningThread.Wait.halted)
             }
@@ -202,6 +203,8 @@ extension Session {
     /// (or, in a replay, from the log).
     private func recall(_ scope: StorageScope, key: String) throws(StorageFailure) -> StoredValue? {
         if scope == .session { return sessionStorage[key] }
+        try charge(0)  // a read past the budget is refused before it is logged, or taken from the log
+        storageEvents -= 1
         if let logged = try nextReplayed(matching: "a read of \(scope) \"\(key)\"") {
             guard case .recalled(let read, _) = logged, read.scope == scope, read.key == key else {
                 throw replayMismatch("the script read \(scope) \"\(key)\"; the log has \(logged)")
@@ -230,7 +233,7 @@ extension Session {
         if let failure = replayFailure { throw .halt(failure) }
         guard replayIndex < replayQueue.count else { return nil }
         let next = replayQueue[replayIndex]
-        guard next.isEffect else {
+        guard next.isStorage else {
             throw replayMismatch("the script made \(what) that is not in the log (event \(replayIndex + 1))")
         }
         replayIndex += 1

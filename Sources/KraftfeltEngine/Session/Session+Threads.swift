@@ -158,6 +158,7 @@ extension Session {
     /// Ends the session with the script's error; nothing else runs.
     func fail(_ error: ScriptError) {
         guard state == .running || state == .notStarted else { return }
+        let error = recordStop(error)
         state = .failed(error)
         transcript.add(at: clock.now, "error: \(error.message)")
         asks.removeAll()

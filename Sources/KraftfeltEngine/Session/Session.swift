@@ -61,6 +61,19 @@ public final class Session {
     var replayIndex = 0
     /// Set when a replay finds the scripts doing something other than what the log says.
     var replayFailure: String?
+    /// True while a logged input is applied again; then the step runs without a deadline,
+    /// and `loggedStop` is where the live run of this step was stopped, if it was.
+    var replaying = false
+    var loggedStop: StopRecord?
+    /// The check of the transcript to log with the next input, and how far the
+    /// transcript's hash has got.
+    var pendingCheck: SessionEvent?
+    var digest = FNV1a()
+    var digestedLines = 0
+    var checkedLines = 0
+    /// Set when the store failed under the scripts: the step did not complete, so no check
+    /// of its transcript is logged (a resume runs the rest of it).
+    var halted = false
 
     /// Creates a session; nothing runs until the `start` event.
     public init(definition: SessionDefinition, log: SessionLog = MemoryLog()) throws {
@@ -127,8 +140,13 @@ public final class Session {
     ///   logged then), or the log's error (nothing is applied then).
     public func submit(_ event: SessionEvent) throws {
         try check(event)
+        if let pendingCheck {
+            try log.append(pendingCheck)
+            self.pendingCheck = nil
+        }
         try log.append(event)
         apply(event)
+        noteOutput()
     }
 
     /// Applies events from a log without logging them again.
@@ -167,7 +185,26 @@ public final class Session {
                 "the log does not fit the scripts: event \(replayIndex) is a storage event the scripts did not make")
         }
         try check(event)
-        apply(event)
+        let number = replayIndex
+        loggedStop = stopLogged(after: replayIndex)
+        defer { loggedStop = nil }
+        if let stop = loggedStop, stop.work == nil {
+            // The host's watchdog ended this step: nothing it did reached anyone.
+            skipLogged(through: stop)
+            clock.now = event.at
+            fail(ScriptError(stop.code, stop.message))
+        } else {
+            replaying = true
+            apply(event)
+            replaying = false
+            if replayIndex >= replayQueue.count { noteOutput() }  // the log ran out: the step went on live
+            if loggedStop != nil, replayFailure == nil {
+                replayFailure =
+                    "resuming does not reproduce the session: the live session was stopped by a limit "
+                    + "while it ran event \(number), the replay was not"
+            }
+        }
+        checkOutput(after: number)
         if let failure = replayFailure { throw SessionError(failure) }
     }
 }

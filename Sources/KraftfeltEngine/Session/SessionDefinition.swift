@@ -54,6 +54,6 @@ public struct SessionDefinition: Sendable {
         .start(
             SessionStart(
                 exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt, parameters: parameters,
-                language: language))
+                language: language, host: .current(limits: limits)))
     }
 }

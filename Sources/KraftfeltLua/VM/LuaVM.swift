@@ -33,6 +33,8 @@ public final class LuaVM {
     private(set) var stopError: ScriptError?
     /// True while an error object is being described (never nested).
     var describing = false
+    /// How many seeds `math.randomseed()` has drawn.
+    var randomSeeds: UInt64 = 0
 
     private static let serials = Atomic<UInt64>(1)
 
@@ -51,11 +53,14 @@ public final class LuaVM {
         output: @escaping (String) -> Void = { _ in }
     ) throws(ScriptError) {
         guard let raw = kf_vm_new(limits.memoryBytes ?? 0, limits.hookInterval) else {
-            throw ScriptError(.memoryLimit, "could not create a Lua state")
+            throw ScriptError(
+                .state,
+                "could not create a Lua state (out of memory, or a Lua build whose objects Kraftfelt cannot number)")
         }
         self.raw = raw
         self.state = raw.pointee.L
         raw.pointee.source_limit = limits.sourceBytes
+        raw.pointee.sort_state = UInt64(bitPattern: seed) ^ 0x736F_7274_7069_766F  // "sortpivo"
         self.limits = limits
         self.seed = seed
         self.clock = clock
@@ -94,6 +99,9 @@ public final class LuaVM {
     deinit {
         kf_vm_free(raw)
     }
+
+    /// The Lua release the host is built with (`Lua 5.4.4`).
+    public static let luaRelease = String(cString: kf_lua_release())
 
     /// Bytes the Lua heap holds now.
     public var memoryUsed: Int { raw.pointee.memory_used }
@@ -199,9 +207,46 @@ public final class LuaVM {
         if let stopError { throw ScriptError(.stopped, "the VM was stopped earlier: \(stopError.message)") }
     }
 
+    /// Starts a run's budget unless a step is under way (then the run shares the step's).
     func beginRun() {
+        guard !inStep else { return }
         kf_vm_begin_run(raw, limits.instructionsPerRun ?? 0, limits.secondsPerRun ?? 0)
+        kf_vm_set_replay(raw, 0, 0, 0)
     }
+
+    /// True between ``beginStep(replaying:stoppingAt:)`` and ``endStep()``.
+    public private(set) var inStep = false
+
+    /// Starts a step: every script run until ``endStep()`` shares one budget of
+    /// instructions (and charged work) and one deadline. A host runs one step per input, so
+    /// an input that sets off many flows (`s:each_group`) gets one budget, not one each.
+    /// - Parameters:
+    ///   - replaying: the step re-runs one that ran before (from a log): no deadline, and
+    ///     headroom above the memory cap, so what passed live also passes now.
+    ///   - stop: where the live run of this step was stopped by a limit, if it was: the
+    ///     replay stops at the same check point.
+    public func beginStep(replaying: Bool = false, stoppingAt stop: StopPosition? = nil) {
+        inStep = false
+        beginRun()
+        inStep = true
+        kf_vm_set_replay(raw, replaying ? 1 : 0, stop?.work ?? 0, stop?.limit.reason ?? 0)
+    }
+
+    /// Ends the step begun by ``beginStep(replaying:stoppingAt:)``.
+    public func endStep() {
+        inStep = false
+        kf_vm_set_replay(raw, 0, 0, 0)
+    }
+
+    /// Where a limit stopped the VM, counted in the work of the step it stopped; nil while
+    /// it was not stopped. Log it: a replay given it stops at the same place.
+    public var stopPosition: StopPosition? {
+        guard let limit = StopPosition.Limit(reason: stopReason) else { return nil }
+        return StopPosition(limit: limit, work: raw.pointee.stop_work)
+    }
+
+    /// Work units the current step (or run) has used: instructions and charged work.
+    public var stepWork: Int64 { raw.pointee.instructions_used }
 
     /// Pushes values onto the main state, protected; returns how many were pushed.
     func pushOnMain(_ values: [LuaValue]) throws(ScriptError) -> Int32 {
@@ -246,8 +291,8 @@ public final class LuaVM {
     /// What the C side says when it stops a script, for stops the script tried to swallow.
     var stopMessage: String {
         if stopReason == Int32(KF_STOP_MEMORY) {
-            let mebibytes = raw.pointee.memory_limit >> 20
-            return "memory limit exceeded: the script kept needing more than its limit (\(mebibytes) MiB)"
+            return
+                "memory limit exceeded: the script needed more than its limit (\(Self.formatBytes(raw.pointee.memory_cap)))"
         }
         if stopReason == Int32(KF_STOP_INSTRUCTIONS) {
             return

@@ -1,11 +1,14 @@
-/// The limits every script runs under. Each "run" is the stretch from a start or resume
-/// until the script finishes or waits; memory is for the VM as a whole.
-public struct SandboxLimits: Hashable, Sendable {
+/// The limits every script runs under. Instructions and time are per *step*: what a
+/// host runs for one input (every script run it sets off shares them; see
+/// ``LuaVM/beginStep(replaying:stoppingAt:)``), or per run outside a step; memory is for
+/// the VM as a whole.
+public struct SandboxLimits: Codable, Hashable, Sendable {
     /// Bytes the Lua heap may hold. `nil`: unlimited.
     public var memoryBytes: Int?
-    /// VM instructions (and pattern-matching steps) per run. `nil`: unlimited.
+    /// Work units per step: VM instructions, and the work library functions and host
+    /// calls charge (see `docs/security.md`). `nil`: unlimited.
     public var instructionsPerRun: Int64?
-    /// Wall-clock seconds per run. `nil`: unlimited.
+    /// Wall-clock seconds per step. `nil`: unlimited.
     public var secondsPerRun: Double?
     /// Largest source text `load` accepts from the host, in bytes.
     public var sourceBytes: Int

@@ -69,6 +69,9 @@ public final class ScriptThread {
             popMessage(vm.state)
             throw vm.memoryLimitError(at: nil)
         }
+        // A run on a budget of its own (describing an error object) leaves the step's
+        // count as it was: it is host work, the same in every run of the step.
+        let saved = vm.raw.pointee
         if let budget {
             kf_vm_begin_run(vm.raw, budget.0, budget.1)
         } else {
@@ -79,6 +82,13 @@ public final class ScriptThread {
         var resultCount: Int32 = 0
         let outcome = kf_resume(state, vm.state, count, &resultCount)
         vm.runningThread = nil
+        if budget != nil {
+            vm.raw.pointee.instructions_used = saved.instructions_used
+            vm.raw.pointee.instruction_limit = saved.instruction_limit
+            vm.raw.pointee.next_clock_check = saved.next_clock_check
+            vm.raw.pointee.deadline = saved.deadline
+            vm.raw.pointee.time_limit = saved.time_limit
+        }
         if vm.stopReason != 0 && (outcome == LUA_OK || outcome == LUA_YIELD) {
             // The script caught the stop (in a coroutine it resumed) and went on: it still ends here.
             kf_pop(state, resultCount)

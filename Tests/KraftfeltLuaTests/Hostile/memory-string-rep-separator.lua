@@ -1,3 +1,3 @@
 -- expect: memory limit
 -- message: memory limit exceeded
-return #string.rep("x", 2^28, ",")
+return #string.rep("x", 2^26, ",")

@@ -1,0 +1,246 @@
+/* Library functions that charge the budget for their work.
+
+   Lua's count hook sees VM instructions only. A C library function does its work
+   between two instructions, so a loop of a few instructions around a slow C call
+   (utf8.len of a 30 MB string, string.rep("", math.maxinteger), table.insert at the
+   front of a million elements, table.concat over a range that __len makes huge) would
+   run far past the limits between two ticks of the hook. Every library function a
+   script can reach whose work grows with its input is wrapped here: the wrapper
+   charges that work to the step's budget (a check point, see vm.c), then calls the
+   stock function in the same call frame, so its results and its error messages ("bad
+   argument #1 to 'upper'") are exactly the stock ones. Work that only the result
+   reveals (the length of a formatted string) is charged after the call.
+
+   Unit of work: one VM instruction's worth, about sixteen bytes of copying. */
+#include "CKraftfeltLua.h"
+
+#include <limits.h>
+#include <string.h>
+
+#define KF_BYTES_PER_UNIT 16
+
+/* The size of a string argument (0 when it is not a string or number). */
+static size_t kf_arg_length(lua_State *L, int idx) {
+    int t = lua_type(L, idx);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER) return 0;
+    size_t n = 0;
+    if (t == LUA_TSTRING) lua_tolstring(L, idx, &n);
+    return n;
+}
+
+/* An optional integer argument, or `fallback` (also when it is not an integer: the
+   stock function then raises the proper error itself). */
+static lua_Integer kf_arg_integer(lua_State *L, int idx, lua_Integer fallback) {
+    int ok = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &ok);
+    return ok ? v : fallback;
+}
+
+/* Elements between i and j (inclusive), 0 when the range is empty; never overflows. */
+static long kf_span(lua_Integer i, lua_Integer j) {
+    if (j < i) return 0;
+    lua_Unsigned n = (lua_Unsigned)j - (lua_Unsigned)i;
+    return n >= (lua_Unsigned)LONG_MAX ? LONG_MAX : (long)n + 1;
+}
+
+/* The length of a table argument for the table functions: raw for a plain table, by
+   __len otherwise (the stock function asks again: __len must not have side effects
+   that matter). 0 when it is not a table. */
+static lua_Integer kf_table_length(lua_State *L, int idx) {
+    if (lua_type(L, idx) != LUA_TTABLE) return 0;
+    if (!lua_getmetatable(L, idx)) return (lua_Integer)lua_rawlen(L, idx);
+    lua_pop(L, 1);
+    return luaL_len(L, idx);
+}
+
+/* A string position as the string functions read it (negative counts from the end). */
+static size_t kf_position(lua_Integer pos, size_t len) {
+    if (pos > 0) return (size_t)pos > len ? len : (size_t)pos;
+    if (pos == 0) return 1;
+    if (pos < -(lua_Integer)len) return 1;
+    return len + (size_t)pos + 1;
+}
+
+static long kf_bytes(size_t n) {
+    size_t units = n / KF_BYTES_PER_UNIT;
+    return units >= (size_t)LONG_MAX ? LONG_MAX : (long)units;
+}
+
+/* Work known before the call. */
+static long kf_cost_before(lua_State *L, int kind) {
+    int top = lua_gettop(L);
+    switch (kind) {
+    case KF_COST_ARGUMENTS: return top;
+    case KF_COST_FIRST_STRING: return kf_bytes(kf_arg_length(L, 1));
+    case KF_COST_STRING_RANGE: {
+        /* utf8.len(s, i, j) scans s[i..j] (i = 1, j = -1 when absent). */
+        size_t len = kf_arg_length(L, 1);
+        size_t i = kf_position(kf_arg_integer(L, 2, 1), len);
+        size_t j = kf_position(kf_arg_integer(L, 3, -1), len);
+        return j >= i ? kf_bytes(j - i + 1) : 0;
+    }
+    case KF_COST_INSERT: return top == 3 ? (long)kf_table_length(L, 1) : 1;
+    case KF_COST_REMOVE: return (long)kf_table_length(L, 1);
+    case KF_COST_MOVE: return kf_span(kf_arg_integer(L, 2, 1), kf_arg_integer(L, 3, 0));
+    case KF_COST_CONCAT: {
+        lua_Integer i = kf_arg_integer(L, 3, 1);
+        lua_Integer j = lua_isnoneornil(L, 4) ? kf_table_length(L, 1) : kf_arg_integer(L, 4, 0);
+        return kf_span(i, j);
+    }
+    default: return 0;
+    }
+}
+
+/* How far a scan moved: from position `from` to the first result (an integer), or to
+   the end of the string (no integer result). */
+static long kf_moved(lua_State *L, int n, lua_Integer from) {
+    size_t len = kf_arg_length(L, 1);
+    lua_Integer to = (lua_Integer)len;
+    if (n > 0 && lua_isinteger(L, lua_gettop(L) - n + 1)) to = lua_tointeger(L, lua_gettop(L) - n + 1);
+    lua_Unsigned d = to >= from ? (lua_Unsigned)to - (lua_Unsigned)from : (lua_Unsigned)from - (lua_Unsigned)to;
+    return d / KF_BYTES_PER_UNIT >= (lua_Unsigned)LONG_MAX ? LONG_MAX : (long)(d / KF_BYTES_PER_UNIT);
+}
+
+/* Work the results show: how many there are and the bytes of the strings among them;
+   for the utf8 scans, how far they moved. */
+static long kf_cost_after(lua_State *L, int kind, int n, lua_Integer from) {
+    switch (kind) {
+    case KF_COST_ARGUMENTS:
+    case KF_COST_INSERT:
+    case KF_COST_REMOVE:
+    case KF_COST_MOVE:
+    case KF_COST_FIRST_STRING:
+    case KF_COST_STRING_RANGE: return 0;
+    case KF_COST_CODE_STEP:
+    case KF_COST_OFFSET: return kf_moved(L, n, from);
+    default: break;
+    }
+    long units = n;
+    int top = lua_gettop(L);
+    for (int i = top - n + 1; i <= top; i++) {
+        if (lua_type(L, i) == LUA_TSTRING) {
+            size_t len;
+            lua_tolstring(L, i, &len);
+            long b = kf_bytes(len);
+            units = units > LONG_MAX - b ? LONG_MAX : units + b;
+        }
+    }
+    return units;
+}
+
+/* The wrapper: upvalue 1 is the stock function (a light C function, which uses no
+   upvalues of its own), upvalue 2 the kind of cost. */
+static int kf_charged(lua_State *L) {
+    lua_CFunction f = lua_tocfunction(L, lua_upvalueindex(1));
+    int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    long before = kf_cost_before(L, kind);
+    kf_charge(L, before < LONG_MAX ? before + 1 : before);
+    /* Where a utf8 scan starts: the iterator's position, or offset's starting point. */
+    lua_Integer from = kind == KF_COST_CODE_STEP ? kf_arg_integer(L, 2, 0)
+                       : kind == KF_COST_OFFSET  ? kf_arg_integer(L, 3, kf_arg_integer(L, 2, 0) >= 0 ? 1 : (lua_Integer)kf_arg_length(L, 1) + 1)
+                                                 : 0;
+    int n = f(L);
+    long after = kf_cost_after(L, kind, n, from);
+    if (after > 0) kf_charge(L, after);
+    if (kind == KF_COST_CODES && n == 3) {
+        /* utf8.codes: the iterator it returns skips runs of continuation bytes, so it is
+           charged too. */
+        lua_pushvalue(L, -3);
+        lua_pushinteger(L, KF_COST_CODE_STEP);
+        lua_pushcclosure(L, kf_charged, 2);
+        lua_replace(L, -4);
+    }
+    return n;
+}
+
+/* raw.charged(f, kind): the charging wrapper of stock function f. */
+int kf_make_charged(lua_State *L) {
+    luaL_argexpected(L, lua_iscfunction(L, 1), 1, "C function");
+    lua_Integer kind = luaL_checkinteger(L, 2);
+    lua_settop(L, 1);
+    lua_pushinteger(L, kind);
+    lua_pushcclosure(L, kf_charged, 2);
+    return 1;
+}
+
+/* string.rep: stock semantics, but an empty result is made at once (the stock loop
+   copies nothing n times, for n up to math.maxinteger), and the result's size is
+   charged before it is built. Upvalue 1: the stock function. */
+int kf_str_rep(lua_State *L) {
+    size_t l, lsep;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n <= 0 || l + lsep == 0) {
+        kf_charge(L, 1);
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    /* The result's size (the stock function refuses one too large for a size_t). */
+    double size = (double)n * (double)(l + lsep) / KF_BYTES_PER_UNIT;
+    kf_charge(L, size >= (double)LONG_MAX ? LONG_MAX : (long)size + 1);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
+/* string.format: stock semantics, except that %s of a table, function or coroutine
+   shows the sandbox's tostring (no address), and %p shows the value's identity ("0x1f";
+   "(null)" for values that have none, strings included). Upvalue 1: the stock
+   function; upvalue 2: the sandbox's tostring. */
+int kf_str_format(lua_State *L) {
+    size_t length;
+    const char *format = luaL_checklstring(L, 1, &length);
+    kf_charge(L, 1 + kf_bytes(length));
+    int top = lua_gettop(L);
+    int arg = 1;
+    int rewrite = 0;
+    for (const char *p = format, *end = format + length; p < end; p++) {
+        if (*p != '%') continue;
+        if (++p < end && *p == '%') continue;
+        if (++arg > top) break; /* the stock function says "no value" */
+        p += strspn(p, "-+#0 123456789.");
+        if (p >= end) break;
+        int type = lua_type(L, arg);
+        int object = type == LUA_TTABLE || type == LUA_TFUNCTION || type == LUA_TTHREAD ||
+                     type == LUA_TUSERDATA || type == LUA_TLIGHTUSERDATA;
+        if (*p == 's' && object) {
+            lua_pushvalue(L, lua_upvalueindex(2));
+            lua_pushvalue(L, arg);
+            lua_call(L, 1, 1);
+            lua_replace(L, arg);
+        } else if (*p == 'p') {
+            kf_push_identity_text(L, arg);
+            if (lua_isnil(L, -1)) {
+                lua_pop(L, 1);
+                lua_pushliteral(L, "(null)");
+            }
+            lua_replace(L, arg);
+            rewrite = 1;
+        }
+    }
+    if (rewrite) {
+        /* %p becomes %s of the identity text (its flags and width still apply). */
+        luaL_Buffer b;
+        luaL_buffinit(L, &b);
+        for (const char *p = format, *end = format + length; p < end; p++) {
+            luaL_addchar(&b, *p);
+            if (*p != '%') continue;
+            if (p + 1 < end && p[1] == '%') {
+                luaL_addchar(&b, *++p);
+                continue;
+            }
+            size_t span = strspn(p + 1, "-+#0 123456789.");
+            luaL_addlstring(&b, p + 1, span);
+            p += span;
+            if (p + 1 < end) {
+                p++;
+                luaL_addchar(&b, *p == 'p' ? 's' : *p);
+            }
+        }
+        luaL_pushresult(&b);
+        lua_replace(L, 1);
+    }
+    int n = lua_tocfunction(L, lua_upvalueindex(1))(L);
+    long after = kf_cost_after(L, KF_COST_RESULTS, n, 0);
+    if (after > 0) kf_charge(L, after);
+    return n;
+}

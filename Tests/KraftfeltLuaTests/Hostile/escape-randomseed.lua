@@ -1,3 +1,0 @@
--- expect: runtime
--- message: attempt to call a nil value (field 'randomseed')
-math.randomseed(os.time())
