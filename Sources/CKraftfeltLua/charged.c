@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define KF_BYTES_PER_UNIT 16
+#define KF_CALL_UNITS 8 /* a call of a C function costs about as much as eight instructions */
 
 /* The size of a string argument (0 when it is not a string or number). */
 static size_t kf_arg_length(lua_State *L, int idx) {
@@ -134,7 +135,7 @@ static int kf_charged(lua_State *L) {
     lua_CFunction f = lua_tocfunction(L, lua_upvalueindex(1));
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
     long before = kf_cost_before(L, kind);
-    kf_charge(L, before < LONG_MAX ? before + 1 : before);
+    kf_charge(L, before < LONG_MAX - KF_CALL_UNITS ? before + KF_CALL_UNITS : LONG_MAX);
     /* Where a utf8 scan starts: the iterator's position, or offset's starting point. */
     lua_Integer from = kind == KF_COST_CODE_STEP ? kf_arg_integer(L, 2, 0)
                        : kind == KF_COST_OFFSET  ? kf_arg_integer(L, 3, kf_arg_integer(L, 2, 0) >= 0 ? 1 : (lua_Integer)kf_arg_length(L, 1) + 1)
@@ -172,13 +173,13 @@ int kf_str_rep(lua_State *L) {
     lua_Integer n = luaL_checkinteger(L, 2);
     luaL_optlstring(L, 3, "", &lsep);
     if (n <= 0 || l + lsep == 0) {
-        kf_charge(L, 1);
+        kf_charge(L, KF_CALL_UNITS);
         lua_pushliteral(L, "");
         return 1;
     }
     /* The result's size (the stock function refuses one too large for a size_t). */
     double size = (double)n * (double)(l + lsep) / KF_BYTES_PER_UNIT;
-    kf_charge(L, size >= (double)LONG_MAX ? LONG_MAX : (long)size + 1);
+    kf_charge(L, size >= (double)(LONG_MAX - KF_CALL_UNITS) ? LONG_MAX : (long)size + KF_CALL_UNITS);
     return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 
@@ -189,7 +190,7 @@ int kf_str_rep(lua_State *L) {
 int kf_str_format(lua_State *L) {
     size_t length;
     const char *format = luaL_checklstring(L, 1, &length);
-    kf_charge(L, 1 + kf_bytes(length));
+    kf_charge(L, KF_CALL_UNITS + kf_bytes(length));
     int top = lua_gettop(L);
     int arg = 1;
     int rewrite = 0;

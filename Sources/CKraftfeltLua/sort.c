@@ -33,7 +33,14 @@ static void kf_sort_flush(kf_sorter *s) {
 static int kf_sort_less(kf_sorter *s, int a, int b) {
     lua_State *L = s->L;
     if (++s->pending >= KF_SORT_CHARGE) kf_sort_flush(s);
-    if (s->compare == 0) return lua_compare(L, a, b, LUA_OPLT);
+    if (s->compare == 0) {
+        /* '<' on two strings compares their bytes in C: charged by their length */
+        if (lua_type(L, a) == LUA_TSTRING && lua_type(L, b) == LUA_TSTRING) {
+            size_t la = lua_rawlen(L, a), lb = lua_rawlen(L, b);
+            s->pending += (long)((la < lb ? la : lb) / 16);
+        }
+        return lua_compare(L, a, b, LUA_OPLT);
+    }
     lua_pushvalue(L, s->compare);
     lua_pushvalue(L, a - 1); /* one slot deeper now */
     lua_pushvalue(L, b - 2);
