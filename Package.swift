@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "KraftfeltLua", targets: ["KraftfeltLua"]),
         .library(name: "KraftfeltEngine", targets: ["KraftfeltEngine"]),
         .library(name: "KraftfeltStore", targets: ["KraftfeltStore"]),
+        .library(name: "KraftfeltHost", targets: ["KraftfeltHost"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,12 +52,21 @@ let package = Package(
             ],
             path: "Sources/KraftfeltStore"
         ),
+        // What the OS offers the host that Swift cannot call (variadic C).
+        .target(name: "CKraftfeltHost", path: "Sources/CKraftfeltHost"),
+        // Running sessions for front ends: worker processes with a watchdog.
+        .target(
+            name: "KraftfeltHost",
+            dependencies: ["KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "CKraftfeltHost"],
+            path: "Sources/KraftfeltHost"
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
                 "KraftfeltEngine",
                 "KraftfeltStore",
+                "KraftfeltHost", "CKraftfeltHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/kraftfelt"
@@ -89,6 +99,11 @@ let package = Package(
             name: "KraftfeltStoreTests",
             dependencies: ["KraftfeltStore", "KraftfeltEngine", "KraftfeltLua"],
             path: "Tests/KraftfeltStoreTests"
+        ),
+        .testTarget(
+            name: "KraftfeltHostTests",
+            dependencies: ["KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "kraftfelt"],
+            path: "Tests/KraftfeltHostTests"
         ),
         .testTarget(
             name: "KraftfeltCLITests",

@@ -9,7 +9,7 @@ struct Kraftfelt: ParsableCommand {
         subcommands: [
             Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, AnonymiseParticipant.self,
             DeleteSession.self, Retention.self, Run.self,
-            Reference.self,
+            Reference.self, Worker.self,
         ]
     )
 

@@ -56,16 +56,35 @@ public enum SessionEvent: Codable, Hashable, Sendable {
 
 /// Where a limit stopped a session's scripts, and the error the session ended with.
 public struct StopRecord: Codable, Hashable, Sendable {
-    public var limit: StopPosition.Limit
+    /// What stopped them: one of the script's limits, or the process that ran them ending.
+    public enum Cause: String, Codable, Hashable, Sendable {
+        case instructions, time, memory
+        /// The process running the scripts died (a crash inside Lua or the host).
+        case crash
+    }
+
+    public var cause: Cause
     /// The step's work at the check point where it stopped (see ``StopPosition``); nil
-    /// when the host's watchdog ended a step that could not be stopped inside Lua.
+    /// when the host ended a step that could not be stopped inside Lua (its watchdog), or
+    /// the process running it died.
     public var work: Int64?
     public var message: String
 
-    public init(limit: StopPosition.Limit, work: Int64?, message: String) {
-        self.limit = limit
+    public init(cause: Cause, work: Int64?, message: String) {
+        self.cause = cause
         self.work = work
         self.message = message
+    }
+
+    /// A stop the VM made, at its position.
+    public init(_ position: StopPosition, message: String) {
+        let cause: Cause =
+            switch position.limit {
+            case .instructions: .instructions
+            case .time: .time
+            case .memory: .memory
+            }
+        self.init(cause: cause, work: position.work, message: message)
     }
 
     /// The stop the host's watchdog makes when a step runs past its time limit and the
@@ -73,18 +92,29 @@ public struct StopRecord: Codable, Hashable, Sendable {
     public static func watchdog(seconds: Double) -> StopRecord {
         let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
         return StopRecord(
-            limit: .time, work: nil,
+            cause: .time, work: nil,
             message: "time limit exceeded: the script ran for more than \(text) seconds without waiting, "
                 + "and the host had to end the process that ran it")
     }
 
-    var position: StopPosition? { work.map { StopPosition(limit: limit, work: $0) } }
+    /// The position to stop a replay at, when the VM made the stop.
+    public var position: StopPosition? {
+        guard let work else { return nil }
+        switch cause {
+        case .instructions: return StopPosition(limit: .instructions, work: work)
+        case .time: return StopPosition(limit: .time, work: work)
+        case .memory: return StopPosition(limit: .memory, work: work)
+        case .crash: return nil
+        }
+    }
 
-    var code: ScriptError.Code {
-        switch limit {
+    /// The code of the error the session ends with.
+    public var code: ScriptError.Code {
+        switch cause {
         case .instructions: .instructionLimit
         case .time: .timeLimit
         case .memory: .memoryLimit
+        case .crash: .runtime
         }
     }
 }

@@ -47,8 +47,7 @@ extension Session {
         }
         // Logged before anyone sees the failure; if the store fails too, the session ends
         // all the same, and a resume runs the step again.
-        _ = try? log.append(
-            .stopped(StopRecord(limit: position.limit, work: position.work, message: error.message), at: clock.now))
+        _ = try? log.append(.stopped(StopRecord(position, message: error.message), at: clock.now))
         return error
     }
 

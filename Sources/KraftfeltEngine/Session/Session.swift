@@ -76,7 +76,8 @@ public final class Session {
     var halted = false
 
     /// Creates a session; nothing runs until the `start` event.
-    public init(definition: SessionDefinition, log: SessionLog = MemoryLog()) throws {
+    /// - Parameter modules: host modules the scripts see besides `kf` (a host's own; tests).
+    public init(definition: SessionDefinition, log: SessionLog = MemoryLog(), modules: [HostModule] = []) throws {
         self.definition = definition
         self.log = log
         self.clock = VirtualClock(epoch: definition.startedAt)
@@ -84,6 +85,7 @@ public final class Session {
         self.vm = try LuaVM(limits: limits, seed: Int64(bitPattern: definition.seed), clock: clock.scriptClock)
         vm.output = { [unowned self] line in transcript.add(at: clock.now, "print: \(line)") }
         try vm.register(ExerciseModule.module)
+        for module in modules { try vm.register(module) }
         try vm.register(sessionAPI())
         sessionModule = try vm.moduleTable(Self.sessionModuleName)
     }

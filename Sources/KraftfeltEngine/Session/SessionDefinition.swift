@@ -1,7 +1,7 @@
 import KraftfeltLua
 
 /// A script file: an exercise or a programme.
-public struct ExerciseSource: Hashable, Sendable {
+public struct ExerciseSource: Codable, Hashable, Sendable {
     /// The file name errors use: `summegrupper.lua`.
     public var fileName: String
     public var text: String
@@ -13,7 +13,7 @@ public struct ExerciseSource: Hashable, Sendable {
 }
 
 /// Everything a session needs before its first event.
-public struct SessionDefinition: Sendable {
+public struct SessionDefinition: Codable, Hashable, Sendable {
     /// The exercise or programme the session runs.
     public var main: ExerciseSource
     /// Exercises a programme may name, by their `id`.

@@ -4,17 +4,22 @@ public struct Transcript: Hashable, Sendable {
     public private(set) var lines: [String] = []
 
     mutating func add(at milliseconds: Int64, _ text: String) {
+        lines += Self.stamped(at: milliseconds, text)
+    }
+
+    /// An entry as the transcript writes it: `[03:00] text`, further lines indented.
+    public static func stamped(at milliseconds: Int64, _ text: String) -> [String] {
         let seconds = milliseconds / 1000
         let stamp =
             seconds >= 3600
             ? "\(seconds / 3600):\(pad(seconds / 60 % 60)):\(pad(seconds % 60))"
             : "\(pad(seconds / 60)):\(pad(seconds % 60))"
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            lines.append(i == 0 ? "[\(stamp)] \(line)" : "        \(line)")
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { i, line in
+            i == 0 ? "[\(stamp)] \(line)" : "        \(line)"
         }
     }
 
-    private func pad(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    private static func pad(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     public var text: String { lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n") }
 }

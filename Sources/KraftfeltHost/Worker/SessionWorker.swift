@@ -1,0 +1,258 @@
+import Foundation
+import KraftfeltEngine
+import KraftfeltLua
+import KraftfeltStore
+
+/// One session, run by a worker process that the host supervises.
+///
+/// The worker (the same `kraftfelt` binary, `kraftfelt worker`) holds the session's Lua
+/// VM; the host keeps the store: every event the worker logs is appended here, durably,
+/// before the worker goes on. A step may take the session's time limit and a grace
+/// period after it; a worker still busy then is stuck where no limit inside Lua reaches
+/// (a loop in C), so it is killed, the stop is logged, and the session fails with a clear
+/// error. A replay of the log ends the same way. Other sessions, each in a worker of its
+/// own, carry on.
+///
+/// Confined to one owner: its calls block until the worker answers.
+public final class SessionWorker {
+    public struct Configuration: Sendable {
+        /// The `kraftfelt` executable the workers run.
+        public var executable: URL
+        /// Seconds a step may run past its time limit before the watchdog ends it.
+        public var grace: Double
+        /// Environment variables for the worker, on top of the host's.
+        public var environment: [String: String]
+
+        public init(executable: URL, grace: Double = 3, environment: [String: String] = [:]) {
+            self.executable = executable
+            self.grace = grace
+            self.environment = environment
+        }
+    }
+
+    public let session: String
+    public let definition: SessionDefinition
+    let store: any SessionStore
+    let configuration: Configuration
+    private let process = Process()
+    private let channel: LineChannel
+    private let toWorker = Pipe()
+    private let fromWorker = Pipe()
+    /// Events in the session's log.
+    private var logged: Int
+    /// The whole transcript so far, as the worker reported it.
+    public private(set) var transcript: [String] = []
+    /// What the last step reported.
+    public private(set) var report: StepReport?
+    private var ended = false
+    /// Whether the input being submitted has been logged yet.
+    private var inputLogged = false
+
+    /// Starts a worker for a stored session and replays its log there.
+    public init(session: String, store: any SessionStore, configuration: Configuration) throws {
+        self.session = session
+        self.store = store
+        self.configuration = configuration
+        let record = try store.session(session)
+        definition = record.definition
+        let events = try store.events(of: session)
+        logged = events.count
+        process.executableURL = configuration.executable
+        process.arguments = ["worker"]
+        process.environment = ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 }
+        process.standardInput = toWorker
+        process.standardOutput = fromWorker
+        channel = LineChannel(
+            input: fromWorker.fileHandleForReading.fileDescriptor, output: toWorker.fileHandleForWriting.fileDescriptor)
+        try process.run()
+        // A replayed step gets twice a live step's time: it did the same work live.
+        let result = try exchange(
+            .open(definition: definition, events: events), input: nil, stepSeconds: 2 * stepSeconds)
+        try take(result)
+    }
+
+    deinit { close() }
+
+    /// Seconds a step may take before the watchdog ends it.
+    var stepSeconds: Double { (definition.limits.secondsPerRun ?? 60) + configuration.grace }
+
+    /// Submits one input: it is logged (here, through the worker's session, which checks it
+    /// first) and the step it sets off runs in the worker.
+    /// - Returns: what the session shows after the step.
+    /// - Throws: ``WorkerError`` when the input does not fit the session (nothing logged).
+    @discardableResult
+    public func submit(_ event: SessionEvent) throws -> StepReport {
+        guard !ended else { throw WorkerError("the session has ended; its worker is gone") }
+        let result = try exchange(.submit(event), input: event, stepSeconds: stepSeconds)
+        try take(result)
+        return report!
+    }
+
+    /// Ends the worker (the session stays in the store, resumable).
+    public func close() {
+        guard !ended else { return }
+        ended = true
+        try? toWorker.fileHandleForWriting.close()
+        if process.isRunning {
+            let deadline = Date().addingTimeInterval(2)
+            while process.isRunning && Date() < deadline { usleep(5_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+    }
+
+    /// The worker's process id, for tests and diagnostics.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    private enum Outcome {
+        case report(StepReport)
+        case refused(String)
+        case broken(String)
+        case stopped(StopRecord, at: Int64)
+    }
+
+    private func take(_ outcome: Outcome) throws {
+        switch outcome {
+        case .report(let report):
+            self.report = report
+            transcript += report.transcript
+        case .refused(let message):
+            throw WorkerError(message)
+        case .broken(let message):
+            close()
+            throw WorkerError(message)
+        case .stopped(let stop, let at):
+            close()
+            // The worker never reported the step: the session ends here, as its replay will.
+            let line = Transcript.stamped(at: at, "error: \(stop.message)")
+            transcript += line
+            var report = self.report ?? StepReport(state: .running, now: at)
+            report.state = .failed(stop.message)
+            report.now = at
+            report.transcript = line
+            report.openAsks = []
+            report.nextDeadline = nil
+            report.waitsForTrainer = false
+            self.report = report
+            try? store.setState(session, "failed: \(stop.message)")
+        }
+    }
+
+    /// Sends a request and serves the worker's log requests until it reports, timing the
+    /// worker's own work (not the store's) against the watchdog.
+    private func exchange(_ request: WorkerRequest, input: SessionEvent?, stepSeconds: Double) throws -> Outcome {
+        do {
+            try channel.send(request)
+        } catch {
+            return try ended(by: error, during: input)
+        }
+        var budget = Duration.seconds(stepSeconds)
+        inputLogged = false
+        while true {
+            let waiting = ContinuousClock.now
+            let message: WorkerMessage
+            do {
+                message = try channel.receive(WorkerMessage.self, until: waiting + budget)
+            } catch {
+                return try ended(by: error, during: input)
+            }
+            budget -= waiting.duration(to: .now)
+            switch message {
+            case .append(let event):
+                let reply = append(event)
+                if case .appended = reply, event == input { inputLogged = true }
+                try answer(reply)
+            case .read(let scope, let key):
+                let reply: LogReply
+                do {
+                    reply = .value(try store.storedValue(session: session, scope, key: key))
+                } catch {
+                    reply = .failed(error.message)
+                }
+                try answer(reply)
+            case .stepping:
+                budget = .seconds(stepSeconds)
+            case .report(let report): return .report(report)
+            case .refused(let message): return .refused(message)
+            case .broken(let message): return .broken(message)
+            }
+        }
+    }
+
+    private func answer(_ reply: LogReply) throws {
+        do {
+            try channel.send(WorkerRequest.reply(reply))
+        } catch {
+            throw WorkerError("the worker stopped listening: \(error)")
+        }
+    }
+
+    private func append(_ event: SessionEvent) -> LogReply {
+        do {
+            let seq = try store.append(event, to: session, seq: logged + 1)
+            logged += 1
+            return .appended(seq)
+        } catch  where error.code == .storageRefused {
+            return .refused(error.message)
+        } catch {
+            return .failed(error.message)
+        }
+    }
+
+    /// The worker stopped answering: stuck past the watchdog, or dead. Kills it, logs the
+    /// stop (for a live input; a replay that cannot finish logs nothing), and says so.
+    private func ended(by failure: Error, during input: SessionEvent?) throws -> Outcome {
+        let stuck = (failure as? LineChannel.Failure) == .timedOut
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        ended = true
+        let stop =
+            stuck
+            ? StopRecord.watchdog(seconds: definition.limits.secondsPerRun ?? stepSeconds)
+            : StopRecord(
+                cause: .crash, work: nil,
+                message: "the process running the scripts ended unexpectedly (\(describeExit()))")
+        guard let input else {
+            throw WorkerError(
+                "the session cannot be resumed: its replay \(stuck ? "ran out of time" : "ended the worker") "
+                    + "(\(stop.message))")
+        }
+        guard inputLogged else {
+            // It died before the input was logged: nothing of it happened; the session is
+            // where it was, and a new worker can take it up.
+            throw WorkerError("the worker ended before it took the input (\(stop.message)); nothing was logged")
+        }
+        let at = max(input.at, report?.now ?? 0)
+        do {
+            try store.append(.stopped(stop, at: at), to: session, seq: logged + 1)
+            logged += 1
+        } catch {
+            throw WorkerError("\(stop.message); the stop could not be logged: \(error.message)")
+        }
+        return .stopped(stop, at: at)
+    }
+
+    private func describeExit() -> String {
+        process.terminationReason == .uncaughtSignal
+            ? "signal \(process.terminationStatus)" : "exit code \(process.terminationStatus)"
+    }
+}
+
+/// Why the host could not do what was asked of a session's worker.
+public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension StepReport {
+    init(state: State, now: Int64) {
+        self.state = state
+        self.now = now
+        transcript = []
+        openAsks = []
+        nextDeadline = nil
+        waitsForTrainer = false
+        joinCode = ""
+    }
+}

@@ -1,0 +1,58 @@
+import KraftfeltEngine
+
+/// What a session shows after a step, as a worker reports it.
+public struct StepReport: Codable, Hashable, Sendable {
+    public enum State: Codable, Hashable, Sendable {
+        case notStarted, running, finished
+        case failed(String)
+    }
+
+    public var state: State
+    /// Milliseconds since the session started.
+    public var now: Int64
+    /// The lines the step added to the transcript.
+    public var transcript: [String]
+    /// The questions open now.
+    public var openAsks: [AskSummary]
+    /// The earliest running timer: the host sends `timerEnded` for it at its time.
+    public var nextDeadline: TimerDeadline?
+    public var waitsForTrainer: Bool
+    public var joinCode: String
+
+    public init(_ session: Session, since lines: Int) {
+        switch session.state {
+        case .notStarted: state = .notStarted
+        case .running: state = .running
+        case .finished: state = .finished
+        case .failed(let error): state = .failed(error.message)
+        }
+        now = session.now
+        transcript = Array(session.transcript.lines.dropFirst(lines))
+        openAsks = session.openAsks.map(AskSummary.init)
+        nextDeadline = session.nextDeadline.map { TimerDeadline(timer: $0.timer, at: $0.at) }
+        waitsForTrainer = session.waitsForTrainer
+        joinCode = session.joinCode
+    }
+}
+
+/// An open question, as the host needs it to route answers.
+public struct AskSummary: Codable, Hashable, Sendable {
+    public var id: Int
+    public var kind: String
+    public var audience: [String]
+    public var answered: [String]
+    public var options: [String]
+
+    init(_ ask: OpenAskInfo) {
+        id = ask.id
+        kind = ask.kind
+        audience = ask.audience
+        answered = ask.answered.sorted()
+        options = ask.options
+    }
+}
+
+public struct TimerDeadline: Codable, Hashable, Sendable {
+    public var timer: Int
+    public var at: Int64
+}
