@@ -131,6 +131,9 @@ public final class Session {
         return String((0..<6).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
     }
 
+    /// Whether the session's scripts run now: what a watchdog on another thread watches.
+    public var activity: Activity { vm.activity }
+
     /// Bytes the session's Lua heap holds now.
     public var luaMemory: Int { vm.memoryUsed }
 

@@ -35,6 +35,8 @@ public final class LuaVM {
     var describing = false
     /// How many seeds `math.randomseed()` has drawn.
     var randomSeeds: UInt64 = 0
+    /// Whether a script runs now, for a watchdog on another thread.
+    public let activity = Activity()
 
     private static let serials = Atomic<UInt64>(1)
 
@@ -230,12 +232,14 @@ public final class LuaVM {
         beginRun()
         inStep = true
         kf_vm_set_replay(raw, replaying ? 1 : 0, stop?.work ?? 0, stop?.limit.reason ?? 0)
+        activity.enter()
     }
 
     /// Ends the step begun by ``beginStep(replaying:stoppingAt:)``.
     public func endStep() {
         inStep = false
         kf_vm_set_replay(raw, 0, 0, 0)
+        activity.leave()
     }
 
     /// Where a limit stopped the VM, counted in the work of the step it stopped; nil while

@@ -80,7 +80,10 @@ public final class ScriptThread {
         vm.runningThread = state
         vm.pendingSuspension = nil
         var resultCount: Int32 = 0
+        let alone = !vm.inStep
+        if alone { vm.activity.enter() }
         let outcome = kf_resume(state, vm.state, count, &resultCount)
+        if alone { vm.activity.leave() }
         vm.runningThread = nil
         if budget != nil {
             vm.raw.pointee.instructions_used = saved.instructions_used

@@ -1,0 +1,22 @@
+import Synchronization
+
+/// Whether a VM is running a script now, for a watchdog on another thread. The VM reads no
+/// clock for it: it only counts; the watchdog times what it sees.
+public final class Activity: Sendable {
+    /// Odd while a step (or a run outside a step) is under way; it grows by one at every
+    /// start and end, so a watchdog can tell one long step from many short ones.
+    private let counter = Atomic<UInt64>(0)
+
+    init() {}
+
+    func enter() {
+        if counter.load(ordering: .relaxed) % 2 == 0 { counter.add(1, ordering: .releasing) }
+    }
+
+    func leave() {
+        if counter.load(ordering: .relaxed) % 2 == 1 { counter.add(1, ordering: .releasing) }
+    }
+
+    /// The count now: odd while running.
+    public var current: UInt64 { counter.load(ordering: .acquiring) }
+}
