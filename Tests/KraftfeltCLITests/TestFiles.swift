@@ -70,6 +70,13 @@ enum TestFiles {
         try queue.close()
     }
 
+    /// Folds a WAL database's -wal file into it, so that its file holds everything.
+    static func checkpoint(_ path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+    }
+
     /// True when text holds a control character other than newline and tab, a C1 control
     /// or a bidirectional override: what a terminal would act on.
     static func hasRawControl(_ text: String) -> Bool {
