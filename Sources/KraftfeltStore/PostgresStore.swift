@@ -28,7 +28,8 @@ public final class PostgresStore: SessionStore {
 
     /// Connects and checks the tables; read-write creates or upgrades them.
     /// - Parameters:
-    ///   - url: `postgres://user:password@host:port/database`.
+    ///   - url: `postgres://user:password@host:port/database`, with `?schema=NAME` to keep
+    ///     the tables in another schema than `schema`.
     ///   - schema: the schema to use (created when missing, read-write only).
     ///   - access: read-only runs every transaction read-only and changes nothing.
     public init(url: String, schema: String = "public", access: StoreAccess = .readWrite) throws(StoreError) {
@@ -37,13 +38,19 @@ public final class PostgresStore: SessionStore {
         else {
             throw StoreError(.io, "\(url): not a PostgreSQL URL like postgres://user:password@host:5432/database")
         }
+        let masked = url.replacingOccurrences(of: ":\(parts.password ?? "")@", with: ":***@")
         if let port = parts.port, !(1...65_535).contains(port) {
-            throw StoreError(.io, "\(url): the port must be from 1 to 65535, got \(port)")
+            throw StoreError(.io, "\(masked): the port must be from 1 to 65535, got \(port)")
         }
-        guard schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !schema.isEmpty else {
-            throw StoreError(.io, "\(schema): a schema name has letters, digits and _ only")
+        let parameters = parts.queryItems ?? []
+        if let other = parameters.first(where: { $0.name != "schema" }) {
+            throw StoreError(.io, "\(masked): the only URL parameter Kraftfelt reads is schema, got \(other.name)")
         }
-        self.url = url.replacingOccurrences(of: ":\(parts.password ?? "")@", with: ":***@")
+        let schema = parameters.first?.value ?? schema
+        guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !schema.isEmpty else {
+            throw StoreError(.io, "\(schema): a schema name has letters, digits and _ only (ASCII)")
+        }
+        self.url = masked
         self.schema = schema
         self.configuration = PostgresConnection.Configuration(
             host: host, port: parts.port ?? 5432, username: user, password: parts.password,
