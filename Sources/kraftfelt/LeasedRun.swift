@@ -25,11 +25,19 @@ struct LeasedRun {
     }
 
     /// Runs `body` with the lease held; saves the session's state, exercises and measures
-    /// under it when `body` returns a session, and releases it in any case.
+    /// under it when `body` returns a session, and releases it in any case. When the
+    /// driver gives up on the session (``SessionError``: it waits for ever, or its log does
+    /// not fit), it is saved as failed with that error, so `resume` does not run it again.
     func run(_ body: () throws -> Session) throws -> Session {
         let session: Session
         do {
             session = try body()
+        } catch let error as SessionError {
+            if let lease = try? keeper.stop() {
+                try? store.setState(record.id, "failed: \(error.message)", lease: lease)
+                try? store.release(lease)
+            }
+            throw error
         } catch {
             abandon()
             throw error

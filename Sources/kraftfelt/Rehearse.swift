@@ -98,14 +98,27 @@ struct Rehearse: ParsableCommand {
     /// Runs the rehearsal, with a progress bar on a terminal for large ones.
     private func play(_ rehearsal: Rehearsal, _ given: [String: String]) throws -> Session {
         let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
-        let session = try rehearsal.run(exercise: exercise, parameters: given) { share in
+        defer { if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        return try Self.drive(rehearsal, exercise: exercise, parameters: given) { share in
             guard showProgress else { return }
             let filled = Int(share * 30)
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
             FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        return session
+    }
+
+    /// Runs a rehearsal to its end. When the driver gives up (a script that waits for ever
+    /// reaches the rehearsal's time limit, or a log does not fit), the transcript so far is
+    /// printed before the error.
+    static func drive(
+        _ rehearsal: Rehearsal, exercise: String, parameters: [String: String], progress: ((Double) -> Void)? = nil
+    ) throws -> Session {
+        do {
+            return try rehearsal.run(exercise: exercise, parameters: parameters, progress: progress)
+        } catch let error as SessionError {
+            Terminal.print(rehearsal.session.transcript.text, terminator: "")
+            throw error
+        }
     }
 
     /// Prints the transcript and measures; a failed session is the error.

@@ -46,7 +46,7 @@ struct Resume: ParsableCommand {
                 let rehearsal = try Rehearsal(
                     definition: record.definition, participants: settings.participants, areas: settings.areas,
                     log: log)
-                return try rehearsal.run(exercise: record.exercise, parameters: settings.parameters)
+                return try Rehearse.drive(rehearsal, exercise: record.exercise, parameters: settings.parameters)
             }
             let session = try Session(definition: record.definition, log: log)
             try session.replay(log.events)

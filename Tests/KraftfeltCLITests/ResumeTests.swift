@@ -58,6 +58,34 @@ struct ResumeTests {
                 "f1  \(script)  failed: fails.lua:5: boom  "))
     }
 
+    /// A script that asks for ever: the rehearsal ends at its time limit with the
+    /// transcript so far, and the session is saved as failed, so `resume` leaves it alone.
+    @Test func aRehearsalThatNeverEndsStopsWithItsTranscriptAndIsNotResumed() throws {
+        let script = try TestFiles.script(
+            "forever.lua",
+            """
+            return kf.exercise {
+              id = "forever", title = { da = "Altid", en = "Forever" }, minutes = 5,
+              run = function(s)
+                while true do s:ask(s.everyone, { da = "Igen?", en = "Again?", kind = "text", time = "1m" }) end
+              end,
+            }
+            """)
+        let data = TestFiles.folder()
+        let first = try rehearse(script, data, "f1", ["--participants", "2"])
+        let limit = "the rehearsal ran for more than 24 hours of session time; the script may wait forever"
+        #expect(first.status == 1)
+        #expect(first.stderr.hasSuffix("error: \(limit)\n"), "\(first.stderr)")
+        #expect(first.stdout.hasSuffix("ask everyone (text, 1m): Igen?\n"))
+        let listing = try Kraftfelt.run(["sessions", "--data", data]).stdout
+        #expect(listing.hasPrefix("f1  \(script)  failed: \(limit)  "), "\(listing)")
+        let before = try TestFiles.checksums(data)
+        let resumed = try Kraftfelt.run(["resume", "f1", "--data", data], timeout: 60)
+        #expect(resumed.status == 1)
+        #expect(resumed.stderr.hasSuffix("error: session f1 failed: \(limit); nothing to resume\n"))
+        #expect(try TestFiles.checksums(data) == before)
+    }
+
     @Test func resumingAnAnonymisedSessionSaysItCannotBeReplayed() throws {
         let data = TestFiles.folder()
         #expect(try rehearse("maaling", data, "a1").status == 0)
