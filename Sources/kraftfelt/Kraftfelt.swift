@@ -61,7 +61,7 @@ extension CommandLine {
     /// The position (1-based) of the first argument that is not valid UTF-8: Swift would
     /// read it with replacement characters, and a path read so names another file.
     static var firstArgumentNotUTF8: Int? {
-        for i in 1..<Int(argc) {
+        for i in 1..<max(1, Int(argc)) {
             guard let raw = unsafeArgv[i] else { continue }
             let bytes = UnsafeBufferPointer(
                 start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))

@@ -22,7 +22,7 @@ enum Terminal {
                 case "\n": "\\n"
                 case "\r": "\\r"
                 default:
-                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                    "\\u" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
                         + String(scalar.value, radix: 16, uppercase: true)
                 }
             out.append(contentsOf: escape.unicodeScalars)
