@@ -107,7 +107,8 @@ let package = Package(
         ),
         .testTarget(
             name: "KraftfeltCLITests",
-            dependencies: ["kraftfelt"],
+            // GRDB writes the foreign and damaged files the open tests give the binary.
+            dependencies: ["kraftfelt", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/KraftfeltCLITests"
         ),
     ],

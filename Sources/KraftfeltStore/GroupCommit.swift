@@ -85,6 +85,8 @@ struct PendingAppend: Sendable {
     let seq: Int?
     let event: SessionEvent
     let text: String
+    /// The writer's lease on the session, checked in the transaction that appends.
+    let lease: SessionLease?
 
     /// True for a script's storage write, which changes the storage table too.
     var writesStorage: Bool {

@@ -4,6 +4,7 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createSession(_ record: SessionRecord) throws(StoreError) {
+        try SessionID.validate(record.id)
         let libraryJSON = StoredForm.library(record)
         let rehearsal = StoredForm.rehearsal(record)
         try transaction { db in
@@ -47,7 +48,9 @@ extension PostgresStore {
                 FROM session WHERE id = \(id)
                 """, on: db
             ).collect()
-            guard let row = rows.first else { throw StoreError(.unknownSession, "no session with id \(id)") }
+            guard let row = rows.first else {
+                throw StoreError(.unknownSession, "no session with id \(SessionID.named(id))")
+            }
             let (exercise, main, library, seedText, startedAt, language, state, rehearsal, organisation) =
                 try row.decode((String, String, String, String, Int64, String, String, String?, String).self)
             func script(_ hash: String) throws -> ExerciseSource {
@@ -70,15 +73,21 @@ extension PostgresStore {
         }
     }
 
-    public func setState(_ id: String, _ state: String) throws(StoreError) {
-        try with { db in try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db) }
+    public func setState(_ id: String, _ state: String, lease: SessionLease?) throws(StoreError) {
+        try transaction { db in
+            try checkWriter(id, lease, db)
+            try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db)
+        }
     }
 
     /// Appends one event; returns its sequence number once it is committed. Appends that
     /// arrive together (from several sessions) share one transaction.
     @discardableResult
-    public func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int {
-        let append = PendingAppend(session: session, seq: seq, event: event, text: try StoredForm.encode(event))
+    public func append(_ event: SessionEvent, to session: String, seq: Int?, lease: SessionLease?) throws(StoreError)
+        -> Int
+    {
+        let append = PendingAppend(
+            session: session, seq: seq, event: event, text: try StoredForm.encode(event), lease: lease)
         return try appends.submit(append) { batch in commit(batch) }
     }
 
@@ -99,26 +108,39 @@ extension PostgresStore {
         }
     }
 
-    /// One append: a storage write first, then the event; returns its number.
+    /// One append: a storage write first, then the event, in one statement that inserts
+    /// nothing unless the writer's lease holds (see ``SessionStore``); returns its number.
     private func insert(_ append: PendingAppend, _ db: PostgresConnection) throws -> Int {
         if case .stored(let write, _) = append.event, write.refused == nil {
             try apply(write, session: append.session, db)
         }
-        let (session, event, text) = (append.session, append.event, append.text)
-        let query: PostgresQuery =
-            if let seq = append.seq {
-                """
-                INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq), \(event.at), \(text))
-                RETURNING seq
-                """
-            } else {
-                """
-                INSERT INTO event (session_id, seq, at, body)
-                SELECT \(session), COALESCE(MAX(seq), 0) + 1, \(event.at), \(text) FROM event WHERE session_id = \(session)
-                RETURNING seq
-                """
-            }
-        return try run(query, on: db).collect().first.map { try $0.decode(Int.self) } ?? 0
+        return try insertEvent(append, db, retried: false)
+    }
+
+    private func insertEvent(_ append: PendingAppend, _ db: PostgresConnection, retried: Bool) throws -> Int {
+        let rows: [PostgresRow]
+        do {
+            rows = try run(PostgresAppend.query(append), on: db).collect()
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            throw StoreError(
+                .sessionBusy,
+                "session \(append.session): its log has an event \(append.seq.map(String.init) ?? "") already; "
+                    + "another process is writing to it")
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23503" {
+            throw StoreError(.unknownSession, "no session with id \(SessionID.named(append.session))")
+        }
+        if let row = rows.first { return try row.decode(Int.self) }
+        // Refused: the lease is not the writer's, or (without one) someone else's holds.
+        let (current, now) = try leaseRow(append.session, db, lock: false)
+        if let lease = append.lease { throw lease.lost(to: current, at: now) }
+        if let current, !current.isStale(at: now) { throw current.busy(at: now) }
+        guard let current, !retried else {
+            throw StoreError(.sessionBusy, "session \(append.session): another process is writing to it")
+        }
+        // Held by a process on this host that is gone: its lease is void.
+        try run(
+            "DELETE FROM session_lease WHERE session_id = \(append.session) AND token = \(current.token)", on: db)
+        return try insertEvent(append, db, retried: true)
     }
 
     public func events(of session: String) throws(StoreError) -> [SessionEvent] {
@@ -131,6 +153,9 @@ extension PostgresStore {
 
     public func deleteSession(_ id: String) throws(StoreError) {
         try transaction { db in
+            let known = try run("SELECT 1 FROM session WHERE id = \(id)", on: db).collect()
+            guard !known.isEmpty else { throw StoreError(.unknownSession, "no session with id \(SessionID.named(id))") }
+            try checkWriter(id, nil, db)
             let deleted = try run("DELETE FROM session WHERE id = \(id) RETURNING id", on: db).collect()
             guard !deleted.isEmpty else { throw StoreError(.unknownSession, "no session with id \(id)") }
             try run("DELETE FROM storage WHERE kind = 'session' AND owner = \(id)", on: db)
@@ -152,6 +177,7 @@ extension PostgresStore {
             guard count == bodies.count else {
                 throw StoreError(.corrupt, "session \(session): the rewrite has another length")
             }
+            try checkWriter(session, nil, db)
             for (i, body) in bodies.enumerated() {
                 try run("UPDATE event SET body = \(body) WHERE session_id = \(session) AND seq = \(i + 1)", on: db)
             }

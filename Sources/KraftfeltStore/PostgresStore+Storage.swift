@@ -99,8 +99,12 @@ extension PostgresStore {
         }
     }
 
-    public func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError) {
+    public func saveOutcome(
+        _ id: String, state: String?, exercises: [ExerciseRun], measures: [Measure], lease: SessionLease?
+    ) throws(StoreError) {
         try transaction { db in
+            try checkWriter(id, lease, db)
+            if let state { try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db) }
             try run("DELETE FROM exercise WHERE session_id = \(id)", on: db)
             try run("DELETE FROM measure WHERE session_id = \(id)", on: db)
             for (i, run) in exercises.enumerated() {

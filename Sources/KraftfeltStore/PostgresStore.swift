@@ -17,34 +17,51 @@ public final class PostgresStore: SessionStore {
     /// The schema the tables live in (`public` by default; tests use one each).
     let schema: String
     public let url: String
+    public let access: StoreAccess
+    /// What opening did to the schema (set once, in `init`).
+    private let opened = Mutex<SchemaChange>(.none)
+    public var schemaChange: SchemaChange { opened.withLock { $0 } }
     private let connection = Mutex<PostgresConnection?>(nil)
     /// Appends arriving together are committed together (see ``GroupCommit``).
     let appends = GroupCommit<PendingAppend>()
     private static let logger = Logger(label: "kraftfelt.postgres")
 
-    /// The schema version this build writes.
-    static let version = 2
-
-    /// Connects and creates or checks the tables.
+    /// Connects and checks the tables; read-write creates or upgrades them.
     /// - Parameters:
-    ///   - url: `postgres://user:password@host:port/database`.
-    ///   - schema: the schema to use (created when missing).
-    public init(url: String, schema: String = "public") throws(StoreError) {
+    ///   - url: `postgres://user:password@host:port/database`, with `?schema=NAME` to keep
+    ///     the tables in another schema than `schema`.
+    ///   - schema: the schema to use (created when missing, read-write only).
+    ///   - access: read-only runs every transaction read-only and changes nothing.
+    public init(url: String, schema: String = "public", access: StoreAccess = .readWrite) throws(StoreError) {
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""),
             let host = parts.host, let user = parts.user, !parts.path.dropFirst().isEmpty
         else {
             throw StoreError(.io, "\(url): not a PostgreSQL URL like postgres://user:password@host:5432/database")
         }
-        guard schema.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !schema.isEmpty else {
-            throw StoreError(.io, "\(schema): a schema name has letters, digits and _ only")
+        let masked = url.replacingOccurrences(of: ":\(parts.password ?? "")@", with: ":***@")
+        if let port = parts.port, !(1...65_535).contains(port) {
+            throw StoreError(.io, "\(masked): the port must be from 1 to 65535, got \(port)")
         }
-        self.url = url.replacingOccurrences(of: ":\(parts.password ?? "")@", with: ":***@")
+        let parameters = parts.queryItems ?? []
+        if let other = parameters.first(where: { $0.name != "schema" }) {
+            throw StoreError(.io, "\(masked): the only URL parameter Kraftfelt reads is schema, got \(other.name)")
+        }
+        let schema = parameters.first?.value ?? schema
+        guard schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }), !schema.isEmpty else {
+            throw StoreError(.io, "\(schema): a schema name has letters, digits and _ only (ASCII)")
+        }
+        self.url = masked
         self.schema = schema
         self.configuration = PostgresConnection.Configuration(
             host: host, port: parts.port ?? 5432, username: user, password: parts.password,
             database: String(parts.path.dropFirst()), tls: .disable)
-        try migrate()
+        self.access = access
+        let change = try prepare()
+        opened.withLock { $0 = change }
     }
+
+    /// The database and schema, for messages about the schema.
+    var place: String { schema == "public" ? url : "\(url) (schema \(schema))" }
 
     deinit {
         connection.withLock { $0 }.map { try? $0.close().wait() }
@@ -64,6 +81,9 @@ public final class PostgresStore: SessionStore {
                     ).wait()
                     _ = try open.query(PostgresQuery(unsafeSQL: "SET search_path TO \(schema)"), logger: Self.logger)
                         .wait()
+                    if access == .readOnly {
+                        _ = try open.query("SET default_transaction_read_only = on", logger: Self.logger).wait()
+                    }
                     current = open
                 }
                 return try body(open)
@@ -77,6 +97,9 @@ public final class PostgresStore: SessionStore {
 
     func translate(_ error: Error) -> StoreError {
         if let error = error as? PSQLError {
+            if error.serverInfo?[.sqlState] == "25006" {
+                return StoreError(.readOnly, "\(url): the database is open for reading only; nothing was written")
+            }
             if let message = error.serverInfo?[.message] {
                 return StoreError(.io, "\(url): \(message)")
             }
@@ -101,70 +124,6 @@ public final class PostgresStore: SessionStore {
             } catch {
                 _ = try? run("ROLLBACK", on: db)
                 throw error
-            }
-        }
-    }
-
-    private func migrate() throws(StoreError) {
-        // One transaction, under a lock per schema: hosts starting at once migrate once.
-        try transaction { db in
-            try run("SELECT pg_advisory_xact_lock(hashtext(\("kraftfelt:" + schema)))", on: db)
-            try run(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), on: db)
-            try run("CREATE TABLE IF NOT EXISTS kraftfelt_schema (version INTEGER NOT NULL)", on: db)
-            let found =
-                try run("SELECT MAX(version) FROM kraftfelt_schema", on: db).collect().first
-                .flatMap { try? $0.decode(Int?.self) } ?? nil
-            if let found, found > Self.version {
-                throw StoreError(.newerVersion, "\(url): the database was written by a newer version of Kraftfelt")
-            }
-            if found == nil {
-                try run(
-                    """
-                    CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL);
-                    """, on: db)
-                try run(
-                    """
-                    CREATE TABLE session (id TEXT PRIMARY KEY, exercise TEXT NOT NULL,
-                      main_script TEXT NOT NULL REFERENCES script, library TEXT NOT NULL, seed TEXT NOT NULL,
-                      started_at BIGINT NOT NULL, language TEXT NOT NULL, state TEXT NOT NULL, rehearsal TEXT,
-                      created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp())
-                    """, on: db)
-                try run(
-                    """
-                    CREATE TABLE event (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
-                      seq INTEGER NOT NULL, at BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (session_id, seq))
-                    """, on: db)
-                try run("INSERT INTO kraftfelt_schema VALUES (1)", on: db)
-            }
-            if (found ?? 1) < 2 {
-                try run("CREATE TABLE organisation (id TEXT PRIMARY KEY, retention_days INTEGER)", on: db)
-                try run(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            ALTER TABLE session ADD COLUMN organisation TEXT NOT NULL DEFAULT '\(SessionRecord.defaultOrganisation)',
-                              ADD COLUMN anonymised_at TIMESTAMPTZ
-                            """), on: db)
-                try run("INSERT INTO organisation (id) SELECT DISTINCT organisation FROM session", on: db)
-                try run(
-                    """
-                    CREATE TABLE storage (organisation TEXT NOT NULL, kind TEXT NOT NULL, owner TEXT NOT NULL,
-                      key TEXT NOT NULL, value TEXT NOT NULL, size INTEGER NOT NULL,
-                      updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-                      PRIMARY KEY (organisation, kind, owner, key))
-                    """, on: db)
-                try run(
-                    """
-                    CREATE TABLE measure (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
-                      position INTEGER NOT NULL, exercise TEXT NOT NULL, name TEXT NOT NULL,
-                      value DOUBLE PRECISION NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (session_id, position))
-                    """, on: db)
-                try run(
-                    """
-                    CREATE TABLE exercise (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
-                      position INTEGER NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, script_hash TEXT NOT NULL,
-                      PRIMARY KEY (session_id, position))
-                    """, on: db)
-                try run("INSERT INTO kraftfelt_schema VALUES (2)", on: db)
             }
         }
     }

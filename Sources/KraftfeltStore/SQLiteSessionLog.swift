@@ -7,14 +7,20 @@ extension SQLiteStore {
     /// Appends that arrive together (from several sessions) share one transaction.
     /// - Parameter seq: the number it must get, when the caller knows it (a session's log
     ///   does); a clash with a stored event is an error, never an overwrite.
+    /// - Parameter lease: the writer's lease on the session (see ``SessionStore``).
     @discardableResult
-    public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
-        let append = PendingAppend(session: session, seq: seq, event: event, text: try StoredForm.encode(event))
+    public func append(_ event: SessionEvent, to session: String, seq: Int?, lease: SessionLease?) throws(StoreError)
+        -> Int
+    {
+        let append = PendingAppend(
+            session: session, seq: seq, event: event, text: try StoredForm.encode(event), lease: lease)
         return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
     }
 
     /// Commits a batch of appends in one transaction, each in its own savepoint.
-    static func commit(_ batch: [PendingAppend], _ writer: DatabasePool, path: String) -> [Result<Int, StoreError>] {
+    static func commit(_ batch: [PendingAppend], _ writer: any DatabaseWriter, path: String)
+        -> [Result<Int, StoreError>]
+    {
         var results: [Result<Int, StoreError>] = []
         do {
             try writer.write { db in
@@ -29,7 +35,7 @@ extension SQLiteStore {
                     } catch let error as StoreError {
                         results.append(.failure(error))
                     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                        results.append(.failure(translate(error, path: path)))
+                        results.append(.failure(clash(error, append, path: path)))
                     }
                 }
             }
@@ -40,8 +46,10 @@ extension SQLiteStore {
         }
     }
 
-    /// One append inside the batch's transaction: a storage write first, then the event.
+    /// One append inside the batch's transaction: the writer's lease is checked, then a
+    /// storage write is made, then the event.
     private static func insert(_ append: PendingAppend, _ db: Database) throws -> Int {
+        try checkWriter(append.session, append.lease, db)
         if case .stored(let write, _) = append.event, write.refused == nil {
             try apply(write, session: append.session, db)
         }
@@ -52,6 +60,21 @@ extension SQLiteStore {
         try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
             .execute(arguments: [append.session, next, append.event.at, append.text])
         return next
+    }
+
+    /// A constraint an append broke, in words: its number is taken (another process wrote
+    /// to the session), or its session does not exist.
+    static func clash(_ error: DatabaseError, _ append: PendingAppend, path: String) -> StoreError {
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_PRIMARYKEY:
+            StoreError(
+                .sessionBusy,
+                "session \(append.session): its log has an event \(append.seq.map(String.init) ?? "") already; "
+                    + "another process is writing to it")
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            StoreError(.unknownSession, "no session with id \(SessionID.named(append.session))")
+        default: translate(error, path: path)
+        }
     }
 
     /// A session's events in order.
@@ -69,12 +92,15 @@ extension SQLiteStore {
 public final class StoredSessionLog: SessionLog {
     let store: any SessionStore
     public let session: String
+    /// The lease the log writes under (see ``SessionStore``): nil for a writer without one.
+    public let lease: SessionLease?
     public private(set) var events: [SessionEvent]
 
-    /// The log of a stored session, with the events it has so far.
-    public init(store: any SessionStore, session: String) throws(StoreError) {
+    /// The log of a stored session, with the events it has so far; appends carry `lease`.
+    public init(store: any SessionStore, session: String, lease: SessionLease? = nil) throws(StoreError) {
         self.store = store
         self.session = session
+        self.lease = lease
         self.events = try store.events(of: session)
     }
 
@@ -84,7 +110,7 @@ public final class StoredSessionLog: SessionLog {
     public func append(_ event: SessionEvent) throws -> Int {
         let seq: Int
         do {
-            seq = try store.append(event, to: session, seq: events.count + 1)
+            seq = try store.append(event, to: session, seq: events.count + 1, lease: lease)
         } catch  where error.code == .storageRefused {
             throw StorageError(error.message)
         }

@@ -228,7 +228,7 @@ extension SessionStore {
                     try anonymise(session: id)
                     try markAnonymised(id, at: now)
                     outcome.anonymised.append(id)
-                } catch  where error.code == .corrupt || error.code == .unknownSession {
+                } catch  where [.corrupt, .unknownSession, .sessionBusy].contains(error.code) {
                     outcome.failures.append("retention could not anonymise session \(id): \(error.message)")
                 }
             }
@@ -256,6 +256,7 @@ extension SQLiteStore {
             guard count == bodies.count else {
                 throw StoreError(.corrupt, "session \(session): the rewrite has another length")
             }
+            try Self.checkWriter(session, nil, db)
             for (i, body) in bodies.enumerated() {
                 try db.execute(
                     sql: "UPDATE event SET body = ? WHERE sessionId = ? AND seq = ?", arguments: [body, session, i + 1])
@@ -267,8 +268,9 @@ extension SQLiteStore {
     public func deleteSession(_ id: String) throws(StoreError) {
         try write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE id = ?", arguments: [id]) == true else {
-                throw StoreError(.unknownSession, "no session with id \(id)")
+                throw StoreError(.unknownSession, "no session with id \(SessionID.named(id))")
             }
+            try Self.checkWriter(id, nil, db)
             try db.execute(sql: "DELETE FROM event WHERE sessionId = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM storage WHERE kind = 'session' AND owner = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM session WHERE id = ?", arguments: [id])

@@ -5,6 +5,7 @@ import KraftfeltEngine
 extension SQLiteStore {
     /// Stores a new session and the scripts it runs (scripts are kept by content hash).
     public func createSession(_ record: SessionRecord) throws(StoreError) {
+        try SessionID.validate(record.id)
         let libraryJSON = StoredForm.library(record)
         let rehearsal = StoredForm.rehearsal(record)
         try write { db in
@@ -43,7 +44,7 @@ extension SQLiteStore {
     public func session(_ id: String) throws(StoreError) -> SessionRecord {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]) else {
-                throw StoreError(.unknownSession, "no session with id \(id)")
+                throw StoreError(.unknownSession, "no session with id \(SessionID.named(id))")
             }
             func script(_ hash: String) throws -> ExerciseSource {
                 guard let script = try Row.fetchOne(db, sql: "SELECT * FROM script WHERE hash = ?", arguments: [hash])
@@ -65,8 +66,11 @@ extension SQLiteStore {
     }
 
     /// Saves a session's state (`running`, `finished`, `failed: …`) for listings.
-    public func setState(_ id: String, _ state: String) throws(StoreError) {
-        try write { db in try db.execute(sql: "UPDATE session SET state = ? WHERE id = ?", arguments: [state, id]) }
+    public func setState(_ id: String, _ state: String, lease: SessionLease?) throws(StoreError) {
+        try write { db in
+            try Self.checkWriter(id, lease, db)
+            try db.execute(sql: "UPDATE session SET state = ? WHERE id = ?", arguments: [state, id])
+        }
     }
 
     /// A script's content hash (FNV-1a, 64 bits, over name and text).

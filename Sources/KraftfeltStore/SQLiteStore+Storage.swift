@@ -81,8 +81,12 @@ extension SQLiteStore {
         }
     }
 
-    public func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError) {
+    public func saveOutcome(
+        _ id: String, state: String?, exercises: [ExerciseRun], measures: [Measure], lease: SessionLease?
+    ) throws(StoreError) {
         try write { db in
+            try Self.checkWriter(id, lease, db)
+            if let state { try db.execute(sql: "UPDATE session SET state = ? WHERE id = ?", arguments: [state, id]) }
             try db.execute(sql: "DELETE FROM exercise WHERE sessionId = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM measure WHERE sessionId = ?", arguments: [id])
             for (i, run) in exercises.enumerated() {

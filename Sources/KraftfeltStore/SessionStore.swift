@@ -2,31 +2,56 @@ import Foundation
 import KraftfeltEngine
 
 /// What the host needs from a store: organisations, sessions, the scripts they ran,
-/// their event logs, their measures, and the storage scripts keep. SQLite
-/// (``SQLiteStore``) is the embedded default; ``PostgresStore`` serves several host
+/// their event logs, their measures, the storage scripts keep, and who runs each session.
+/// SQLite (``SQLiteStore``) is the embedded default; ``PostgresStore`` serves several host
 /// instances. Both pass the same test suite.
+///
+/// One writer per session: a process that runs a session claims its lease
+/// (``claim(_:as:for:)``), renews it while it runs (``LeaseKeeper``) and releases it at the
+/// end, and passes it with every write to the session. The store refuses a write with
+/// another lease, and a write with none while someone else holds one.
 public protocol SessionStore: Sendable {
-    /// Stores a new session and its scripts; fails if the id is taken.
+    /// What opening the store did to its schema.
+    var schemaChange: SchemaChange { get }
+
+    /// Stores a new session and its scripts; fails if the id is taken or is not a
+    /// session id (``SessionID``).
     func createSession(_ record: SessionRecord) throws(StoreError)
     /// Every stored session, oldest first.
     func sessions() throws(StoreError) -> [SessionRecord]
     /// One stored session.
     func session(_ id: String) throws(StoreError) -> SessionRecord
-    /// Saves a session's state for listings.
-    func setState(_ id: String, _ state: String) throws(StoreError)
+    /// Saves a session's state for listings (`lease`: see the protocol).
+    func setState(_ id: String, _ state: String, lease: SessionLease?) throws(StoreError)
     /// Appends one event durably; `seq`, when given, is the number it must get. A
     /// ``SessionEvent/stored(_:at:)`` event writes its value in the same transaction, or
     /// fails with ``StoreError/Code/storageRefused`` and writes nothing.
+    /// - Throws: ``StoreError/Code/leaseLost`` when `lease` is no longer the session's,
+    ///   ``StoreError/Code/sessionBusy`` when it is nil and another process holds one.
     @discardableResult
-    func append(_ event: SessionEvent, to session: String, seq: Int?) throws(StoreError) -> Int
+    func append(_ event: SessionEvent, to session: String, seq: Int?, lease: SessionLease?) throws(StoreError) -> Int
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
     /// Deletes a session, its events, measures and session storage, and the scripts no
-    /// other session uses.
+    /// other session uses; refused while another process holds its lease.
     func deleteSession(_ id: String) throws(StoreError)
     /// Rewrites a session's events in one transaction (same number, same order): for
-    /// anonymising personal data, never for changing what happened.
+    /// anonymising personal data, never for changing what happened. Refused while another
+    /// process holds the session's lease.
     func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError)
+
+    /// Claims the lease on a session for `seconds`: granted when nobody holds it, or its
+    /// lease is stale (expired, or its holder's process on this host is gone).
+    /// - Throws: ``StoreError/Code/sessionBusy`` naming the holder;
+    ///   ``StoreError/Code/unknownSession``; ``StoreError/Code/invalidID``.
+    func claim(_ session: String, as holder: LeaseHolder, for seconds: Double) throws(StoreError) -> SessionLease
+    /// Extends a lease by `seconds` from now.
+    /// - Throws: ``StoreError/Code/leaseLost`` when it was taken over or released.
+    func renew(_ lease: SessionLease, for seconds: Double) throws(StoreError) -> SessionLease
+    /// Gives a lease up; nothing happens when it is no longer held.
+    func release(_ lease: SessionLease) throws(StoreError)
+    /// The lease someone holds on a session now; nil when nobody does (or theirs is stale).
+    func lease(of session: String) throws(StoreError) -> SessionLease?
 
     /// What `key` holds now in `scope`, as seen from a session (its organisation).
     func storedValue(session: String, _ scope: StorageScope, key: String) throws(StoreError) -> StoredValue?
@@ -41,8 +66,11 @@ public protocol SessionStore: Sendable {
     @discardableResult
     func forgetParticipantStorage(in organisation: String, unchangedSince date: Date) throws(StoreError) -> Int
 
-    /// Saves what a session has loaded and measured so far (replacing what was saved).
-    func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError)
+    /// Saves what a session has loaded and measured so far (replacing what was saved),
+    /// and its state when given, in one transaction.
+    func saveOutcome(
+        _ id: String, state: String?, exercises: [ExerciseRun], measures: [Measure], lease: SessionLease?
+    ) throws(StoreError)
     /// The exercises a session loaded, with versions and script hashes.
     func exercises(of session: String) throws(StoreError) -> [ExerciseRun]
     /// The measures a session took, in order.
@@ -57,6 +85,24 @@ public protocol SessionStore: Sendable {
     /// Live sessions of an organisation started before `date` whose personal data is still
     /// there (rehearsals hold bots, not people, and are left alone).
     func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String]
+}
+
+extension SessionStore {
+    /// Appends one event as a writer without a lease (refused while someone holds one).
+    @discardableResult
+    public func append(_ event: SessionEvent, to session: String, seq: Int? = nil) throws(StoreError) -> Int {
+        try append(event, to: session, seq: seq, lease: nil)
+    }
+
+    /// Saves a session's state as a writer without a lease.
+    public func setState(_ id: String, _ state: String) throws(StoreError) {
+        try setState(id, state, lease: nil)
+    }
+
+    /// Saves what a session loaded and measured, as a writer without a lease.
+    public func saveOutcome(_ id: String, exercises: [ExerciseRun], measures: [Measure]) throws(StoreError) {
+        try saveOutcome(id, state: nil, exercises: exercises, measures: measures, lease: nil)
+    }
 }
 
 /// An organisation: sessions, script storage and a retention setting belong to one.

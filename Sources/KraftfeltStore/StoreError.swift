@@ -2,14 +2,31 @@
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable {
         let name: String
-        /// The file is not a Kraftfelt database (or not a database at all).
+        /// The file is not a Kraftfelt database: not SQLite at all, another application's,
+        /// or tables without Kraftfelt's schema record. Nothing was changed.
         public static let notADatabase = Code(name: "not a database")
+        /// The database is Kraftfelt's but damaged (truncated, a broken header or page).
+        public static let damaged = Code(name: "damaged")
         /// A newer Kraftfelt wrote the database.
         public static let newerVersion = Code(name: "newer version")
+        /// An older Kraftfelt wrote the database, and it was opened read-only, so it was
+        /// not upgraded.
+        public static let olderVersion = Code(name: "older version")
+        /// Opened read-only where nothing has been stored yet (no file, no tables).
+        public static let noData = Code(name: "no data")
+        /// A write to a store opened read-only.
+        public static let readOnly = Code(name: "read-only")
         /// No session with that id.
         public static let unknownSession = Code(name: "unknown session")
         /// The session exists already.
         public static let duplicateSession = Code(name: "duplicate session")
+        /// A session id outside the syntax (see ``SessionID``).
+        public static let invalidID = Code(name: "invalid id")
+        /// Another process holds the session's lease: it runs the session.
+        public static let sessionBusy = Code(name: "session busy")
+        /// This process's lease on the session was taken over (or released): it must stop
+        /// writing to the session.
+        public static let leaseLost = Code(name: "lease lost")
         /// Reading or writing failed (disk full, permissions, a lost connection).
         public static let io = Code(name: "io")
         /// A script's storage write was refused (its scope would grow past the limit, or

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import KraftfeltStore
 
-/// Where sessions are kept: PostgreSQL with `--database URL` (or `$KRAFTFELT_DATABASE`),
-/// else SQLite in `--data DIR`, `$KRAFTFELT_DATA` or ~/.local/share/kraftfelt.
+/// Where sessions are kept: PostgreSQL with `--database URL`, SQLite in `--data DIR`;
+/// without either, `$KRAFTFELT_DATABASE`, then `$KRAFTFELT_DATA`, then
+/// ~/.local/share/kraftfelt.
 struct DataOptions: ParsableArguments {
     @Option(
         name: .customLong("data"), help: "The data directory (default: $KRAFTFELT_DATA or ~/.local/share/kraftfelt).")
@@ -13,8 +14,16 @@ struct DataOptions: ParsableArguments {
         name: .customLong("database"), help: "A PostgreSQL URL (postgres://user:password@host/db) instead of --data.")
     var database: String?
 
+    func validate() throws {
+        if let directory { try Inputs.path(directory, option: "--data") }
+        if let database { try Inputs.path(database, option: "--database") }
+        if directory != nil && database != nil { throw ValidationError("give --data or --database, not both") }
+    }
+
     var databaseURL: String? {
-        database ?? ProcessInfo.processInfo.environment["KRAFTFELT_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let database { return database }
+        if directory != nil { return nil }
+        return ProcessInfo.processInfo.environment["KRAFTFELT_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var resolved: String {
@@ -27,47 +36,62 @@ struct DataOptions: ParsableArguments {
         return (base as NSString).appendingPathComponent("kraftfelt")
     }
 
-    /// Opens the store and applies the organisations' retention settings first, so that
-    /// no command shows personal data older than the organisation keeps it.
-    func open() throws -> any SessionStore {
+    /// How to name these options again in a hint: `--data DIR` or `--database URL`.
+    var again: String { databaseURL != nil ? "--database URL" : "--data \(resolved)" }
+
+    /// Opens the store. Read-only opens change nothing (see ``StoreAccess``); where nothing
+    /// is stored yet they see an ``EmptyStore``. Read-write applies the organisations'
+    /// retention settings first.
+    /// - Parameter upgradingOlder: read-only, but a command that may write next (resume)
+    ///   upgrades an older schema instead of refusing it.
+    func open(_ access: StoreAccess, upgradingOlder: Bool = false) throws -> any SessionStore {
+        let store: any SessionStore
         do {
-            let store: any SessionStore =
-                if let url = databaseURL { try PostgresStore(url: url) } else { try SQLiteStore(directory: resolved) }
-            try Self.applyRetention(in: store)
-            return store
-        } catch {
-            throw CLIError(error.message)
+            store = try connect(access)
+        } catch let error as StoreError {
+            switch error.code {
+            case .noData: return EmptyStore(location: location)
+            case .olderVersion where upgradingOlder: return try open(.readWrite)
+            case .olderVersion:
+                throw CLIError(
+                    "\(error.message) (`kraftfelt upgrade \(again)` upgrades it, as does any command that writes)")
+            default: throw error
+            }
         }
+        if access == .readWrite { try Self.applyRetention(in: store) }
+        return store
+    }
+
+    private func connect(_ access: StoreAccess) throws -> any SessionStore {
+        if let url = databaseURL { return try PostgresStore(url: url, access: access) }
+        return try SQLiteStore(directory: resolved, access: access)
     }
 
     /// Applies the organisations' retention settings; a session it cannot anonymise is a
     /// warning on standard error, not a reason to stop.
     static func applyRetention(in store: any SessionStore) throws(StoreError) {
-        for failure in try store.applyRetention().failures {
-            FileHandle.standardError.write(Data("warning: \(failure)\n".utf8))
-        }
+        for failure in try store.applyRetention().failures { Terminal.line("warning: \(failure)") }
     }
 
-    /// An organisation id: 1 to 64 letters, digits, `-`, `_` or `.`.
-    static func validate(organisation: String) throws {
-        guard (1...64).contains(organisation.utf8.count),
-            organisation.unicodeScalars.allSatisfy({
-                CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)
-            })
-        else {
-            throw ValidationError(
-                "--organisation must have 1 to 64 letters, digits, '-', '_' or '.', got \"\(organisation)\"")
+    /// For read-only commands, which do not apply retention: a warning when it is due.
+    func warnIfRetentionIsDue(in store: any SessionStore) throws(StoreError) {
+        var due = 0
+        for organisation in try store.organisations() {
+            guard let days = organisation.retentionDays else { continue }
+            let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+            due += try store.sessionsToAnonymise(in: organisation.id, startedBefore: cutoff).count
+        }
+        if due > 0 {
+            Terminal.line(
+                "warning: \(due) session\(due == 1 ? " is" : "s are") past their organisation's retention; "
+                    + "`kraftfelt retention \(again)` anonymises them")
         }
     }
 
     /// Opens the store and runs `body` with it; a store error becomes the one-line CLI error.
-    func use<T>(_ body: (any SessionStore) throws(StoreError) -> T) throws -> T {
-        let store = try open()
-        do {
-            return try body(store)
-        } catch {
-            throw CLIError(error.message)
-        }
+    func use<T>(_ access: StoreAccess, _ body: (any SessionStore) throws(StoreError) -> T) throws -> T {
+        let store = try open(access)
+        return try body(store)
     }
 
     /// Where the sessions are, for messages.

@@ -13,11 +13,15 @@ struct ExportParticipant: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    func validate() throws { try Inputs.participant(id) }
+
     func run() throws {
-        let export = try data.use { store throws(StoreError) in try store.export(participant: id) }
+        let store = try data.open(.readOnly)
+        try data.warnIfRetentionIsDue(in: store)
+        let export = try store.export(participant: id)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(export), as: UTF8.self))
+        Terminal.print(String(decoding: try encoder.encode(export), as: UTF8.self))
     }
 }
 
@@ -31,9 +35,11 @@ struct DeleteSession: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    func validate() throws { try Inputs.session(id) }
+
     func run() throws {
-        try data.use { store throws(StoreError) in try store.deleteSession(id) }
-        print("deleted session \(id)")
+        try data.use(.readWrite) { store throws(StoreError) in try store.deleteSession(id) }
+        Terminal.print("deleted session \(id)", lines: false)
     }
 }
 
@@ -48,9 +54,11 @@ struct AnonymiseParticipant: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
+    func validate() throws { try Inputs.participant(id) }
+
     func run() throws {
-        let count = try data.use { store throws(StoreError) in try store.anonymise(participant: id) }
-        print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")")
+        let count = try data.use(.readWrite) { store throws(StoreError) in try store.anonymise(participant: id) }
+        Terminal.print("anonymised \(id) in \(count) session\(count == 1 ? "" : "s")", lines: false)
     }
 }
 
@@ -78,7 +86,7 @@ struct Retention: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        try DataOptions.validate(organisation: organisation)
+        try Inputs.organisation(organisation)
         if let days, !(1...36_500).contains(days) {
             throw ValidationError("--days must be from 1 to 36500, got \(days)")
         }
@@ -86,24 +94,21 @@ struct Retention: ParsableCommand {
     }
 
     func run() throws {
-        let store = try data.open()
-        do {
-            if days != nil || keepForever {
-                try store.setRetentionDays(days, for: organisation)
-                let anonymised = try store.applyRetention().anonymised
-                if !anonymised.isEmpty {
-                    print(
-                        "anonymised \(anonymised.count) session\(anonymised.count == 1 ? "" : "s"): "
-                            + anonymised.joined(separator: ", "))
-                }
+        let store = try data.open(.readWrite)  // applies every organisation's retention
+        if days != nil || keepForever {
+            try store.setRetentionDays(days, for: organisation)
+            let anonymised = try store.applyRetention().anonymised
+            if !anonymised.isEmpty {
+                Terminal.print(
+                    "anonymised \(anonymised.count) session\(anonymised.count == 1 ? "" : "s"): "
+                        + anonymised.joined(separator: ", "), lines: false)
             }
-            let days = try store.organisations().first { $0.id == organisation }?.retentionDays
-            print(
-                "\(organisation): "
-                    + (days.map { "personal data is kept \($0) day\($0 == 1 ? "" : "s")" }
-                        ?? "personal data is kept until deleted"))
-        } catch {
-            throw CLIError(error.message)
         }
+        let days = try store.organisations().first { $0.id == organisation }?.retentionDays
+        Terminal.print(
+            "\(organisation): "
+                + (days.map { "personal data is kept \($0) day\($0 == 1 ? "" : "s")" }
+                    ?? "personal data is kept until deleted"),
+            lines: false)
     }
 }

@@ -7,6 +7,6 @@ struct Reference: ParsableCommand {
         abstract: "Print the Lua API reference for exercises, generated from the registered functions.")
 
     func run() throws {
-        print(try Session.apiReference(), terminator: "")
+        Terminal.print(try Session.apiReference(), terminator: "")
     }
 }

@@ -54,77 +54,84 @@ struct Rehearse: ParsableCommand {
         }
         guard (1...12).contains(areas) else { throw ValidationError("--areas must be from 1 to 12, got \(areas)") }
         guard ["da", "en"].contains(language) else {
-            throw ValidationError("--language must be da or en, got \(language)")
+            throw ValidationError("--language must be da or en, got \(SessionID.shown(language))")
         }
-        try DataOptions.validate(organisation: organisation)
+        try Inputs.organisation(organisation)
+        try Inputs.path(exercises, option: "--exercises")
+        if let data { try Inputs.path(data, option: "--data") }
+        if let database { try Inputs.path(database, option: "--database") }
+        if data != nil && database != nil { throw ValidationError("give --data or --database, not both") }
+        if let session { try Inputs.session(session, as: "--session") }
+        _ = try Inputs.parameters(parameters)
     }
 
     func run() throws {
         let library = try Self.library(in: exercises)
         let main = try resolve(library)
         let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
-        var given: [String: String] = [:]
-        for parameter in parameters {
-            let parts = parameter.split(separator: "=", maxSplits: 1)
-            given[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        let given = try Inputs.parameters(parameters)
+        guard data != nil || database != nil else {
+            let rehearsal = try Rehearsal(
+                definition: definition, participants: participants, areas: areas, log: MemoryLog())
+            return try finish(try play(rehearsal, given))
         }
-        var log: SessionLog = MemoryLog()
-        var store: (any SessionStore)?
-        var record: SessionRecord?
+        let store: any SessionStore =
+            if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
+        try DataOptions.applyRetention(in: store)
         let id = session ?? Self.newID()
-        if data != nil || database != nil {
-            do {
-                let opened: any SessionStore =
-                    if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
-                try DataOptions.applyRetention(in: opened)
-                let created = SessionRecord(
-                    id: id, exercise: exercise, definition: definition,
-                    rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
-                    organisation: organisation)
-                try opened.createSession(created)
-                record = created
-                log = try SQLiteSessionLog(store: opened, session: id)
-                store = opened
-                let place = database != nil ? "--database URL" : "--data \(data ?? "")"
-                FileHandle.standardError.write(
-                    Data("session \(id) (continue with: kraftfelt resume \(id) \(place))\n".utf8))
-            } catch {
-                throw CLIError(error.message)
-            }
+        let record = SessionRecord(
+            id: id, exercise: exercise, definition: definition,
+            rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
+            organisation: organisation)
+        try store.createSession(record)
+        let leased = try LeasedRun(store: store, record: record)
+        let place = database != nil ? "--database URL" : "--data \(data ?? "")"
+        Terminal.line("session \(id) (continue with: kraftfelt resume \(id) \(place))")
+        let session = try leased.run {
+            let rehearsal = try Rehearsal(
+                definition: definition, participants: participants, areas: areas, log: try leased.log())
+            return try play(rehearsal, given)
         }
-        let rehearsal: Rehearsal
-        do {
-            rehearsal = try Rehearsal(definition: definition, participants: participants, areas: areas, log: log)
-        } catch let error as ScriptError {
-            throw CLIError(error.message)
-        }
+        try finish(session)
+    }
+
+    /// Runs the rehearsal, with a progress bar on a terminal for large ones.
+    private func play(_ rehearsal: Rehearsal, _ given: [String: String]) throws -> Session {
         let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
-        let session = try rehearsal.run(exercise: exercise, parameters: given) { share in
+        defer { if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        return try Self.drive(rehearsal, exercise: exercise, parameters: given) { share in
             guard showProgress else { return }
             let filled = Int(share * 30)
             let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
             FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let store, let record { try Self.save(session, record, in: store) }
-        print(session.transcript.text, terminator: "")
+    }
+
+    /// Runs a rehearsal to its end. When the driver gives up (a script that waits for ever
+    /// reaches the rehearsal's time limit, or a log does not fit), the transcript so far is
+    /// printed before the error.
+    static func drive(
+        _ rehearsal: Rehearsal, exercise: String, parameters: [String: String], progress: ((Double) -> Void)? = nil
+    ) throws -> Session {
+        do {
+            return try rehearsal.run(exercise: exercise, parameters: parameters, progress: progress)
+        } catch let error as SessionError {
+            Terminal.print(rehearsal.session.transcript.text, terminator: "")
+            throw error
+        }
+    }
+
+    /// Prints the transcript and measures; a failed session is the error.
+    private func finish(_ session: Session) throws {
+        Terminal.print(session.transcript.text, terminator: "")
         if !session.measures.isEmpty {
-            print("\nmeasures:")
+            Terminal.print("\nmeasures:")
             for measure in session.measures {
-                print("  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))")
+                Terminal.print(
+                    "  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))", lines: false)
             }
         }
         if case .failed(let error) = session.state { throw CLIError(error.message) }
-    }
-
-    /// Saves a session's state, the exercises it loaded and its measures.
-    static func save(_ session: Session, _ record: SessionRecord, in store: any SessionStore) throws {
-        do {
-            try store.setState(record.id, describe(session.state))
-            try store.saveOutcome(record.id, exercises: record.runs(session.exercises), measures: session.measures)
-        } catch {
-            throw CLIError(error.message)
-        }
     }
 
     /// A new session id: eight letters and digits.
@@ -134,39 +141,25 @@ struct Rehearse: ParsableCommand {
         return String((0..<8).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
     }
 
-    /// How a session's state is listed.
-    static func describe(_ state: Session.State) -> String {
-        switch state {
-        case .notStarted: "open"
-        case .running: "running"
-        case .finished: "finished"
-        case .failed(let error): "failed: \(error.message)"
-        }
-    }
-
     /// Every exercise file in the folder (none when the folder is missing).
     static func library(in folder: String) throws -> [ExerciseSource] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return try names.filter { $0.hasSuffix(".lua") }.sorted().map { name in
             let path = (folder as NSString).appendingPathComponent(name)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw CLIError("\(path): cannot read the file as UTF-8 text")
-            }
-            return ExerciseSource(fileName: name, text: text)
+            return ExerciseSource(fileName: name, text: try Inputs.scriptText(path))
         }
     }
 
     private func resolve(_ library: [ExerciseSource]) throws -> ExerciseSource {
         if exercise.hasSuffix(".lua") {
-            guard let text = try? String(contentsOfFile: exercise, encoding: .utf8) else {
-                throw CLIError("\(exercise): cannot read the file")
-            }
-            return ExerciseSource(fileName: (exercise as NSString).lastPathComponent, text: text)
+            return ExerciseSource(
+                fileName: (exercise as NSString).lastPathComponent, text: try Inputs.scriptText(exercise))
         }
         guard let source = library.first(where: { $0.fileName == "\(exercise).lua" }) else {
             let known = library.map { String($0.fileName.dropLast(4)) }.joined(separator: ", ")
             throw CLIError(
-                "no exercise \"\(exercise)\" in \(exercises)/" + (known.isEmpty ? "" : " (there are: \(known))"))
+                "no exercise \(SessionID.shown(exercise)) in \(exercises)/"
+                    + (known.isEmpty ? "" : " (there are: \(known))"))
         }
         return source
     }

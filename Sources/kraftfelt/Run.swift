@@ -15,13 +15,13 @@ struct Run: ParsableCommand {
     @Argument(help: "The Lua script to run.")
     var file: String
 
-    @Option(help: "Memory limit in MiB.")
+    @Option(help: "Memory limit in MiB (1–16384).")
     var memory: Int = 64
 
-    @Option(help: "Instruction budget.")
+    @Option(help: "Instruction budget (at least 1).")
     var instructions: Int64 = 100_000_000
 
-    @Option(help: "Wall-clock limit in seconds.")
+    @Option(help: "Wall-clock limit in seconds (more than 0, at most 86400).")
     var seconds: Double = 2
 
     @Option(help: "Seed for math.random.")
@@ -31,10 +31,13 @@ struct Run: ParsableCommand {
     var traceback = false
 
     func validate() throws {
-        guard memory > 0 else { throw ValidationError("--memory must be a positive number of MiB, got \(memory)") }
+        try Inputs.path(file, option: "the script")
+        guard (1...16_384).contains(memory) else {
+            throw ValidationError("--memory must be from 1 to 16384 MiB, got \(memory)")
+        }
         guard instructions > 0 else { throw ValidationError("--instructions must be positive, got \(instructions)") }
-        guard seconds > 0 && seconds.isFinite else {
-            throw ValidationError("--seconds must be positive, got \(seconds)")
+        guard seconds > 0 && seconds <= 86_400 else {
+            throw ValidationError("--seconds must be more than 0 and at most 86400, got \(seconds)")
         }
     }
 
@@ -42,50 +45,15 @@ struct Run: ParsableCommand {
         let chunkName = (file as NSString).lastPathComponent
         let limits = SandboxLimits(
             memoryBytes: memory << 20, instructionsPerRun: instructions, secondsPerRun: seconds)
-        let source: Data
+        let source = try Inputs.scriptBytes(file, limit: limits.sourceBytes)
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: file)
-            if attributes[.type] as? FileAttributeType == .typeDirectory {
-                throw CLIError("\(file): cannot read the file: it is a directory")
-            }
-            if let size = attributes[.size] as? Int, size > limits.sourceBytes {
-                throw CLIError("\(file): the script has \(size) bytes; the limit is \(limits.sourceBytes)")
-            }
-            source = try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch let error as CLIError {
-            throw error
-        } catch {
-            throw CLIError("\(file): cannot read the file: \(Self.reason(error))")
-        }
-        do {
-            let vm = try LuaVM(limits: limits, seed: seed, output: { print($0) })
+            let vm = try LuaVM(limits: limits, seed: seed, output: { Terminal.print($0) })
             let main = try vm.load(bytes: Array(source), chunkName: chunkName)
             let results = try vm.call(main)
-            for value in results { print(LuaFormatter.format(value)) }
+            for value in results { Terminal.print(LuaFormatter.format(value)) }
         } catch {
-            if traceback, let trace = error.traceback { FileHandle.standardError.write(Data((trace + "\n").utf8)) }
+            if traceback, let trace = error.traceback { Terminal.block(trace) }
             throw CLIError(error.message)
         }
-    }
-}
-
-extension Run {
-    /// Why a file could not be read, in words (the POSIX reason when there is one).
-    static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code))).lowercased()
-        }
-        if nsError.domain == NSCocoaErrorDomain && nsError.code == NSFileReadNoSuchFileError { return "no such file" }
-        return nsError.localizedDescription
-    }
-}
-
-/// An error the CLI reports as one line on standard error, with exit code 1.
-struct CLIError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String {
-        message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

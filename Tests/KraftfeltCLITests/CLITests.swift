@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `kraftfelt` binary as a user would.
@@ -20,35 +21,83 @@ struct Kraftfelt {
         var stderr: String
         var seconds: Double
         var timedOut: Bool
+        /// `.exit`, or `.uncaughtSignal` when a signal ended it (a trap, or the timeout's kill).
+        var reason: Process.TerminationReason = .exit
     }
 
-    /// Runs kraftfelt with these arguments; kills it after `timeout` seconds.
-    static func run(_ arguments: [String], timeout: Double = 10) throws -> Result {
+    /// Runs kraftfelt with these arguments; kills it after `timeout` seconds. Standard
+    /// output and error are read while it runs, so a long transcript never blocks it.
+    /// - Parameter environment: the process's whole environment (default: this one's).
+    static func run(
+        _ arguments: [String], timeout: Double = 10, environment: [String: String]? = nil, in folder: String? = nil
+    ) throws -> Result {
+        try start(arguments, environment: environment, in: folder).wait(timeout: timeout)
+    }
+
+    /// Starts kraftfelt; ``Running/wait(timeout:)`` collects what it did.
+    static func start(_ arguments: [String], environment: [String: String]? = nil, in folder: String? = nil) throws
+        -> Running
+    {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         let start = Date()
         try process.run()
-        let deadline = start.addingTimeInterval(timeout)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                kill(process.processIdentifier, SIGKILL)
-                timedOut = true
-                break
+        return Running(process: process, start: start, stdout: Collector(out), stderr: Collector(err))
+    }
+
+    /// A kraftfelt process that runs.
+    struct Running {
+        let process: Process
+        let start: Date
+        let stdout: Collector
+        let stderr: Collector
+
+        var pid: Int32 { process.processIdentifier }
+
+        /// Waits for it to end, killing it after `timeout` seconds from its start.
+        func wait(timeout: Double) -> Result {
+            let deadline = start.addingTimeInterval(timeout)
+            var timedOut = false
+            while process.isRunning {
+                if Date() > deadline {
+                    kill(process.processIdentifier, SIGKILL)
+                    timedOut = true
+                    break
+                }
+                usleep(5_000)
             }
-            usleep(10_000)
+            process.waitUntilExit()
+            return Result(
+                status: process.terminationStatus, stdout: stdout.text(), stderr: stderr.text(),
+                seconds: Date().timeIntervalSince(start), timedOut: timedOut, reason: process.terminationReason)
         }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, stdout: stdout, stderr: stderr,
-            seconds: Date().timeIntervalSince(start), timedOut: timedOut)
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    final class Collector: Sendable {
+        private let data = Mutex(Data())
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ pipe: Pipe) {
+            let handle = pipe.fileHandleForReading
+            Thread { [self] in
+                let read = handle.readDataToEndOfFile()
+                data.withLock { $0 = read }
+                done.signal()
+            }.start()
+        }
+
+        func text() -> String {
+            done.wait()
+            return String(decoding: data.withLock { $0 }, as: UTF8.self)
+        }
     }
 
     static let hostileFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -126,8 +175,8 @@ struct Kraftfelt {
     static let badInvocations: [([String], Int32, String)] = [
         (["run", "/nonexistent/x.lua"], 1, "error: /nonexistent/x.lua: cannot read the file: no such file\n"),
         (["run", "/tmp"], 1, "error: /tmp: cannot read the file: it is a directory\n"),
-        (["run", "x.lua", "--memory", "0"], 64, "Error: --memory must be a positive number of MiB, got 0"),
-        (["run", "x.lua", "--seconds=-1"], 64, "Error: --seconds must be positive, got -1.0"),
+        (["run", "x.lua", "--memory", "0"], 64, "Error: --memory must be from 1 to 16384 MiB, got 0"),
+        (["run", "x.lua", "--seconds=-1"], 64, "Error: --seconds must be more than 0 and at most 86400, got -1.0"),
         (["run"], 64, "Error: Missing expected argument '<file>'"),
         (["walk"], 64, "Error: Unexpected argument 'walk'"),
     ]

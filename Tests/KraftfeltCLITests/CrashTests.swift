@@ -24,6 +24,10 @@ import Testing
         }
         static var available: [Place] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
+        /// The schema this run keeps its sessions in: its own, so that the test database's
+        /// public schema (which other builds may use) is left alone.
+        static let schema = "crash_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+
         /// The arguments that name a new, empty place: (for `rehearse`, for `sessions`/`resume`).
         func fresh() -> (rehearse: [String], data: [String]) {
             let id = UUID().uuidString.lowercased()
@@ -32,7 +36,7 @@ import Testing
                 let data = FileManager.default.temporaryDirectory.appendingPathComponent("kraftfelt-crash-\(id)").path
                 return (["--data", data], ["--data", data])
             case .postgres:
-                let url = Self.postgresURL ?? ""
+                let url = (Self.postgresURL ?? "") + "?schema=\(Self.schema)"
                 return (["--database", url, "--organisation", "crash-\(id)"], ["--database", url])
             }
         }

@@ -237,7 +237,8 @@ extension ScriptStorageStoreTests {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let store = try PostgresStore(url: url, schema: schema)
         try store.transaction { db in
-            try store.run("DROP TABLE exercise, measure, storage, event, session, script, organisation", on: db)
+            try store.run(
+                "DROP TABLE session_lease, exercise, measure, storage, event, session, script, organisation", on: db)
             try store.run("DELETE FROM kraftfelt_schema", on: db)
             try store.run(
                 "CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL)", on: db)
@@ -283,7 +284,9 @@ extension ScriptStorageStoreTests {
         let directory = try Self.versionOneSQLite()
         #expect(try snapshot(directory) == "v1-sessions-events-scripts")
         let store = try SQLiteStore(directory: directory)
-        #expect(try snapshot(directory) == "v1-sessions-events-scripts,v2-organisations-storage-measures")
+        #expect(
+            try snapshot(directory)
+                == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases")
         let record = try store.session("s")
         #expect(record.organisation == "default")
         #expect(record.exercise == "x" && record.state == "finished" && record.seed == 42)

@@ -250,12 +250,30 @@ struct PostgresStoreTests {
                 try $0.decode(Int.self)
             }
         }
-        #expect(versions == [1, 2])
+        #expect(versions == [1, 2, 3])
     }
 
     @Test func aBadURLIsAClearError() throws {
         let error = try #require(throws: StoreError.self) { try PostgresStore(url: "mysql://x@y/z") }
         #expect(error.message == "mysql://x@y/z: not a PostgreSQL URL like postgres://user:password@host:5432/database")
+        let parameter = try #require(throws: StoreError.self) {
+            try PostgresStore(url: "postgres://u:secret@h/d?sslmode=require")
+        }
+        #expect(
+            parameter.message
+                == "postgres://u:***@h/d?sslmode=require: the only URL parameter Kraftfelt reads is schema, got sslmode"
+        )
+        let schema = try #require(throws: StoreError.self) { try PostgresStore(url: "postgres://u@h/d?schema=a;b") }
+        #expect(schema.message == "a;b: a schema name has letters, digits and _ only (ASCII)")
+    }
+
+    /// `?schema=` keeps a store's tables in a schema of its own.
+    @Test func theURLCanNameTheSchema() throws {
+        let url = try #require(postgresURL)
+        let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let store = try PostgresStore(url: url + "?schema=\(schema)")
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        #expect(try PostgresStore(url: url, schema: schema).session("s").exercise == "x")
     }
 
     @Test func aDatabaseFromANewerKraftfeltIsRefusedAndLeftAlone() throws {
@@ -266,7 +284,10 @@ struct PostgresStoreTests {
         _ = try store.with { db in try store.run("INSERT INTO kraftfelt_schema VALUES (99)", on: db) }
         let error = try #require(throws: StoreError.self) { try PostgresStore(url: url, schema: schema) }
         #expect(error.code == .newerVersion)
-        #expect(error.message.hasSuffix("the database was written by a newer version of Kraftfelt"))
+        #expect(
+            error.message
+                == "\(store.url) (schema \(schema)): the database was written by a newer version of Kraftfelt "
+                + "(schema version 99; this version knows 1 to 3)")
         #expect(try store.session("s").exercise == "x")
     }
 }

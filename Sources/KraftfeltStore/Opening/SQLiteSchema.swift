@@ -1,0 +1,122 @@
+import GRDB
+import KraftfeltEngine
+
+/// The SQLite store's schema: its migrations, the tables each adds, and the mark that
+/// says a file is Kraftfelt's.
+enum SQLiteSchema {
+    /// `PRAGMA application_id` of a Kraftfelt store ("KRFT"), set by the third migration
+    /// (files of the first two versions have 0 and are recognised by their tables).
+    static let applicationID: Int32 = 0x4B52_4654
+
+    /// The migrations, in order: the schema version is how many a file has.
+    static let identifiers = [
+        "v1-sessions-events-scripts", "v2-organisations-storage-measures", "v3-session-leases",
+    ]
+
+    /// The tables each migration adds.
+    static let tables: [[String]] = [
+        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
+    ]
+
+    /// This build's schema version.
+    static var version: Int { identifiers.count }
+
+    /// The tables a file of `version` has, with GRDB's record of migrations.
+    static func tables(upTo version: Int) -> Set<String> {
+        Set(tables.prefix(version).joined()).union(["grdb_migrations"])
+    }
+
+    /// Every table name Kraftfelt uses.
+    static var allTables: Set<String> { tables(upTo: version) }
+
+    /// True for a migration a later version adds (`v4-…` and on).
+    static func isLater(_ identifier: String) -> Bool {
+        guard identifier.hasPrefix("v"), let dash = identifier.firstIndex(of: "-"),
+            let number = Int(identifier[identifier.index(after: identifier.startIndex)..<dash])
+        else { return false }
+        return number > version
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration(identifiers[0]) { db in
+            try db.create(table: "script") { t in
+                t.primaryKey("hash", .text)
+                t.column("fileName", .text).notNull()
+                t.column("text", .text).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("id", .text)
+                t.column("exercise", .text).notNull()
+                t.column("mainScript", .text).notNull().references("script")
+                t.column("library", .text).notNull()
+                t.column("seed", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("language", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("rehearsal", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "event") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("seq", .integer).notNull()
+                t.column("at", .integer).notNull()
+                t.column("body", .text).notNull()
+                t.primaryKey(["sessionId", "seq"])
+            }
+        }
+        migrator.registerMigration(identifiers[1]) { db in
+            try db.create(table: "organisation") { t in
+                t.primaryKey("id", .text)
+                t.column("retentionDays", .integer)
+            }
+            try db.alter(table: "session") { t in
+                t.add(column: "organisation", .text).notNull().defaults(to: SessionRecord.defaultOrganisation)
+                t.add(column: "anonymisedAt", .datetime)
+            }
+            try db.execute(sql: "INSERT INTO organisation (id) SELECT DISTINCT organisation FROM session")
+            try db.create(table: "storage") { t in
+                t.column("organisation", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("value", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.primaryKey(["organisation", "kind", "owner", "key"])
+            }
+            try db.create(table: "measure") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("exercise", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("value", .double).notNull()
+                t.column("at", .integer).notNull()
+                t.primaryKey(["sessionId", "position"])
+            }
+            try db.create(table: "exercise") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("position", .integer).notNull()
+                t.column("id", .text).notNull()
+                t.column("version", .text).notNull()
+                t.column("scriptHash", .text).notNull()
+                t.primaryKey(["sessionId", "position"])
+            }
+        }
+        migrator.registerMigration(identifiers[2]) { db in
+            // Who runs each session (see SessionLease); times are seconds since 1970.
+            try db.create(table: "session_lease") { t in
+                t.primaryKey("sessionId", .text).references("session", onDelete: .cascade)
+                t.column("token", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("processStart", .integer).notNull()
+                t.column("program", .text).notNull()
+                t.column("since", .double).notNull()
+                t.column("expires", .double).notNull()
+            }
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        return migrator
+    }
+}
