@@ -34,6 +34,8 @@ public final class SessionWorker {
     public let definition: SessionDefinition
     let store: any SessionStore
     let configuration: Configuration
+    /// This host is the session's one writer while the worker runs it.
+    private let keeper: LeaseKeeper
     private let process = Process()
     private let channel: LineChannel
     private let toWorker = Pipe()
@@ -47,6 +49,7 @@ public final class SessionWorker {
     private var ended = false
     /// Whether the input being submitted has been logged yet.
     private var inputLogged = false
+    private var released = false
 
     /// Starts a worker for a stored session and replays its log there.
     public init(session: String, store: any SessionStore, configuration: Configuration) throws {
@@ -55,7 +58,15 @@ public final class SessionWorker {
         self.configuration = configuration
         let record = try store.session(session)
         definition = record.definition
-        let events = try store.events(of: session)
+        keeper = LeaseKeeper(
+            store: store, lease: try store.claim(session, as: .current, for: SessionLease.defaultSeconds))
+        let events: [SessionEvent]
+        do {
+            events = try store.events(of: session)
+        } catch {
+            if let lease = try? keeper.stop() { try? store.release(lease) }
+            throw error
+        }
         logged = events.count
         process.executableURL = configuration.executable
         process.arguments = ["worker"]
@@ -64,11 +75,16 @@ public final class SessionWorker {
         process.standardOutput = fromWorker
         channel = LineChannel(
             input: fromWorker.fileHandleForReading.fileDescriptor, output: toWorker.fileHandleForWriting.fileDescriptor)
-        try process.run()
-        // A replayed step gets twice a live step's time: it did the same work live.
-        let result = try exchange(
-            .open(definition: definition, events: events), input: nil, stepSeconds: 2 * stepSeconds)
-        try take(result)
+        do {
+            try process.run()
+            // A replayed step gets twice a live step's time: it did the same work live.
+            let result = try exchange(
+                .open(definition: definition, events: events), input: nil, stepSeconds: 2 * stepSeconds)
+            try take(result)
+        } catch {
+            close()
+            throw error
+        }
     }
 
     deinit { close() }
@@ -90,15 +106,20 @@ public final class SessionWorker {
 
     /// Ends the worker (the session stays in the store, resumable).
     public func close() {
-        guard !ended else { return }
-        ended = true
-        try? toWorker.fileHandleForWriting.close()
-        if process.isRunning {
-            let deadline = Date().addingTimeInterval(2)
-            while process.isRunning && Date() < deadline { usleep(5_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if !ended {
+            ended = true
+            try? toWorker.fileHandleForWriting.close()
+            if process.isRunning {
+                let deadline = Date().addingTimeInterval(2)
+                while process.isRunning && Date() < deadline { usleep(5_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+            if process.processIdentifier != 0 { process.waitUntilExit() }
         }
-        process.waitUntilExit()
+        if !released, let lease = try? keeper.stop() {
+            released = true
+            try? store.release(lease)
+        }
     }
 
     /// The worker's process id, for tests and diagnostics.
@@ -122,6 +143,7 @@ public final class SessionWorker {
             close()
             throw WorkerError(message)
         case .stopped(let stop, let at):
+            try? store.setState(session, "failed: \(stop.message)", lease: keeper.lease)
             close()
             // The worker never reported the step: the session ends here, as its replay will.
             let line = Transcript.stamped(at: at, "error: \(stop.message)")
@@ -134,7 +156,6 @@ public final class SessionWorker {
             report.nextDeadline = nil
             report.waitsForTrainer = false
             self.report = report
-            try? store.setState(session, "failed: \(stop.message)")
         }
     }
 
@@ -189,7 +210,7 @@ public final class SessionWorker {
 
     private func append(_ event: SessionEvent) -> LogReply {
         do {
-            let seq = try store.append(event, to: session, seq: logged + 1)
+            let seq = try store.append(event, to: session, seq: logged + 1, lease: keeper.lease)
             logged += 1
             return .appended(seq)
         } catch  where error.code == .storageRefused {
@@ -224,7 +245,7 @@ public final class SessionWorker {
         }
         let at = max(input.at, report?.now ?? 0)
         do {
-            try store.append(.stopped(stop, at: at), to: session, seq: logged + 1)
+            try store.append(.stopped(stop, at: at), to: session, seq: logged + 1, lease: keeper.lease)
             logged += 1
         } catch {
             throw WorkerError("\(stop.message); the stop could not be logged: \(error.message)")

@@ -28,12 +28,14 @@ public final class LeaseKeeper: Sendable {
     /// The lease as last renewed.
     public var lease: SessionLease { state.withLock { $0.lease } }
 
-    /// Stops renewing and returns the lease as last renewed.
+    /// Stops renewing and returns the lease as last renewed (again at once when called
+    /// again).
     /// - Throws: ``StoreError/Code/leaseLost`` when a renewal found it taken over.
     @discardableResult
     public func stop() throws(StoreError) -> SessionLease {
         stopping.signal()
         ended.wait()
+        ended.signal()  // so that a later stop returns at once
         let (lease, lost) = state.withLock { $0 }
         if let lost { throw lost }
         return lease
