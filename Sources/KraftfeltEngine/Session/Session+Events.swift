@@ -121,6 +121,7 @@ extension Session {
 
     /// Applies a checked event.
     func apply(_ event: SessionEvent) {
+        defer { endIfTranscriptIsFull() }
         clock.now = event.at
         switch event {
         case .start(let start):

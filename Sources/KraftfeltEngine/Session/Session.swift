@@ -69,7 +69,7 @@ public final class Session {
         self.clock = VirtualClock(epoch: definition.startedAt)
         let limits = definition.limits
         self.vm = try LuaVM(limits: limits, seed: Int64(bitPattern: definition.seed), clock: clock.scriptClock)
-        vm.output = { [unowned self] line in transcript.add(at: clock.now, "print: \(line)") }
+        vm.output = { [unowned self] line in printed(line) }
         try vm.register(ExerciseModule.module)
         try vm.register(sessionAPI())
         sessionModule = try vm.moduleTable(Self.sessionModuleName)
