@@ -1,3 +1,5 @@
+import KraftfeltLua
+
 /// Runs a whole session with bots on a virtual clock, in seconds: the trainer's dress
 /// rehearsal, and the engine's test bench.
 ///
@@ -90,7 +92,17 @@ public final class Rehearsal {
     /// Sends an event: checked against the log while the rehearsal catches up after a
     /// restart, then submitted (logged, then applied).
     private func emit(_ event: SessionEvent) throws {
-        guard let logged = session.nextLoggedInput else { return try session.submit(event) }
+        guard let logged = session.nextLoggedInput else {
+            do {
+                try session.submit(event)
+            } catch let refusal as SessionError {
+                session.fail(
+                    ScriptError(
+                        .runtime, "the session refused an event of the rehearsal's bots (\(refusal.message)): \(event)")
+                )
+            }
+            return
+        }
         guard logged == event else {
             throw SessionError(
                 "the log does not match this rehearsal at event \(session.nextLoggedNumber); it was made by other settings"
@@ -159,7 +171,8 @@ public final class Rehearsal {
             var answerRNG = SeededGenerator(
                 seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
             let people = ask.kind == "person" ? session.presentParticipants : []
-            let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
+            guard let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
+            else { return }
             try emit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
         }
     }

@@ -5,6 +5,8 @@ extension Session {
     func ask(_ call: HostCall) throws -> HostResult {
         let (audience, everyone) = try parseAudience(try call.value(1))
         let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
+        var end: Int64? = nil
+        if let time = question.time { end = try deadline(in: time, for: "a question's time limit") }
         let id = newID()
         var ask = OpenAsk(
             thread: runningThread ?? 0, exercise: current?.id ?? "", question: question,
@@ -17,9 +19,9 @@ extension Session {
             note("nobody to ask")
             return .value(.table(LuaTable()))
         }
-        if let time = question.time {
+        if let end {
             let timer = newID()
-            timers[timer] = RunningTimer(deadline: clock.now + time, thread: nil, ask: id, label: "")
+            timers[timer] = RunningTimer(deadline: end, thread: nil, ask: id, label: "")
             ask.timer = timer
         }
         asks[id] = ask
@@ -50,57 +52,6 @@ extension Session {
         return (list.tableValue?.array.compactMap { $0.tableValue?["id"].text } ?? []).filter {
             seen.insert($0).inserted
         }
-    }
-
-    func parseQuestion(_ table: LuaTable) throws(HostError) -> Question {
-        let kindText = table["kind"].text ?? "text"
-        guard let kind = Question.Kind(rawValue: kindText) else {
-            let kinds = Question.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw HostError("'kind' must be one of \(kinds), got \(describe(table["kind"]))")
-        }
-        var prompt: [String: String] = [:]
-        for language in ["da", "en"] { if let text = table[language].text { prompt[language] = text } }
-        guard !prompt.isEmpty else { throw HostError("the question needs a text in da or en") }
-        guard prompt.values.allSatisfy({ $0.utf8.count <= 4000 }) else {
-            throw HostError("a question's text can have at most 4000 bytes")
-        }
-        var options: [String] = []
-        if [.choice, .choices, .rank, .vote].contains(kind) {
-            let list = table["options"].tableValue
-            let localized = list?[definition.language].tableValue ?? list?["da"].tableValue ?? list
-            options = localized?.array.compactMap { $0.text ?? ($0.numberValue.map(Self.number)) } ?? []
-            guard !options.isEmpty else {
-                throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }")
-            }
-            guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
-            guard options.count <= 100, options.allSatisfy({ $0.utf8.count <= 500 }) else {
-                throw HostError("'options' can have at most 100 options of 500 bytes each")
-            }
-        }
-        var range: ClosedRange<Double>? = nil
-        if kind == .scale {
-            let low = table["min"].numberValue ?? 1
-            let high = table["max"].numberValue ?? (table["scale"].numberValue ?? 5)
-            guard low < high, high - low <= 100 else {
-                throw HostError(
-                    "a scale runs from 'min' to a higher 'max', got \(Self.number(low)) to \(Self.number(high))")
-            }
-            range = low...high
-        } else if kind == .number, let low = table["min"].numberValue, let high = table["max"].numberValue {
-            range = low...high
-        }
-        var time: Int64? = nil
-        if table["time"] != .nil {
-            guard let text = table["time"].text, let ms = DurationText.milliseconds(text) else {
-                throw HostError("'time' must be a duration like \"3m\", got \(describe(table["time"]))")
-            }
-            time = ms
-        }
-        let samples = table["bot_answers"].tableValue
-        let botAnswers =
-            (samples?[definition.language].tableValue ?? samples?["da"].tableValue ?? samples)?
-            .array.compactMap(\.text) ?? []
-        return Question(kind: kind, prompt: prompt, options: options, range: range, time: time, botAnswers: botAnswers)
     }
 
     func groups(_ call: HostCall) throws -> HostResult {
