@@ -201,6 +201,35 @@ struct SessionLimitTests {
         #expect(session.failure == expected)
     }
 
+    @Test(arguments: [
+        (
+            "return { kind = 'programme', id = 'p', title = { da = 'P', en = 'P' }, exercises = { \(Array(repeating: "'a'", count: 51).joined(separator: ", ")) } }",
+            "x.lua: a programme runs at most 50 exercises, got 51"
+        ),
+        (
+            "return { kind = 'exercise', id = 'x', title = { da = ('T'):rep(201), en = 'T' }, minutes = 5, run = print }",
+            "x.lua: a 'title' text can have at most 200 bytes"
+        ),
+        ("return { kind = 'quiz' }", "x.lua: the script must return kf.exercise { … } or kf.programme { … }"),
+    ])
+    func aDeclarationMadeUpWithoutKfGetsTheSameChecks(_ script: String, _ expected: String) throws {
+        let definition = SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: script), seed: 1)
+        let session = try Session(definition: definition)
+        try session.submit(definition.startEvent(exercise: "x"))
+        #expect(session.failure == expected)
+    }
+
+    @Test func aStartTimeAtTheEndOfTimeSaturatesTheScriptsClock() throws {
+        let script = exercise("s:wait_for_trainer()\ns:show(os.time() == math.maxinteger)")
+        let definition = SessionDefinition(
+            main: ExerciseSource(fileName: "x.lua", text: script), seed: 1, startedAt: .max - 10)
+        let session = try Session(definition: definition)
+        try session.submit(definition.startEvent(exercise: "x"))
+        try session.submit(.trainer(.advance, at: 0))
+        try session.submit(.trainer(.advance, at: 60_000))
+        #expect(session.transcript.lines.contains("[01:00] show: true"), "\(session.failure ?? "")")
+    }
+
     @Test func anExerciseCannotPassItselfOffAsAProgramme() throws {
         let script = """
             return kf.exercise { id = "x", title = { da = "X", en = "X" }, minutes = 5, kind = "programme",
