@@ -15,12 +15,15 @@ extension Session {
                     "ask",
                     parameters: [
                         me, Parameter("audience", .table, "s.everyone, g.everyone, a person, or a list of people"),
-                        Parameter("question", .table, "da, en, kind, options, min, max, time"),
+                        Parameter("question", .table, "da, en, kind, options, min, max, time, bot_answers"),
                     ], returns: "list of { who, value }",
                     summary: """
                         Asks and waits until everyone asked who is still here has answered, the time is up, \
                         or the trainer moves on. `kind` is text (default), choice, choices, scale, number, \
-                        person, rank or vote; `time` a duration like "3m".
+                        person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers \
+                        from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may \
+                        give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are \
+                        sample text answers for rehearsals (at most 100).
                         """,
                     example: """
                         local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })
@@ -30,7 +33,7 @@ extension Session {
                 ) { [unowned self] call in try guarded(call, ask) },
                 HostFunction(
                     "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
-                    summary: "Puts something on the beamer screen.",
+                    summary: "Puts something on the beamer screen (the transcript keeps at most 4 KB of it).",
                     example: "s:show { da = \"Velkommen\", en = \"Welcome\" }\ns:show(pairs)   -- what s:match returned"
                 ) { [unowned self] call in
                     try guarded(call) { call in
@@ -62,7 +65,8 @@ extension Session {
                 HostFunction(
                     "measure",
                     parameters: [me, Parameter("name", .string), Parameter("value", .number)],
-                    summary: "Records a measurement for reports (`cross_area_ties`, `experienced_effect`).",
+                    summary:
+                        "Records a measurement for reports (`cross_area_ties`, `experienced_effect`): a finite number.",
                     example: "s:measure(\"cross_area_ties\", #pairs)"
                 ) { [unowned self] call in try guarded(call, measure) },
                 HostFunction(
@@ -76,12 +80,13 @@ extension Session {
                 },
                 HostFunction(
                     "groups",
-                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats")],
+                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target")],
                     returns: "list of { index, members }",
                     summary: """
-                        Splits the people here into groups. `size` is "2-4" (default) or a number; `mix` is \
-                        "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` \
-                        (default true) keeps apart people who were together before.
+                        Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; \
+                        `mix` is "areas" (default: mixed across areas), "same-area" or "random"; \
+                        `avoid_repeats` (default true) keeps apart people who were together before; `target` \
+                        is the size to aim for within `size`. Other options are refused.
                         """,
                     example: "local groups = s:groups { size = \"2-4\", mix = \"areas\" }"
                 ) { [unowned self] call in try guarded(call, groups) },
@@ -99,7 +104,7 @@ extension Session {
                 ) { [unowned self] call in try guarded(call, match) },
                 HostFunction(
                     "rotations",
-                    parameters: [me, Parameter("options", .table, optional: true, "rounds (default 3)")],
+                    parameters: [me, Parameter("options", .table, optional: true, "rounds (1 to 50, default 3)")],
                     returns: "list of rounds, each a list of { index, members }",
                     summary: """
                         Impromptu Networking: rounds of pairs of the people here (a trio when the count \
@@ -115,9 +120,9 @@ extension Session {
                 HostFunction(
                     "roles",
                     parameters: [
-                        me, Parameter("group", .table, "one of the groups s:groups returned"),
-                        Parameter("roles", .table, "role names, like { \"client\", \"consultant\" }"),
-                        Parameter("rounds", .integer, optional: true, "default: one per member"),
+                        me, Parameter("group", .table, "one of the groups s:groups returned (at most 50 people)"),
+                        Parameter("roles", .table, "1 to 50 role names, like { \"client\", \"consultant\" }"),
+                        Parameter("rounds", .integer, optional: true, "1 to 50; default: one per member"),
                     ], returns: "list of rounds, each { role = list of people }",
                     summary: """
                         Troika Consulting and the like: who has which role in each round, so that \
@@ -132,11 +137,17 @@ extension Session {
                 ) { [unowned self] call in try guarded(call, roles) },
                 HostFunction(
                     "each_group",
-                    parameters: [me, Parameter("groups", .table), Parameter("flow", .function, "function(g) … end")],
+                    parameters: [
+                        me,
+                        Parameter("groups", .table, "what s:groups returned, or lists of people here; one group each"),
+                        Parameter("flow", .function, "function(g) … end"),
+                    ],
                     returns: "list of what each flow returned",
                     summary: """
                         Runs the same flow in every group at once, each with its own steps and timers, and \
-                        waits until all have finished. `g` is a handle like `s` for the group's members.
+                        waits until all have finished. `g` is a handle like `s` for the group's members. Each \
+                        group holds people of this session, each person is in one group, and there are at \
+                        most as many groups as people (and at most 1000).
                         """,
                     example: """
                         local goals = s:each_group(groups, function(g)
