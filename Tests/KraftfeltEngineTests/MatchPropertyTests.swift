@@ -56,10 +56,10 @@ extension MatchPropertyTests {
     @Test func largeRoomsAreMatchedInBlocks() throws {
         let people = Session.largestOptimalRoom + 200
         let room = (0..<people).map { ("P\($0)", "area\($0 % 4)") }
-        // The matching itself is host work, and slow in a debug build: the wall clock is not
-        // what this test is about.
+        // No wall-clock limit: matching 1,200 people takes a debug build over a second of the
+        // run's 2, and a loaded machine more (timing belongs in benchmarks).
         let session = try openSession(
-            Self.script, people: room, seed: 3, limits: SandboxLimits(secondsPerRun: 120))
+            Self.script, people: room, seed: 3, limits: SandboxLimits(secondsPerRun: nil))
         let ask = try #require(session.openAsks.first)
         for i in 0..<people {
             try session.submit(.answer(ask: ask.id, participant: "p\(i + 1)", value: .text("hjælp"), at: 1))

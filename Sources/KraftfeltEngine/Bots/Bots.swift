@@ -44,7 +44,7 @@ public enum BotRoom {
     public static func make(count: Int, areas areaCount: Int, seed: UInt64, language: String = "da") -> [Bot] {
         let areaCount = min(max(areaCount, 1), areas.count)
         var rng = SeededGenerator(seed: seed, stream: "bots")
-        return (0..<count).map { i in
+        return (0..<max(0, count)).map { i in
             let area = areas[i % areaCount]
             let name = firstNames[i % firstNames.count] + (i >= firstNames.count ? " \(i / firstNames.count + 1)" : "")
             let roll = rng.next() % 24
@@ -66,27 +66,32 @@ public enum BotRoom {
     }
 
     /// What a bot answers to an open question: from the exercise's `bot_answers` when it
-    /// gives some, otherwise something plausible for the kind of question.
+    /// gives some, otherwise something plausible for the kind of question. Always an answer
+    /// the session accepts (the question parser makes sure one exists); nil, and the bot
+    /// stays silent, for a question no answer could fit.
     static func answer(
         for ask: OpenAskInfo, by bot: Bot, among people: [Participant], areas roomAreas: Set<String>,
         using rng: inout SeededGenerator
-    ) -> Answer {
+    ) -> Answer? {
         switch ask.kind {
         case "choice":
+            guard !ask.options.isEmpty else { return nil }
             return .text(ask.options[Int(rng.next() % UInt64(ask.options.count))])
         case "choices", "vote":
+            guard !ask.options.isEmpty else { return nil }
             let count = 1 + Int(rng.next() % UInt64(min(3, ask.options.count)))
             return .list(Array(ask.options.shuffled(using: &rng).prefix(count)))
         case "rank":
             return .list(ask.options.shuffled(using: &rng))
         case "scale":
             let range = ask.range ?? 1...5
-            let steps = UInt64(range.upperBound - range.lowerBound) + 1
-            return .number(range.lowerBound + Double(rng.next() % steps))
+            let (low, high) = (range.lowerBound.rounded(.up), range.upperBound.rounded(.down))
+            guard low.isFinite, high.isFinite, low <= high, high - low <= Double(SessionLimits.scaleSteps) else {
+                return nil
+            }
+            return .number(low + Double(rng.next() % (UInt64(high - low) + 1)))
         case "number":
-            let range = ask.range ?? 0...10
-            return .number(
-                (range.lowerBound + Double(rng.next() % 1000) / 999 * (range.upperBound - range.lowerBound)).rounded())
+            return number(in: ask.range, using: &rng)
         case "person":
             let others = people.filter { $0.id != bot.participant.id }
             return .text(others.isEmpty ? bot.participant.id : others[Int(rng.next() % UInt64(others.count))].id)
@@ -103,5 +108,24 @@ public enum BotRoom {
             let topic = other.strengths[Int(rng.next() % 3)]
             return .text("Hvordan arbejder vi bedre med \(topic) på tværs?")
         }
+    }
+
+    /// A number in the question's range: a whole one when the range has one there, from 0
+    /// to 10 without a range, and from ten below or above the bound given when only one is.
+    static func number(in range: ClosedRange<Double>?, using rng: inout SeededGenerator) -> Answer? {
+        let range = range ?? 0...10
+        var (low, high) = (range.lowerBound, range.upperBound)
+        let open = SessionLimits.numberBound
+        if low <= -open && high >= open {
+            (low, high) = (0, 10)
+        } else if low <= -open {
+            low = high - 10
+        } else if high >= open {
+            high = low + 10
+        }
+        guard low.isFinite, high.isFinite, low <= high else { return nil }
+        let picked = low + Double(rng.next() % 1000) / 999 * (high - low)
+        let whole = picked.rounded()
+        return .number(range.contains(whole) ? whole : min(max(picked, range.lowerBound), range.upperBound))
     }
 }

@@ -1,3 +1,5 @@
+import KraftfeltLua
+
 /// Runs a whole session with bots on a virtual clock, in seconds: the trainer's dress
 /// rehearsal, and the engine's test bench.
 ///
@@ -29,12 +31,19 @@ public final class Rehearsal {
     public static let trainerDelay: (lobby: Int64, step: Int64, untimedQuestion: Int64) = (60_000, 30_000, 300_000)
 
     /// How long the rehearsal may run, in session time, before it gives up (a script that
-    /// waits forever).
+    /// waits forever): ``run(exercise:parameters:plannedMinutes:progress:)`` then ends the
+    /// session as failed, with its transcript so far.
     public static let maximumSessionTime: Int64 = 24 * 3_600_000
 
     /// Sets up a rehearsal. When `log` already holds events (the process running it was
     /// killed), ``run(exercise:parameters:plannedMinutes:progress:)`` continues it from there.
+    /// - Throws: ``SessionError`` for a number of participants outside
+    ///   `0...SessionLimits.rehearsalParticipants`; the VM's `ScriptError` when it cannot start.
     public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
+        guard (0...SessionLimits.rehearsalParticipants).contains(participants) else {
+            throw SessionError(
+                "a rehearsal has 0 to \(SessionLimits.rehearsalParticipants) participants, got \(participants)")
+        }
         session = try Session(definition: definition, log: log)
         // Events already in the log (a rehearsal resumed after a crash): the driver makes
         // the same decisions again and checks each against the log instead of logging it.
@@ -46,6 +55,12 @@ public final class Rehearsal {
     }
 
     /// Runs the session to its end; `progress` gets the share of the planned time passed.
+    ///
+    /// A session still running after ``maximumSessionTime`` ends as failed (its transcript
+    /// so far stays), and so does one that refuses an event the bots made (a bug in the
+    /// bots, reported rather than lost).
+    /// - Throws: the log's error, or ``SessionError`` when a rehearsal resumed from a log
+    ///   does not fit it.
     public func run(
         exercise: String, parameters: [String: String] = [:], plannedMinutes: Int = 60,
         progress: ((Double) -> Void)? = nil
@@ -63,12 +78,20 @@ public final class Rehearsal {
         while session.state == .running || session.state == .notStarted {
             scheduleAnswers()
             steps += 1
-            if steps % 256 == 0 { progress?(min(1, Double(session.now) / Double(plannedMinutes * 60_000))) }
+            if steps % 256 == 0 { progress?(min(1, Double(session.now) / (Double(max(1, plannedMinutes)) * 60_000))) }
             planTrainer()
             let nextAction = queue.first?.at ?? .max
             let deadline = session.nextDeadline?.at ?? .max
             let trainer = trainerAt ?? .max
             if nextAction == .max && deadline == .max && trainer == .max { break }
+            if min(nextAction, deadline, trainer) > Self.maximumSessionTime {
+                session.fail(
+                    ScriptError(
+                        .runtime,
+                        "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) of session "
+                            + "time and the script was still waiting; does it ask or wait forever?"))
+                break
+            }
             if nextAction <= deadline && nextAction <= trainer {
                 let action = queue.removeFirst()
                 try perform(action.action, at: max(action.at, session.now))
@@ -78,10 +101,6 @@ public final class Rehearsal {
                 trainerAt = nil
                 try emit(.trainer(.advance, at: max(trainer, session.now)))
             }
-            if session.now > Self.maximumSessionTime {
-                throw SessionError(
-                    "the rehearsal ran for more than 24 hours of session time; the script may wait forever")
-            }
         }
         progress?(1)
         return session
@@ -90,7 +109,17 @@ public final class Rehearsal {
     /// Sends an event: checked against the log while the rehearsal catches up after a
     /// restart, then submitted (logged, then applied).
     private func emit(_ event: SessionEvent) throws {
-        guard let logged = session.nextLoggedInput else { return try session.submit(event) }
+        guard let logged = session.nextLoggedInput else {
+            do {
+                try session.submit(event)
+            } catch let refusal as SessionError {
+                session.fail(
+                    ScriptError(
+                        .runtime, "the session refused an event of the rehearsal's bots (\(refusal.message)): \(event)")
+                )
+            }
+            return
+        }
         guard logged == event else {
             throw SessionError(
                 "the log does not match this rehearsal at event \(session.nextLoggedNumber); it was made by other settings"
@@ -159,7 +188,8 @@ public final class Rehearsal {
             var answerRNG = SeededGenerator(
                 seed: session.definition.seed, stream: "answer:\(askID):\(bot.participant.id)")
             let people = ask.kind == "person" ? session.presentParticipants : []
-            let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
+            guard let answer = BotRoom.answer(for: ask, by: bot, among: people, areas: roomAreas, using: &answerRNG)
+            else { return }
             try emit(.answer(ask: askID, participant: bot.participant.id, value: answer, at: time))
         }
     }

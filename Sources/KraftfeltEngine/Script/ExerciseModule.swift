@@ -26,6 +26,7 @@ enum ExerciseModule {
                 ) { call in
                     var definition = try call.value(0).tableValue ?? LuaTable()
                     try checkExercise(definition)
+                    definition.fields.removeAll { $0.key == "kind" }
                     definition.fields.append(LuaTable.Field("kind", "exercise"))
                     return .value(.table(definition))
                 },
@@ -45,12 +46,8 @@ enum ExerciseModule {
                         """
                 ) { call in
                     var definition = try call.value(0).tableValue ?? LuaTable()
-                    try checkIdentity(definition)
-                    guard case .table(let list) = definition["exercises"], !list.array.isEmpty,
-                        list.array.allSatisfy({ $0.text != nil })
-                    else {
-                        throw HostError("'exercises' must be a list of exercise ids, like { \"summegrupper\" }")
-                    }
+                    try checkProgramme(definition)
+                    definition.fields.removeAll { $0.key == "kind" }
                     definition.fields.append(LuaTable.Field("kind", "programme"))
                     return .value(.table(definition))
                 },
@@ -91,7 +88,9 @@ enum ExerciseModule {
         }
         let allowed = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         guard !id.isEmpty, id.count <= 64, allowed else {
-            throw HostError("'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \"\(id)\"")
+            throw HostError(
+                "'id' must be lowercase letters, digits and dashes (like \"summegrupper\"), got \(describe(definition["id"]))"
+            )
         }
         guard case .table(let title) = definition["title"] else {
             throw HostError(
@@ -99,6 +98,32 @@ enum ExerciseModule {
         }
         for language in ["da", "en"] where title[language].text?.isEmpty ?? true {
             throw HostError("'title' needs a text in \(language == "da" ? "Danish (da)" : "English (en)")")
+        }
+        for field in title.fields where (field.value.text?.utf8.count ?? 0) > SessionLimits.titleBytes {
+            throw HostError("a 'title' text can have at most \(SessionLimits.titleBytes) bytes")
+        }
+    }
+
+    /// Checks what a script returned as its declaration, as `kf.exercise` and
+    /// `kf.programme` do: a table a script made up itself gets no further than theirs.
+    static func checkDeclaration(_ definition: LuaTable) throws(HostError) {
+        switch definition["kind"] {
+        case "exercise": try checkExercise(definition)
+        case "programme": try checkProgramme(definition)
+        default: throw HostError("the script must return kf.exercise { … } or kf.programme { … }")
+        }
+    }
+
+    static func checkProgramme(_ definition: LuaTable) throws(HostError) {
+        try checkIdentity(definition)
+        guard case .table(let list) = definition["exercises"], !list.array.isEmpty,
+            list.array.allSatisfy({ $0.text != nil })
+        else {
+            throw HostError("'exercises' must be a list of exercise ids, like { \"summegrupper\" }")
+        }
+        guard list.array.count <= SessionLimits.programmeExercises else {
+            throw HostError(
+                "a programme runs at most \(SessionLimits.programmeExercises) exercises, got \(list.array.count)")
         }
     }
 
@@ -127,7 +152,7 @@ func describe(_ value: LuaValue) -> String {
     case .boolean(let b): b ? "true" : "false"
     case .integer(let i): String(i)
     case .number(let d): String(d)
-    case .string(let s): "\"\(s.description.prefix(40))\""
+    case .string(let s): "\"\(String(String.UnicodeScalarView(s.description.unicodeScalars.prefix(40))))\""
     case .table: "a table"
     case .function: "a function"
     }

@@ -10,9 +10,16 @@ enum ExerciseParameters {
         guard case .table(let table) = declaration, table.array.isEmpty else {
             throw HostError("'parameters' must be a table like { rounds = { type = \"integer\", default = 3 } }")
         }
+        guard table.fields.count <= SessionLimits.parameters else {
+            throw HostError(
+                "an exercise can declare at most \(SessionLimits.parameters) parameters, got \(table.fields.count)")
+        }
         for field in table.fields {
             guard let name = field.key.text, let spec = field.value.tableValue else {
                 throw HostError("'parameters' must map names to { type = …, default = … }")
+            }
+            guard !name.isEmpty, name.utf8.count <= SessionLimits.parameterNameBytes else {
+                throw HostError("a parameter's name must have 1 to \(SessionLimits.parameterNameBytes) bytes")
             }
             guard let type = spec["type"].text, types.contains(type) else {
                 throw HostError(
@@ -45,7 +52,8 @@ enum ExerciseParameters {
             if let text = given[name] {
                 guard let parsed = parse(text, type) else {
                     throw ScriptError(
-                        .runtime, "\(exercise): parameter '\(name)' must be \(phrase(type)), got \"\(text)\"")
+                        .runtime,
+                        "\(exercise): parameter '\(name)' must be \(phrase(type)), got \(describe(.string(text)))")
                 }
                 value = parsed
             }
@@ -67,7 +75,7 @@ enum ExerciseParameters {
     static func parse(_ text: String, _ type: String) -> LuaValue? {
         switch type {
         case "integer": Int64(text).map { .integer($0) }
-        case "number": Double(text).map { .number($0) }
+        case "number": Double(text).flatMap { $0.isFinite ? .number($0) : nil }
         case "boolean": text == "true" ? .boolean(true) : text == "false" ? .boolean(false) : nil
         case "duration": DurationText.milliseconds(text) != nil ? .string(text) : nil
         default: .string(text)

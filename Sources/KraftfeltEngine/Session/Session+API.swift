@@ -15,26 +15,31 @@ extension Session {
                     "ask",
                     parameters: [
                         me, Parameter("audience", .table, "s.everyone, g.everyone, a person, or a list of people"),
-                        Parameter("question", .table, "da, en, kind, options, min, max, time"),
+                        Parameter("question", .table, "da, en, kind, options, min, max, time, bot_answers"),
                     ], returns: "list of { who, value }",
                     summary: """
                         Asks and waits until everyone asked who is still here has answered, the time is up, \
                         or the trainer moves on. `kind` is text (default), choice, choices, scale, number, \
-                        person, rank or vote; `time` a duration like "3m".
+                        person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers \
+                        from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may \
+                        give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are \
+                        sample text answers for rehearsals (at most 100).
                         """,
                     example: """
                         local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })
                         """
                     ,
                     suspends: true
-                ) { [unowned self] call in try ask(call) },
+                ) { [unowned self] call in try guarded(call, ask) },
                 HostFunction(
                     "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
-                    summary: "Puts something on the beamer screen.",
+                    summary: "Puts something on the beamer screen (the transcript keeps at most 4 KB of it).",
                     example: "s:show { da = \"Velkommen\", en = \"Welcome\" }\ns:show(pairs)   -- what s:match returned"
                 ) { [unowned self] call in
-                    note("show: " + Self.clip(render(try call.value(1))))
-                    return .none
+                    try guarded(call) { call in
+                        note("show: " + render(try call.value(1)))
+                        return .none
+                    }
                 },
                 HostFunction(
                     "timer",
@@ -45,56 +50,46 @@ extension Session {
                     summary: "Shows a timer and waits until it runs out (the trainer can extend or skip it).",
                     example: "s:timer(\"10m\", { da = \"Samtale\", en = \"Conversation\" })",
                     suspends: true
-                ) { [unowned self] call in
-                    let ms = try duration(call, 1, "duration")
-                    let label = text(try call.value(2))
-                    let id = newID()
-                    timers[id] = RunningTimer(deadline: clock.now + ms, thread: runningThread, ask: nil, label: label)
-                    note("timer \(DurationText.format(ms))" + (label.isEmpty ? "" : ": \(label)"))
-                    return .suspend(RunningThread.Wait.timer(id))
-                },
+                ) { [unowned self] call in try guarded(call, timer) },
                 HostFunction(
                     "wait_for_trainer", parameters: [me, Parameter("label", .any, optional: true)],
                     summary: "Waits until the trainer moves on from the console.",
                     example: "s:wait_for_trainer { da = \"Dialog i plenum\", en = \"Plenary dialogue\" }",
                     suspends: true
                 ) { [unowned self] call in
-                    note("waiting for the trainer: " + text(try call.value(1)))
-                    return .suspend(RunningThread.Wait.trainer)
+                    try guarded(call) { call in
+                        note("waiting for the trainer: " + label(try call.value(1)))
+                        return .suspend(RunningThread.Wait.trainer)
+                    }
                 },
                 HostFunction(
                     "measure",
                     parameters: [me, Parameter("name", .string), Parameter("value", .number)],
-                    summary: "Records a measurement for reports (`cross_area_ties`, `experienced_effect`).",
+                    summary:
+                        "Records a measurement for reports (`cross_area_ties`, `experienced_effect`): a finite number.",
                     example: "s:measure(\"cross_area_ties\", #pairs)"
-                ) { [unowned self] call in
-                    let name = try call.string(1)
-                    let value = try call.number(2)
-                    guard !name.isEmpty, name.count <= 64 else {
-                        throw HostError("'name' must have 1 to 64 characters")
-                    }
-                    measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
-                    note("measure \(name) = \(Self.number(value))")
-                    return .none
-                },
+                ) { [unowned self] call in try guarded(call, measure) },
                 HostFunction(
                     "participants", parameters: [me], returns: "list of people",
                     summary: "The people here now: { id, name, area, language, strengths }.",
                     example: "for _, p in ipairs(s:participants()) do print(p.name, p.area) end"
-                ) { [unowned self] _ in
-                    .value(.table(LuaTable(array: presentParticipants.map { record(of: $0.id) })))
+                ) { [unowned self] call in
+                    try guarded(call) { _ in
+                        .value(.table(LuaTable(array: presentParticipants.map { record(of: $0.id) })))
+                    }
                 },
                 HostFunction(
                     "groups",
-                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats")],
+                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target")],
                     returns: "list of { index, members }",
                     summary: """
-                        Splits the people here into groups. `size` is "2-4" (default) or a number; `mix` is \
-                        "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` \
-                        (default true) keeps apart people who were together before.
+                        Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; \
+                        `mix` is "areas" (default: mixed across areas), "same-area" or "random"; \
+                        `avoid_repeats` (default true) keeps apart people who were together before; `target` \
+                        is the size to aim for within `size`. Other options are refused.
                         """,
                     example: "local groups = s:groups { size = \"2-4\", mix = \"areas\" }"
-                ) { [unowned self] call in try groups(call) },
+                ) { [unowned self] call in try guarded(call, groups) },
                 HostFunction(
                     "match",
                     parameters: [
@@ -106,10 +101,10 @@ extension Session {
                         a helper whose strengths fit the question scores higher, nobody helps twice.
                         """,
                     example: "local pairs = s:match(questions, { helper = \"other-area\" })"
-                ) { [unowned self] call in try match(call) },
+                ) { [unowned self] call in try guarded(call, match) },
                 HostFunction(
                     "rotations",
-                    parameters: [me, Parameter("options", .table, optional: true, "rounds (default 3)")],
+                    parameters: [me, Parameter("options", .table, optional: true, "rounds (1 to 50, default 3)")],
                     returns: "list of rounds, each a list of { index, members }",
                     summary: """
                         Impromptu Networking: rounds of pairs of the people here (a trio when the count \
@@ -121,13 +116,13 @@ extension Session {
                           s:timer("4m", { da = "Runde " .. round, en = "Round " .. round })
                         end
                         """
-                ) { [unowned self] call in try rotations(call) },
+                ) { [unowned self] call in try guarded(call, rotations) },
                 HostFunction(
                     "roles",
                     parameters: [
-                        me, Parameter("group", .table, "one of the groups s:groups returned"),
-                        Parameter("roles", .table, "role names, like { \"client\", \"consultant\" }"),
-                        Parameter("rounds", .integer, optional: true, "default: one per member"),
+                        me, Parameter("group", .table, "one of the groups s:groups returned (at most 50 people)"),
+                        Parameter("roles", .table, "1 to 50 role names, like { \"client\", \"consultant\" }"),
+                        Parameter("rounds", .integer, optional: true, "1 to 50; default: one per member"),
                     ], returns: "list of rounds, each { role = list of people }",
                     summary: """
                         Troika Consulting and the like: who has which role in each round, so that \
@@ -139,14 +134,20 @@ extension Session {
                           g:timer("10m")
                         end
                         """
-                ) { [unowned self] call in try roles(call) },
+                ) { [unowned self] call in try guarded(call, roles) },
                 HostFunction(
                     "each_group",
-                    parameters: [me, Parameter("groups", .table), Parameter("flow", .function, "function(g) … end")],
+                    parameters: [
+                        me,
+                        Parameter("groups", .table, "what s:groups returned, or lists of people here; one group each"),
+                        Parameter("flow", .function, "function(g) … end"),
+                    ],
                     returns: "list of what each flow returned",
                     summary: """
                         Runs the same flow in every group at once, each with its own steps and timers, and \
-                        waits until all have finished. `g` is a handle like `s` for the group's members.
+                        waits until all have finished. `g` is a handle like `s` for the group's members. Each \
+                        group holds people of this session, each person is in one group, and there are at \
+                        most as many groups as people (and at most 1000).
                         """,
                     example: """
                         local goals = s:each_group(groups, function(g)
@@ -156,7 +157,7 @@ extension Session {
                         """
                     ,
                     suspends: true
-                ) { [unowned self] call in try eachGroup(call) },
+                ) { [unowned self] call in try guarded(call, eachGroup) },
             ] + storageFunctions(me))
     }
 
@@ -183,25 +184,15 @@ extension Session {
     func record(of id: String) -> LuaValue {
         guard let index = participantIndex[id] else { return .nil }
         let p = participants[index]
-        let attributes = p.attributes.keys.sorted().map { LuaTable.Field(.string($0), .string(p.attributes[$0]!)) }
+        let attributes = p.attributes.sorted { $0.key < $1.key }.map {
+            LuaTable.Field(.string($0.key), .string($0.value))
+        }
         return .table(
             LuaTable([
                 "id": .string(p.id), "name": .string(p.name), "area": .string(p.area), "language": .string(p.language),
                 "strengths": .table(LuaTable(array: p.strengths.map { .string($0) })),
                 "attributes": .table(LuaTable(fields: attributes)),
             ]))
-    }
-
-    /// Text in the session's language from a string or a `{ da = …, en = … }` table.
-    func text(_ value: LuaValue) -> String {
-        switch value {
-        case .string(let s): return s.description
-        case .table(let t):
-            return t[definition.language].text ?? t["da"].text ?? t["en"].text ?? t.fields.first?.value.text ?? ""
-        case .integer(let i): return String(i)
-        case .number(let d): return Self.number(d)
-        default: return ""
-        }
     }
 
     func duration(_ call: HostCall, _ index: Int, _ name: String) throws(HostError) -> Int64 {
@@ -212,32 +203,31 @@ extension Session {
         return ms
     }
 
-    /// How the transcript shows what a script put on the screen.
-    func render(_ value: LuaValue) -> String {
-        switch value {
-        case .table(let t) where !t.array.isEmpty:
-            return t.array.enumerated().map { "\n  \($0.offset + 1). " + render($0.element) }.joined()
-        case .table(let t):
-            if let name = t["name"].text, let area = t["area"].text { return "\(name) (\(area))" }
-            if case .table = t["asker"] {
-                let question = t["question"].text.map { ": \($0)" } ?? ""
-                return "\(render(t["asker"])) → \(render(t["helper"]))\(question)"
-            }
-            if case .table(let members) = t["members"] {
-                return members.array.map(render).joined(separator: ", ")
-            }
-            if t["da"] != .nil || t["en"] != .nil { return text(value) }
-            return "{ " + t.fields.map { "\(render($0.key)) = \(render($0.value))" }.joined(separator: ", ") + " }"
-        case .integer(let i): return String(i)
-        case .number(let d): return Self.number(d)
-        case .string(let s): return s.description
-        default: return describe(value)
-        }
+    /// `s:timer("10m", label)`: shows a timer and waits until it ends.
+    func timer(_ call: HostCall) throws -> HostResult {
+        let ms = try duration(call, 1, "duration")
+        let shown = label(try call.value(2))
+        let end = try deadline(in: ms, for: "a timer")
+        let id = newID()
+        timers[id] = RunningTimer(deadline: end, thread: runningThread, ask: nil, label: shown)
+        note("timer \(DurationText.format(ms))" + (shown.isEmpty ? "" : ": \(shown)"))
+        return .suspend(RunningThread.Wait.timer(id))
     }
 
-    /// A transcript entry, at most 4 KB: a script cannot grow the host's memory through it.
-    static func clip(_ text: String) -> String {
-        guard text.utf8.count > 4096 else { return text }
-        return String(decoding: text.utf8.prefix(4096), as: UTF8.self) + " … (cut: \(text.utf8.count) bytes)"
+    /// `s:measure(name, value)`: a measurement for reports.
+    func measure(_ call: HostCall) throws -> HostResult {
+        let name = try call.string(1)
+        let value = try call.number(2)
+        let limit = SessionLimits.measureName
+        guard name.utf8.count <= 4 * limit else {
+            throw HostError("'name' can have at most \(4 * limit) bytes, got \(name.utf8.count)")
+        }
+        guard !name.isEmpty, name.count <= limit else { throw HostError("'name' must have 1 to \(limit) characters") }
+        guard value.isFinite else {
+            throw HostError("'value' must be a finite number, got \(describe(.number(value)))")
+        }
+        measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
+        note("measure \(name) = \(Self.number(value))")
+        return .none
     }
 }

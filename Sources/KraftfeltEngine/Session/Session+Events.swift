@@ -155,6 +155,7 @@ extension Session {
     func apply(_ event: SessionEvent) {
         vm.beginStep(replaying: replaying, stoppingAt: loggedStop?.position)
         defer { vm.endStep() }
+        defer { endIfTranscriptIsFull() }
         clock.now = event.at
         switch event {
         case .start(let start):

@@ -8,15 +8,23 @@ extension Session {
             throw HostError("'answers' must be what s:ask returned")
         }
         let options = try call.value(2).tableValue ?? LuaTable()
-        let rule = options["helper"].text ?? "other-area"
+        try checkOptions(options, ["helper"])
+        let rule = options["helper"] == .nil ? "other-area" : options["helper"].text
         guard rule == "other-area" || rule == "anyone" else {
             throw HostError("'helper' must be \"other-area\" or \"anyone\", got \(describe(options["helper"]))")
         }
-        let allAskers: [(who: Participant, question: String)] = answers.array.compactMap { answer in
+        var allAskers: [(who: Participant, question: String)] = []
+        for (offset, answer) in answers.array.enumerated() {
             guard let table = answer.tableValue, let id = table["who"].tableValue?["id"].text,
                 let index = participantIndex[id]
-            else { return nil }
-            return (participants[index], table["value"].text ?? "")
+            else { continue }
+            let question = table["value"].text ?? ""
+            guard question.utf8.count <= SessionLimits.matchQuestionBytes else {
+                throw HostError(
+                    "the question of answer \(offset + 1) of 'answers' has \(question.utf8.count) bytes; "
+                        + "the limit is \(SessionLimits.matchQuestionBytes)")
+            }
+            allAskers.append((participants[index], question))
         }
         // Each person asks once (the first of their answers counts), and only people here ask.
         var asked: Set<String> = []
@@ -82,7 +90,7 @@ extension Session {
         }
         var summary = "match: \(pairs.count) pairs, \(pairs.count - within) across areas"
         if areas.count == 1 && rule == "other-area" {
-            summary += " (everyone is from \(areas.first!): no other area to match with)"
+            summary += " (everyone is from \(areas.first ?? ""): no other area to match with)"
         } else if within > 0 {
             summary += " (\(within) within an area: no helper from another area was free)"
         }

@@ -4,18 +4,26 @@ extension Session {
     /// `s:rotations{ rounds = 3 }`: Impromptu Networking's rounds of pairs.
     func rotations(_ call: HostCall) throws -> HostResult {
         let options = try call.value(1).tableValue ?? LuaTable()
+        try checkOptions(options, ["rounds"])
+        let limit = SessionLimits.rotationRounds
         let rounds = options["rounds"] == .nil ? 3 : options["rounds"].integerValue ?? -1
-        guard (1...50).contains(rounds) else {
-            throw HostError("'rounds' must be a number of rounds from 1 to 50, got \(describe(options["rounds"]))")
+        guard (1...Int64(limit)).contains(rounds) else {
+            throw HostError(
+                "'rounds' must be a number of rounds from 1 to \(limit), got \(describe(options["rounds"]))")
         }
-        let members = presentParticipants.map { GroupMember(id: participantIndex[$0.id]!, area: $0.area) }
+        let members = presentParticipants.compactMap { p in
+            participantIndex[p.id].map { GroupMember(id: $0, area: p.area) }
+        }
+        guard Int(rounds) * members.count <= SessionLimits.rotationPlaces else {
+            throw HostError(
+                "\(rounds) rounds for \(members.count) people is more than \(SessionLimits.rotationPlaces) places "
+                    + "in all; ask for at most \(SessionLimits.rotationPlaces / max(1, members.count)) rounds")
+        }
         var rng = SeededGenerator(seed: definition.seed, stream: "rotations#\(nextID)")
         let plan = GroupPlanner.rotations(members, rounds: Int(rounds), using: &rng)
+        try rememberMeetings(in: plan.flatMap { $0 })
         var lines = "\(plan.count) rounds of pairs"
         let tables = plan.enumerated().map { number, round -> LuaValue in
-            for group in round {
-                for (i, a) in group.enumerated() { for b in group[(i + 1)...] { pairHistory.insert(MemberPair(a, b)) } }
-            }
             lines +=
                 "\n  round \(number + 1): "
                 + round.map { $0.map { participants[$0].name }.joined(separator: " + ") }.joined(separator: ", ")
@@ -36,17 +44,18 @@ extension Session {
     /// `s:roles(group, { "client", "consultant" })`: who has which role in each round.
     func roles(_ call: HostCall) throws -> HostResult {
         let group = try call.value(1).tableValue ?? LuaTable()
-        let ids = ids(in: group["members"])
+        let ids = ids(in: group["members"]).filter { participantIndex[$0] != nil }
         guard !ids.isEmpty else { throw HostError("'group' must be one of the groups s:groups returned") }
-        guard ids.count <= 50 else { throw HostError("a group for s:roles has at most 50 members, got \(ids.count)") }
-        let names = try call.value(2).tableValue?.array.compactMap(\.text) ?? []
-        guard !names.isEmpty, Set(names).count == names.count else {
-            throw HostError("'roles' must be a list of different role names, like { \"client\", \"consultant\" }")
+        guard ids.count <= SessionLimits.roleMembers else {
+            throw HostError("a group for s:roles has at most \(SessionLimits.roleMembers) members, got \(ids.count)")
         }
-        let rounds = call.isNil(3) ? ids.count : Int(try call.integer(3))
-        guard (1...50).contains(rounds) else { throw HostError("'rounds' must be from 1 to 50, got \(rounds)") }
+        let names = try roleNames(try call.value(2))
+        let rounds = call.isNil(3) ? Int64(ids.count) : try call.integer(3)
+        guard (1...Int64(SessionLimits.roleRounds)).contains(rounds) else {
+            throw HostError("'rounds' must be from 1 to \(SessionLimits.roleRounds), got \(rounds)")
+        }
         let indices = ids.compactMap { participantIndex[$0] }
-        let plan = GroupPlanner.roles(for: indices, roles: names, rounds: rounds)
+        let plan = GroupPlanner.roles(for: indices, roles: names, rounds: Int(rounds))
         let tables = plan.map { round -> LuaValue in
             .table(
                 LuaTable(
@@ -57,5 +66,26 @@ extension Session {
                     }))
         }
         return .value(.table(LuaTable(array: tables)))
+    }
+
+    /// Role names: 1 to ``SessionLimits/roles`` different texts of at most
+    /// ``SessionLimits/roleBytes`` bytes.
+    private func roleNames(_ value: LuaValue) throws(HostError) -> [String] {
+        let usage = "'roles' must be a list of different role names, like { \"client\", \"consultant\" }"
+        guard case .table(let list) = value, !list.array.isEmpty, list.fields.isEmpty else { throw HostError(usage) }
+        guard list.array.count <= SessionLimits.roles else {
+            throw HostError("'roles' can have at most \(SessionLimits.roles) role names, got \(list.array.count)")
+        }
+        var names: [String] = []
+        for (offset, item) in list.array.enumerated() {
+            guard let name = item.text, !name.isEmpty, name.utf8.count <= SessionLimits.roleBytes else {
+                throw HostError(
+                    "role \(offset + 1) of 'roles' must be a name of 1 to \(SessionLimits.roleBytes) bytes, "
+                        + "got \(describe(item))")
+            }
+            names.append(name)
+        }
+        guard Set(names).count == names.count else { throw HostError(usage) }
+        return names
     }
 }

@@ -5,6 +5,8 @@ extension Session {
     func ask(_ call: HostCall) throws -> HostResult {
         let (audience, everyone) = try parseAudience(try call.value(1))
         let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
+        var end: Int64? = nil
+        if let time = question.time { end = try deadline(in: time, for: "a question's time limit") }
         let id = newID()
         var ask = OpenAsk(
             thread: runningThread ?? 0, exercise: current?.id ?? "", question: question,
@@ -17,9 +19,9 @@ extension Session {
             note("nobody to ask")
             return .value(.table(LuaTable()))
         }
-        if let time = question.time {
+        if let end {
             let timer = newID()
-            timers[timer] = RunningTimer(deadline: clock.now + time, thread: nil, ask: id, label: "")
+            timers[timer] = RunningTimer(deadline: end, thread: nil, ask: id, label: "")
             ask.timer = timer
         }
         asks[id] = ask
@@ -52,90 +54,40 @@ extension Session {
         }
     }
 
-    func parseQuestion(_ table: LuaTable) throws(HostError) -> Question {
-        let kindText = table["kind"].text ?? "text"
-        guard let kind = Question.Kind(rawValue: kindText) else {
-            let kinds = Question.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw HostError("'kind' must be one of \(kinds), got \(describe(table["kind"]))")
-        }
-        var prompt: [String: String] = [:]
-        for language in ["da", "en"] { if let text = table[language].text { prompt[language] = text } }
-        guard !prompt.isEmpty else { throw HostError("the question needs a text in da or en") }
-        guard prompt.values.allSatisfy({ $0.utf8.count <= 4000 }) else {
-            throw HostError("a question's text can have at most 4000 bytes")
-        }
-        var options: [String] = []
-        if [.choice, .choices, .rank, .vote].contains(kind) {
-            let list = table["options"].tableValue
-            let localized = list?[definition.language].tableValue ?? list?["da"].tableValue ?? list
-            options = localized?.array.compactMap { $0.text ?? ($0.numberValue.map(Self.number)) } ?? []
-            guard !options.isEmpty else {
-                throw HostError("a \(kind.rawValue) question needs 'options', like { \"a\", \"b\" }")
-            }
-            guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
-            guard options.count <= 100, options.allSatisfy({ $0.utf8.count <= 500 }) else {
-                throw HostError("'options' can have at most 100 options of 500 bytes each")
-            }
-        }
-        var range: ClosedRange<Double>? = nil
-        if kind == .scale {
-            let low = table["min"].numberValue ?? 1
-            let high = table["max"].numberValue ?? (table["scale"].numberValue ?? 5)
-            guard low < high, high - low <= 100 else {
-                throw HostError(
-                    "a scale runs from 'min' to a higher 'max', got \(Self.number(low)) to \(Self.number(high))")
-            }
-            range = low...high
-        } else if kind == .number, let low = table["min"].numberValue, let high = table["max"].numberValue {
-            range = low...high
-        }
-        var time: Int64? = nil
-        if table["time"] != .nil {
-            guard let text = table["time"].text, let ms = DurationText.milliseconds(text) else {
-                throw HostError("'time' must be a duration like \"3m\", got \(describe(table["time"]))")
-            }
-            time = ms
-        }
-        let samples = table["bot_answers"].tableValue
-        let botAnswers =
-            (samples?[definition.language].tableValue ?? samples?["da"].tableValue ?? samples)?
-            .array.compactMap(\.text) ?? []
-        return Question(kind: kind, prompt: prompt, options: options, range: range, time: time, botAnswers: botAnswers)
-    }
-
+    /// `s:groups { size = "2-4", mix = "areas" }`: the people here in groups.
     func groups(_ call: HostCall) throws -> HostResult {
         let options = try call.value(1).tableValue ?? LuaTable()
-        var size = 2...4
-        switch options["size"] {
-        case .nil: break
-        case .integer(let n) where n >= 1 && n <= 50: size = Int(n)...Int(n)
-        case .string(let s):
-            let parts = s.description.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1], parts[1] <= 50 else {
-                throw HostError("'size' must be like \"2-4\" or a number, got \(describe(options["size"]))")
-            }
-            size = parts[0]...parts[1]
-        default: throw HostError("'size' must be like \"2-4\" or a number, got \(describe(options["size"]))")
-        }
+        try checkOptions(options, ["size", "mix", "avoid_repeats", "target"])
+        let size = try groupSize(options["size"])
         let mixing: GroupMixing
-        switch options["mix"].text ?? "areas" {
-        case "areas": mixing = .acrossAreas
+        switch options["mix"] {
+        case .nil, "areas": mixing = .acrossAreas
         case "same-area": mixing = .withinArea
         case "random": mixing = .random
         default:
             throw HostError("'mix' must be \"areas\", \"same-area\" or \"random\", got \(describe(options["mix"]))")
         }
+        switch options["avoid_repeats"] {
+        case .nil, .boolean: break
+        default:
+            throw HostError("'avoid_repeats' must be true or false, got \(describe(options["avoid_repeats"]))")
+        }
         let avoidRepeats = options["avoid_repeats"] != .boolean(false)
-        let people = presentParticipants
-        let members = people.map { GroupMember(id: participantIndex[$0.id]!, area: $0.area) }
+        var target = (size.lowerBound + size.upperBound + 1) / 2
+        if options["target"] != .nil {
+            guard let given = options["target"].integerValue else {
+                throw HostError("'target' must be a whole number of people, got \(describe(options["target"]))")
+            }
+            target = Int(clamping: given)
+        }
+        let members = presentParticipants.compactMap { p in
+            participantIndex[p.id].map { GroupMember(id: $0, area: p.area) }
+        }
         var rng = SeededGenerator(seed: definition.seed, stream: "groups#\(nextID)")
-        let target = options["target"].integerValue.map(Int.init) ?? (size.lowerBound + size.upperBound + 1) / 2
         let plan = GroupPlanner.plan(
             members, size: size, target: min(max(target, size.lowerBound), size.upperBound), mixing: mixing,
             avoid: avoidRepeats ? pairHistory : [], using: &rng)
-        for group in plan.groups {
-            for (i, a) in group.enumerated() { for b in group[(i + 1)...] { pairHistory.insert(MemberPair(a, b)) } }
-        }
+        try rememberMeetings(in: plan.groups)
         let tables = plan.groups.enumerated().map { offset, group -> LuaValue in
             .table(
                 LuaTable([
@@ -153,15 +105,95 @@ extension Session {
         return .value(.table(LuaTable(array: tables)))
     }
 
+    /// `size = "2-4"` or `size = 3`: from 1 to ``SessionLimits/groupSize``.
+    private func groupSize(_ value: LuaValue) throws(HostError) -> ClosedRange<Int> {
+        let limit = SessionLimits.groupSize
+        var bounds: [Int]
+        switch value {
+        case .nil: return 2...4
+        case .integer, .number:
+            guard let n = value.integerValue else {
+                throw HostError("'size' must be like \"2-4\" or a number, got \(describe(value))")
+            }
+            bounds = [Int(clamping: n), Int(clamping: n)]
+        case .string(let s):
+            let parts = s.description.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let low = parts[0], let high = parts[1], low >= 1, low <= high else {
+                throw HostError("'size' must be like \"2-4\" or a number, got \(describe(value))")
+            }
+            bounds = [low, high]
+        default: throw HostError("'size' must be like \"2-4\" or a number, got \(describe(value))")
+        }
+        guard bounds[0] >= 1, bounds[1] <= limit else {
+            throw HostError("'size' must be from 1 to \(limit) people, got \(describe(value))")
+        }
+        return bounds[0]...bounds[1]
+    }
+
+    /// Refuses option names a function does not take (a typo would otherwise be ignored).
+    func checkOptions(_ options: LuaTable, _ names: [String]) throws(HostError) {
+        let known = names.joined(separator: ", ")
+        guard options.array.isEmpty else {
+            throw HostError(
+                "the options must be named, like { \(names.first ?? "name") = … } (the options are \(known))")
+        }
+        for field in options.fields where !(field.key.text.map { names.contains($0) } ?? false) {
+            let key = field.key.text.map { "'\($0)'" } ?? describe(field.key)
+            throw HostError("\(key) is not an option (the options are \(known))")
+        }
+    }
+
+    /// Adds the pairs in `groups` to the people who have met, within
+    /// ``SessionLimits/rememberedPairs``.
+    func rememberMeetings(in groups: [[Int]]) throws(HostError) {
+        var new: [MemberPair] = []
+        for group in groups {
+            for (i, a) in group.enumerated() {
+                for b in group[(i + 1)...] where !pairHistory.contains(MemberPair(a, b)) {
+                    new.append(MemberPair(a, b))
+                }
+            }
+        }
+        let total = pairHistory.count + Set(new).count
+        guard total <= SessionLimits.rememberedPairs else {
+            throw HostError(
+                "the session can remember at most \(SessionLimits.rememberedPairs) pairs of people who met "
+                    + "(for avoid_repeats); these groups would make it \(total)")
+        }
+        pairHistory.formUnion(new)
+    }
+
+    /// `s:each_group(groups, flow)`: the flow in every group at once.
     func eachGroup(_ call: HostCall) throws -> HostResult {
         guard case .table(let list) = try call.value(1), !list.array.isEmpty else {
             throw HostError("'groups' must be the list s:groups returned")
         }
         guard case .function(let flow) = try call.value(2) else { throw HostError("'flow' must be a function(g)") }
         guard let parent = runningThread else { throw HostError("no running flow") }
-        var children: Set<Int> = []
+        let count = list.array.count
+        guard count <= SessionLimits.groups else {
+            throw HostError("'groups' can have at most \(SessionLimits.groups) groups, got \(count)")
+        }
+        guard count <= participants.count else {
+            throw HostError(
+                "'groups' can have at most one group for each person in the session (\(participants.count)), "
+                    + "got \(count)")
+        }
+        var groupOf: [String: Int] = [:]
+        var memberLists: [[String]] = []
         for (offset, group) in list.array.enumerated() {
-            let members = ids(in: group.tableValue?["members"] ?? .nil)
+            let members = try groupMembers(group, number: offset + 1)
+            for id in members {
+                if let earlier = groupOf[id] {
+                    throw HostError(
+                        "\(name(of: id)) is in group \(earlier) and group \(offset + 1); a person can be in one group")
+                }
+                groupOf[id] = offset + 1
+            }
+            memberLists.append(members)
+        }
+        var children: Set<Int> = []
+        for (offset, members) in memberLists.enumerated() {
             let thread: ScriptThread
             do { thread = try vm.spawn(flow) } catch { throw HostError(error.message) }
             let id = newID()
@@ -171,5 +203,26 @@ extension Session {
             children.insert(id)
         }
         return .suspend(RunningThread.Wait.children(remaining: children, results: [:]))
+    }
+
+    /// The people of one group given to `s:each_group`: a group from `s:groups` (or
+    /// `s:rotations`), or a list of people, all in this session.
+    private func groupMembers(_ group: LuaValue, number: Int) throws(HostError) -> [String] {
+        let members = group.tableValue?["members"].tableValue ?? group.tableValue
+        guard let people = members?.array, !people.isEmpty else {
+            throw HostError(
+                "group \(number) of 'groups' must be a group from s:groups or a list of people, got \(describe(group))")
+        }
+        var ids: [String] = []
+        var seen: Set<String> = []
+        for (offset, person) in people.enumerated() {
+            guard let id = person.tableValue?["id"].text, participantIndex[id] != nil else {
+                throw HostError(
+                    "member \(offset + 1) of group \(number) of 'groups' is not a person in this session, "
+                        + "got \(describe(person))")
+            }
+            if seen.insert(id).inserted { ids.append(id) }
+        }
+        return ids
     }
 }

@@ -21,25 +21,7 @@ extension Session {
                     s:remember(p, "goal", answer.value)
                     s:remember("organisation", "cross_area_ties", (s:recall("organisation", "cross_area_ties") or 0) + across)
                     """
-            ) { [unowned self] call in
-                let target = try storageScope(call)
-                let key = try storageKey(call)
-                let raw = try call.value(3)
-                let value: StoredValue?
-                do throws(StorageError) {
-                    value = raw == .nil ? nil : try StoredValue(raw)
-                } catch {
-                    throw HostError("'value': \(error.message)")
-                }
-                if let value, value.json.utf8.count > StorageLimits.valueBytes {
-                    throw HostError(
-                        "'value' takes \(value.json.utf8.count) bytes stored; the limit is \(StorageLimits.valueBytes)")
-                }
-                return try halting { () throws(StorageFailure) in
-                    try remember(StorageWrite(scope: target, key: key, value: value))
-                    return .none
-                }
-            },
+            ) { [unowned self] call in try guarded(call, rememberCall) },
             HostFunction(
                 "add",
                 parameters: [me, scope, Parameter("key", .string), Parameter("amount", .number)],
@@ -48,30 +30,57 @@ extension Session {
                     sessions counting at the same time lose nothing. Read the total with `s:recall`.
                     """,
                 example: "s:add(\"organisation\", \"cross_area_ties\", across)"
-            ) { [unowned self] call in
-                let target = try storageScope(call)
-                let key = try storageKey(call)
-                var amount = try call.value(3)
-                if amount.typeName != "number" { amount = .number(try call.number(3)) }  // "12" counts as 12
-                guard let stored = try? StoredValue(amount) else {
-                    throw HostError("'amount' must be a finite number, got \(describe(amount))")
-                }
-                return try halting { () throws(StorageFailure) in
-                    try remember(StorageWrite(scope: target, key: key, value: stored, add: true))
-                    return .none
-                }
-            },
+            ) { [unowned self] call in try guarded(call, addCall) },
             HostFunction(
                 "recall",
                 parameters: [me, scope, Parameter("key", .string)], returns: "the value, or nil",
                 summary: "Reads what `s:remember` kept under a key in a scope, in this session or an earlier one.",
                 example: "local goal = s:recall(p, \"goal\")   -- nil when they have none"
-            ) { [unowned self] call in
-                let target = try storageScope(call)
-                let key = try storageKey(call)
-                return try halting { () throws(StorageFailure) in .value(try recall(target, key: key)?.value ?? .nil) }
-            },
+            ) { [unowned self] call in try guarded(call, recallCall) },
         ]
+    }
+
+    /// `s:remember(scope, key, value)`.
+    private func rememberCall(_ call: HostCall) throws -> HostResult {
+        let target = try storageScope(call)
+        let key = try storageKey(call)
+        let raw = try call.value(3)
+        let value: StoredValue?
+        do throws(StorageError) {
+            value = raw == .nil ? nil : try StoredValue(raw)
+        } catch {
+            throw HostError("'value': \(error.message)")
+        }
+        if let value, value.json.utf8.count > StorageLimits.valueBytes {
+            throw HostError(
+                "'value' takes \(value.json.utf8.count) bytes stored; the limit is \(StorageLimits.valueBytes)")
+        }
+        return try halting { () throws(StorageFailure) in
+            try remember(StorageWrite(scope: target, key: key, value: value))
+            return .none
+        }
+    }
+
+    /// `s:add(scope, key, amount)`.
+    private func addCall(_ call: HostCall) throws -> HostResult {
+        let target = try storageScope(call)
+        let key = try storageKey(call)
+        var amount = try call.value(3)
+        if amount.typeName != "number" { amount = .number(try call.number(3)) }  // "12" counts as 12
+        guard let stored = try? StoredValue(amount) else {
+            throw HostError("'amount' must be a finite number, got \(describe(amount))")
+        }
+        return try halting { () throws(StorageFailure) in
+            try remember(StorageWrite(scope: target, key: key, value: stored, add: true))
+            return .none
+        }
+    }
+
+    /// `s:recall(scope, key)`.
+    private func recallCall(_ call: HostCall) throws -> HostResult {
+        let target = try storageScope(call)
+        let key = try storageKey(call)
+        return try halting { () throws(StorageFailure) in .value(try recall(target, key: key)?.value ?? .nil) }
     }
 
     /// Runs a storage call. A refusal the script may handle is a Lua error it can catch;

@@ -58,6 +58,9 @@ extension Session {
             throw ScriptError(
                 .runtime, "\(source.fileName): the script must return kf.exercise { … } or kf.programme { … }")
         }
+        do { try ExerciseModule.checkDeclaration(table) } catch {
+            throw ScriptError(.runtime, "\(source.fileName): \(error)")
+        }
         return (kind, table)
     }
 

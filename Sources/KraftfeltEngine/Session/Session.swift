@@ -83,7 +83,7 @@ public final class Session {
         self.clock = VirtualClock(epoch: definition.startedAt)
         let limits = definition.limits
         self.vm = try LuaVM(limits: limits, seed: Int64(bitPattern: definition.seed), clock: clock.scriptClock)
-        vm.output = { [unowned self] line in transcript.add(at: clock.now, "print: \(line)") }
+        vm.output = { [unowned self] line in printed(line) }
         try vm.register(ExerciseModule.module)
         for module in modules { try vm.register(module) }
         try vm.register(sessionAPI())

@@ -17,7 +17,10 @@ final class VirtualClock: Sendable {
 
     var scriptClock: ScriptClock {
         ScriptClock(
-            now: { [self] in epoch + now / 1000 },
+            now: { [self] in  // a start time near the end of Int64 (a damaged record) saturates, never traps
+                let (seconds, overflow) = epoch.addingReportingOverflow(now / 1000)
+                return overflow ? .max : seconds
+            },
             clock: { [self] in Double(now) / 1000 })
     }
 }
