@@ -75,7 +75,7 @@ struct HostileTextTests {
         let listing = try Kraftfelt.run(["sessions", "--data", data])
         #expect(
             listing.stdout
-                == "h1  \(script)  failed: hostile.lua:9: \\u001B[31mboom\\r\\n\\u0007  5 events  (rehearsal, 2 bots)\n"
+                == "h1  \(script)  failed: hostile.lua:9: \\u001B[31mboom\\r\\n\\u0007  10 events  (rehearsal, 2 bots)\n"
         )
         let resumed = try Kraftfelt.run(["resume", "h1", "--data", data])
         #expect(

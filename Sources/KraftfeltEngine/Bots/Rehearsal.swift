@@ -85,11 +85,13 @@ public final class Rehearsal {
             let trainer = trainerAt ?? .max
             if nextAction == .max && deadline == .max && trainer == .max { break }
             if min(nextAction, deadline, trainer) > Self.maximumSessionTime {
-                session.fail(
-                    ScriptError(
-                        .runtime,
-                        "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) of session "
-                            + "time and the script was still waiting; does it ask or wait forever?"))
+                // Logged as the rehearsal's trainer ending the session, so a replay ends the same.
+                try emit(
+                    .trainer(
+                        .end(
+                            reason: "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) "
+                                + "of session time and the script was still waiting; does it ask or wait forever?"),
+                        at: session.now))
                 break
             }
             if nextAction <= deadline && nextAction <= trainer {

@@ -199,6 +199,9 @@ public enum TrainerAction: Codable, Hashable, Sendable {
     case extend(timer: Int, seconds: Int64)
     /// End a running timer (or a question's time) now.
     case skip(timer: Int)
+    /// End the session now: it finishes, or, with a reason, fails with it (a rehearsal
+    /// that gives up on a script that waits for ever says why).
+    case end(reason: String?)
 }
 
 /// An answer as it arrives from a participant.

@@ -68,6 +68,10 @@ extension Session {
                 guard seconds > 0, seconds <= 3600 else { throw SessionError("a timer is extended by 1 s to 1 h") }
             case .skip(let id):
                 guard timers[id] != nil else { throw SessionError("timer \(id) is not running") }
+            case .end(let reason):
+                guard (reason?.utf8.count ?? 0) <= 1000 else {
+                    throw SessionError("the reason for ending a session has at most 1000 bytes")
+                }
             }
         }
     }
@@ -186,6 +190,12 @@ extension Session {
         case .trainer(.extend(let id, let seconds), _):
             timers[id]?.deadline += seconds * 1000
             transcript.add(at: clock.now, "the trainer gave \(DurationText.format(seconds * 1000)) more")
+        case .trainer(.end(let reason), _):
+            if let reason {
+                fail(ScriptError(.runtime, reason))
+            } else {
+                end()
+            }
         case .trainer(.advance, _) where inLobby:
             inLobby = false
             transcript.add(at: clock.now, "the trainer started with \(present.count) here")

@@ -158,6 +158,17 @@ extension Session {
         startNext()
     }
 
+    /// Ends the session as the trainer asked: finished, with nothing more running.
+    func end() {
+        guard state == .running else { return }
+        state = .finished
+        transcript.add(at: clock.now, "the trainer ended the session")
+        asks.removeAll()
+        timers.removeAll()
+        threads.removeAll()
+        pending.removeAll()
+    }
+
     /// Ends the session with the script's error; nothing else runs.
     func fail(_ error: ScriptError) {
         guard state == .running || state == .notStarted else { return }
