@@ -89,7 +89,8 @@ public final class Rehearsal {
                 try emit(
                     .trainer(
                         .end(
-                            reason: "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) "
+                            reason:
+                                "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) "
                                 + "of session time and the script was still waiting; does it ask or wait forever?"),
                         at: session.now))
                 break
