@@ -72,7 +72,10 @@ struct Rehearse: ParsableCommand {
         let given = try Inputs.parameters(parameters)
         guard data != nil || database != nil else {
             let rehearsal = try Rehearsal(
-                definition: definition, participants: participants, areas: areas, log: MemoryLog())
+                definition: definition, participants: participants, areas: areas, log: MemoryLog(),
+                modules: TestingModule.modules)
+            let watchdog = Supervision.watch(rehearsal.session.activity, limits: definition.limits)
+            defer { watchdog.stop() }
             return try finish(try play(rehearsal, given))
         }
         let store: any SessionStore =
@@ -89,7 +92,12 @@ struct Rehearse: ParsableCommand {
         Terminal.line("session \(id) (continue with: kraftfelt resume \(id) \(place))")
         let session = try leased.run {
             let rehearsal = try Rehearsal(
-                definition: definition, participants: participants, areas: areas, log: try leased.log())
+                definition: definition, participants: participants, areas: areas, log: try leased.log(),
+                modules: TestingModule.modules)
+            let watchdog = Supervision.watch(
+                rehearsal.session.activity, limits: definition.limits,
+                stored: Supervision.Stored(store: store, id: id, keeper: leased.keeper))
+            defer { watchdog.stop() }
             return try play(rehearsal, given)
         }
         try finish(session)

@@ -40,15 +40,21 @@ struct Resume: ParsableCommand {
             leased.abandon()
             return try Self.show(record, from: store)
         }
+        let supervised = Supervision.Stored(store: store, id: id, keeper: leased.keeper)
         let session = try leased.run {
             let log = try leased.log()
             if let settings = record.rehearsal {
                 let rehearsal = try Rehearsal(
                     definition: record.definition, participants: settings.participants, areas: settings.areas,
-                    log: log)
+                    log: log, modules: TestingModule.modules)
+                let watchdog = Supervision.watch(
+                    rehearsal.session.activity, limits: record.definition.limits, stored: supervised)
+                defer { watchdog.stop() }
                 return try Rehearse.drive(rehearsal, exercise: record.exercise, parameters: settings.parameters)
             }
-            let session = try Session(definition: record.definition, log: log)
+            let session = try Session(definition: record.definition, log: log, modules: TestingModule.modules)
+            let watchdog = Supervision.watch(session.activity, limits: record.definition.limits, stored: supervised)
+            defer { watchdog.stop() }
             try session.replay(log.events)
             return session
         }

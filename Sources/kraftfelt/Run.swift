@@ -47,7 +47,10 @@ struct Run: ParsableCommand {
             memoryBytes: memory << 20, instructionsPerRun: instructions, secondsPerRun: seconds)
         let source = try Inputs.scriptBytes(file, limit: limits.sourceBytes)
         do {
-            let vm = try LuaVM(limits: limits, seed: seed, output: { Terminal.print($0) })
+            let vm = try LuaVM(
+                limits: limits, seed: seed, modules: TestingModule.modules, output: { Terminal.print($0) })
+            let watchdog = Supervision.watch(vm.activity, limits: limits)
+            defer { watchdog.stop() }
             let main = try vm.load(bytes: Array(source), chunkName: chunkName)
             let results = try vm.call(main)
             for value in results { Terminal.print(LuaFormatter.format(value)) }

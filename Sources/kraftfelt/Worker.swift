@@ -15,12 +15,12 @@ struct Worker: ParsableCommand {
     }
 }
 
-/// Host functions only tests switch on (`KRAFTFELT_WORKER_TEST_FUNCTIONS=1`): stand-ins
+/// Host functions only tests switch on (`KRAFTFELT_TEST_FUNCTIONS=1`): stand-ins
 /// for what no limit inside Lua can stop (a host function that never returns, a crash),
 /// to show that the host survives them.
 enum TestingModule {
     static var modules: [HostModule] {
-        guard ProcessInfo.processInfo.environment["KRAFTFELT_WORKER_TEST_FUNCTIONS"] == "1" else { return [] }
+        guard ProcessInfo.processInfo.environment["KRAFTFELT_TEST_FUNCTIONS"] == "1" else { return [] }
         return [
             HostModule(
                 "kftest", summary: "Test stand-ins for what no limit can stop.",

@@ -22,7 +22,7 @@ import Testing
     }()
 
     static let configuration = SessionWorker.Configuration(
-        executable: binary, grace: 1, environment: ["KRAFTFELT_WORKER_TEST_FUNCTIONS": "1"])
+        executable: binary, grace: 1, environment: ["KRAFTFELT_TEST_FUNCTIONS": "1"])
 
     static func exercise(_ body: String) -> String {
         """

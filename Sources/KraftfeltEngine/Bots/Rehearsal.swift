@@ -39,12 +39,16 @@ public final class Rehearsal {
     /// killed), ``run(exercise:parameters:plannedMinutes:progress:)`` continues it from there.
     /// - Throws: ``SessionError`` for a number of participants outside
     ///   `0...SessionLimits.rehearsalParticipants`; the VM's `ScriptError` when it cannot start.
-    public init(definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog()) throws {
+    /// - Parameter modules: host modules the scripts see besides `kf` (tests' stand-ins).
+    public init(
+        definition: SessionDefinition, participants: Int, areas: Int, log: SessionLog = MemoryLog(),
+        modules: [HostModule] = []
+    ) throws {
         guard (0...SessionLimits.rehearsalParticipants).contains(participants) else {
             throw SessionError(
                 "a rehearsal has 0 to \(SessionLimits.rehearsalParticipants) participants, got \(participants)")
         }
-        session = try Session(definition: definition, log: log)
+        session = try Session(definition: definition, log: log, modules: modules)
         // Events already in the log (a rehearsal resumed after a crash): the driver makes
         // the same decisions again and checks each against the log instead of logging it.
         session.load(logged: log.events)

@@ -93,7 +93,8 @@ public struct StopRecord: Codable, Hashable, Sendable {
         let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
         return StopRecord(
             cause: .time, work: nil,
-            message: "time limit exceeded: the script ran for more than \(text) seconds without waiting, "
+            message:
+                "time limit exceeded: the script ran for more than \(text) second\(text == "1" ? "" : "s") without waiting, "
                 + "and the host had to end the process that ran it")
     }
 

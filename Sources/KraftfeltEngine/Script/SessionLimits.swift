@@ -65,6 +65,9 @@ public enum SessionLimits {
 
     /// Bots in one rehearsal.
     public static let rehearsalParticipants = 100_000
+    /// The latest time an event may have, in milliseconds after the start: ten years (so
+    /// that no time a log or a host gives reaches an overflow).
+    public static let latestEventTime: Int64 = 10 * 366 * 24 * 3_600_000
 
     /// `16 MB`, `4 KB`, `300 bytes`: a limit as messages show it.
     static func bytes(_ n: Int) -> String {

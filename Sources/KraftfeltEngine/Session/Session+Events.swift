@@ -23,6 +23,9 @@ extension Session {
         }
         guard state != .notStarted else { throw SessionError("the session has not started yet") }
         guard state == .running else { throw SessionError("the session has ended") }
+        guard event.at <= SessionLimits.latestEventTime else {
+            throw SessionError("an event at \(event.at) ms is later than a session can last (ten years)")
+        }
         guard event.at >= clock.now else {
             throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms")
         }
@@ -121,6 +124,7 @@ extension Session {
     /// `3`, `2.86`: numbers as the transcript shows them.
     static func number(_ d: Double) -> String {
         if d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) }
+        if !d.isFinite || abs(d) >= 1e15 { return String(format: "%g", d) }
         var text = String(format: "%.2f", d)
         while text.hasSuffix("0") { text.removeLast() }
         return text

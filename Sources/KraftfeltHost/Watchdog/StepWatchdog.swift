@@ -15,9 +15,11 @@ public final class StepWatchdog: Sendable {
     /// Starts watching.
     /// - Parameters:
     ///   - activity: the VM's (``LuaVM/activity``, `Session.activity`).
-    ///   - seconds: how long one step may run.
-    ///   - onStuck: runs on the watchdog's thread, once.
-    public init(watching activity: Activity, seconds: Double, onStuck: @escaping @Sendable () -> Void) {
+    ///   - seconds: how long one step may run (twice that when it replays a logged one).
+    ///   - onStuck: runs on the watchdog's thread, once; it is told whether the stuck step
+    ///     was a replay (then nothing is to be logged: the step happened before).
+    public init(watching activity: Activity, seconds: Double, onStuck: @escaping @Sendable (_ replaying: Bool) -> Void)
+    {
         let thread = Thread { [stopped] in
             var seen: UInt64 = 0
             var since = ContinuousClock.now
@@ -27,8 +29,8 @@ public final class StepWatchdog: Sendable {
                     if now != seen {
                         seen = now
                         since = .now
-                    } else if since.duration(to: .now) > .seconds(seconds) {
-                        onStuck()
+                    } else if since.duration(to: .now) > .seconds(activity.replaying ? 2 * seconds : seconds) {
+                        onStuck(activity.replaying)
                         return
                     }
                 }

@@ -34,8 +34,16 @@ public struct ScriptError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public init(_ code: Code, _ message: String, traceback: String? = nil) {
         self.code = code
-        self.message = message
-        self.traceback = traceback
+        self.message = Self.clip(message)
+        self.traceback = traceback.map(Self.clip)
+    }
+
+    /// Messages are at most 8 KB: a script's error object can be megabytes of text.
+    public static let maximumBytes = 8192
+
+    static func clip(_ text: String) -> String {
+        guard text.utf8.count > maximumBytes else { return text }
+        return String(decoding: text.utf8.prefix(maximumBytes), as: UTF8.self) + " … (cut: \(text.utf8.count) bytes)"
     }
 
     public var description: String { message }

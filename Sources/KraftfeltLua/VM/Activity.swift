@@ -6,12 +6,17 @@ public final class Activity: Sendable {
     /// Odd while a step (or a run outside a step) is under way; it grows by one at every
     /// start and end, so a watchdog can tell one long step from many short ones.
     private let counter = Atomic<UInt64>(0)
+    private let replay = Atomic<Bool>(false)
 
     init() {}
 
-    func enter() {
+    func enter(replaying: Bool = false) {
+        replay.store(replaying, ordering: .relaxed)
         if counter.load(ordering: .relaxed) % 2 == 0 { counter.add(1, ordering: .releasing) }
     }
+
+    /// True while the step under way replays a logged one.
+    public var replaying: Bool { replay.load(ordering: .acquiring) }
 
     func leave() {
         if counter.load(ordering: .relaxed) % 2 == 1 { counter.add(1, ordering: .releasing) }

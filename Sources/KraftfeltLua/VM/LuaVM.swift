@@ -232,7 +232,7 @@ public final class LuaVM {
         beginRun()
         inStep = true
         kf_vm_set_replay(raw, replaying ? 1 : 0, stop?.work ?? 0, stop?.limit.reason ?? 0)
-        activity.enter()
+        activity.enter(replaying: replaying)
     }
 
     /// Ends the step begun by ``beginStep(replaying:stoppingAt:)``.

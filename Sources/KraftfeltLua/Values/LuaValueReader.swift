@@ -4,6 +4,24 @@ import CLua
 /// Why a Lua value could not cross into Swift.
 struct LuaValueError: Error {
     var message: String
+    /// The value as a whole is too large (the same message wherever it is found).
+    var tooLarge = false
+}
+
+/// Where in a table an error was found, in the fixed order of keys: keys that can cross
+/// first (by value), then tables, functions and coroutines by their creation.
+private enum ErrorKey {
+    case value(LuaValue)
+    case object(rank: Int, identity: UInt64)
+
+    func isBefore(_ other: ErrorKey) -> Bool {
+        switch (self, other) {
+        case (.value(let a), .value(let b)): LuaValue.orders(a, before: b)
+        case (.value, .object): true
+        case (.object, .value): false
+        case (.object(let r, let a), .object(let s, let b)): (r, a) < (s, b)
+        }
+    }
 }
 
 /// Copies values from a Lua stack into Swift with raw access only (no metamethod runs)
@@ -31,7 +49,8 @@ struct LuaValueReader {
     private func tooLarge() -> LuaValueError {
         LuaValueError(
             message: "is too large to leave Lua (more than \(Self.maximumValues) values or "
-                + "\(LuaVM.formatBytes(vm.limits.memoryBytes ?? 1 << 30)) of text, counting shared tables each time)")
+                + "\(LuaVM.formatBytes(vm.limits.memoryBytes ?? 1 << 30)) of text, counting shared tables each time)",
+            tooLarge: true)
     }
 
     mutating func read(_ index: Int32) throws(LuaValueError) -> LuaValue {
@@ -85,6 +104,14 @@ struct LuaValueReader {
         kf_pop(state, 1)
         let arrayCount = lua_Integer(table.array.count)
 
+        // The fields come in Lua's hash order, which differs between processes: a table bad
+        // in two places must fail with the same message everywhere, so the whole table is
+        // read and the error of the first key in the fixed key order is the one thrown.
+        var firstError: (key: ErrorKey, error: LuaValueError)?
+        func note(_ error: LuaValueError, at key: ErrorKey) {
+            if let first = firstError, !key.isBefore(first.key) { return }
+            firstError = (key, error)
+        }
         lua_pushnil(state)
         while lua_next(state, index) != 0 {
             if lua_isinteger(state, -2) != 0 {
@@ -96,24 +123,33 @@ struct LuaValueReader {
             }
             let keyType = lua_type(state, -2)
             if keyType != LUA_TSTRING && keyType != LUA_TNUMBER && keyType != LUA_TBOOLEAN {
-                kf_pop(state, 2)
                 // Such keys have no order that survives a new process, so they cannot cross.
-                throw LuaValueError(
-                    message: "has a \(String(cString: lua_typename(state, keyType))) as a key; keys that leave Lua "
-                        + "must be strings, numbers or booleans")
+                note(
+                    LuaValueError(
+                        message: "has a \(String(cString: lua_typename(state, keyType))) as a key; keys that leave Lua "
+                            + "must be strings, numbers or booleans"),
+                    at: .object(rank: Int(keyType), identity: kf_identity(state, -2)))
+                kf_pop(state, 1)
+                continue
             }
             let key: LuaValue
-            let value: LuaValue
             do {
                 key = try read(-2)
-                value = try read(-1)
             } catch {
                 kf_pop(state, 2)
-                throw error
+                throw error  // only a key too large to cross: the same whatever the order
             }
-            table.fields.append(LuaTable.Field(key, value))
+            do {
+                table.fields.append(LuaTable.Field(key, try read(-1)))
+            } catch  where error.tooLarge {
+                kf_pop(state, 2)
+                throw error
+            } catch {
+                note(error, at: .value(key))
+            }
             kf_pop(state, 1)
         }
+        if let firstError { throw firstError.error }
         table.fields.sort { LuaValue.orders($0.key, before: $1.key) }
         return table
     }
