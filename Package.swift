@@ -103,7 +103,8 @@ let package = Package(
         .testTarget(
             name: "KraftfeltHostTests",
             dependencies: ["KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "kraftfelt"],
-            path: "Tests/KraftfeltHostTests"
+            path: "Tests/KraftfeltHostTests",
+            exclude: ["Hostile"]
         ),
         .testTarget(
             name: "KraftfeltCLITests",

@@ -178,11 +178,11 @@ extension Session {
             write.refused = earlier.refused
         } else {
             do {
-                try log.append(.stored(write, at: clock.now))
+                try vm.pausingClock { try log.append(.stored(write, at: clock.now)) }
             } catch let error as StorageError {
                 write.refused = error.message
                 do {
-                    try log.append(.stored(write, at: clock.now))
+                    try vm.pausingClock { try log.append(.stored(write, at: clock.now)) }
                 } catch {
                     throw .halt("storage is not available: \(error)")
                 }
@@ -223,13 +223,15 @@ extension Session {
         }
         let value: StoredValue?
         do {
-            value = try log.storedValue(scope, key: key)
+            value = try vm.pausingClock { try log.storedValue(scope, key: key) }
         } catch {
             throw .halt("storage is not available: \(error)")
         }
         try charge(StorageWrite.size(key: key, value))
         do {
-            try log.append(.recalled(StorageRead(scope: scope, key: key, value: value), at: clock.now))
+            try vm.pausingClock {
+                try log.append(.recalled(StorageRead(scope: scope, key: key, value: value), at: clock.now))
+            }
         } catch {
             throw .halt("storage is not available: \(error)")
         }

@@ -26,7 +26,7 @@ public final class StepWatchdog: Sendable {
             while !stopped.value.load(ordering: .relaxed) {
                 let now = activity.current
                 if now % 2 == 1 {
-                    if now != seen {
+                    if now != seen || activity.paused {
                         seen = now
                         since = .now
                     } else if since.duration(to: .now) > .seconds(activity.replaying ? 2 * seconds : seconds) {

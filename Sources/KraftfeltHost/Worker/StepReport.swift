@@ -42,6 +42,8 @@ public struct AskSummary: Codable, Hashable, Sendable {
     public var audience: [String]
     public var answered: [String]
     public var options: [String]
+    /// The lowest and highest answer a scale or number question takes.
+    public var range: [Double]?
 
     init(_ ask: OpenAskInfo) {
         id = ask.id
@@ -49,6 +51,7 @@ public struct AskSummary: Codable, Hashable, Sendable {
         audience = ask.audience
         answered = ask.answered.sorted()
         options = ask.options
+        range = ask.range.map { [$0.lowerBound, $0.upperBound] }
     }
 }
 

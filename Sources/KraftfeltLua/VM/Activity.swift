@@ -18,6 +18,13 @@ public final class Activity: Sendable {
     /// True while the step under way replays a logged one.
     public var replaying: Bool { replay.load(ordering: .acquiring) }
 
+    /// Host work that waits outside the script (the store) is under way: a watchdog does
+    /// not count it. Nested pauses count.
+    private let pauses = Atomic<Int>(0)
+    func pause() { pauses.add(1, ordering: .releasing) }
+    func resume() { pauses.subtract(1, ordering: .releasing) }
+    public var paused: Bool { pauses.load(ordering: .acquiring) > 0 }
+
     func leave() {
         if counter.load(ordering: .relaxed) % 2 == 1 { counter.add(1, ordering: .releasing) }
     }

@@ -235,6 +235,20 @@ public final class LuaVM {
         activity.enter(replaying: replaying)
     }
 
+    /// Runs host work that waits for something outside the script (the store's I/O)
+    /// without counting it against the step's wall clock: the deadline moves on by the
+    /// time it took, and a watchdog does not count it either.
+    @discardableResult
+    public func pausingClock<T>(_ body: () throws -> T) rethrows -> T {
+        let start = kf_monotonic_now()
+        activity.pause()
+        defer {
+            activity.resume()
+            if raw.pointee.deadline > 0 { raw.pointee.deadline += kf_monotonic_now() - start }
+        }
+        return try body()
+    }
+
     /// Ends the step begun by ``beginStep(replaying:stoppingAt:)``.
     public func endStep() {
         inStep = false
