@@ -44,14 +44,21 @@ static long kf_span(lua_Integer i, lua_Integer j) {
     return n >= (lua_Unsigned)LONG_MAX ? LONG_MAX : (long)n + 1;
 }
 
-/* The length of a table argument for the table functions: raw for a plain table, by
-   __len otherwise (the stock function asks again: __len must not have side effects
-   that matter). 0 when it is not a table. */
-static lua_Integer kf_table_length(lua_State *L, int idx) {
+/* True for a table with no metatable: the stock table functions then loop over it with
+   raw access, in C, charged here by the range before they start. On a table with a
+   metatable every access is a metamethod: a Lua function counts its instructions, and a
+   C function in a script's reach charges its own call, so the loop is charged as it goes
+   (and a loop that stops early, as an error in __newindex makes it, costs what it did). */
+static int kf_plain(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TTABLE) return 0;
-    if (!lua_getmetatable(L, idx)) return (lua_Integer)lua_rawlen(L, idx);
+    if (!lua_getmetatable(L, idx)) return 1;
     lua_pop(L, 1);
-    return luaL_len(L, idx);
+    return 0;
+}
+
+/* The length of a plain table argument (0 for anything else: see kf_plain). */
+static lua_Integer kf_table_length(lua_State *L, int idx) {
+    return kf_plain(L, idx) ? (lua_Integer)lua_rawlen(L, idx) : 0;
 }
 
 /* A string position as the string functions read it (negative counts from the end). */
@@ -72,7 +79,8 @@ static long kf_cost_before(lua_State *L, int kind) {
     int top = lua_gettop(L);
     switch (kind) {
     case KF_COST_ARGUMENTS: return top;
-    case KF_COST_FIRST_STRING: return kf_bytes(kf_arg_length(L, 1));
+    case KF_COST_FIRST_STRING:
+    case KF_COST_FORMAT_RESULTS: return kf_bytes(kf_arg_length(L, 1));
     case KF_COST_STRING_RANGE: {
         /* utf8.len(s, i, j) scans s[i..j] (i = 1, j = -1 when absent). */
         size_t len = kf_arg_length(L, 1);
@@ -82,10 +90,23 @@ static long kf_cost_before(lua_State *L, int kind) {
     }
     case KF_COST_INSERT: return top == 3 ? (long)kf_table_length(L, 1) : 1;
     case KF_COST_REMOVE: return (long)kf_table_length(L, 1);
-    case KF_COST_MOVE: return kf_span(kf_arg_integer(L, 2, 1), kf_arg_integer(L, 3, 0));
+    case KF_COST_MOVE: {
+        int target = lua_isnoneornil(L, 5) ? 1 : 5;
+        if (!kf_plain(L, 1) || !kf_plain(L, target)) return 0;
+        lua_Integer f = kf_arg_integer(L, 2, 1), e = kf_arg_integer(L, 3, 0), t = kf_arg_integer(L, 4, 1);
+        if (e < f) return 0;
+        /* the stock function refuses these ranges before it moves anything */
+        if (!(f > 0 || e < LUA_MAXINTEGER + f)) return 0;
+        if (t > LUA_MAXINTEGER - (e - f + 1) + 1) return 0;
+        return kf_span(f, e);
+    }
     case KF_COST_CONCAT: {
+        if (!kf_plain(L, 1)) return 0;
         lua_Integer i = kf_arg_integer(L, 3, 1);
         lua_Integer j = lua_isnoneornil(L, 4) ? kf_table_length(L, 1) : kf_arg_integer(L, 4, 0);
+        /* the join stops at the first element that is missing: at the latest after the border */
+        lua_Integer border = (lua_Integer)lua_rawlen(L, 1);
+        if (j > border + 1) j = border + 1;
         return kf_span(i, j);
     }
     default: return 0;
@@ -111,7 +132,8 @@ static long kf_cost_after(lua_State *L, int kind, int n, lua_Integer from) {
     case KF_COST_REMOVE:
     case KF_COST_MOVE:
     case KF_COST_FIRST_STRING:
-    case KF_COST_STRING_RANGE: return 0;
+    case KF_COST_STRING_RANGE:
+    case KF_COST_CALL: return 0;
     case KF_COST_CODE_STEP:
     case KF_COST_OFFSET: return kf_moved(L, n, from);
     default: break;
@@ -129,11 +151,35 @@ static long kf_cost_after(lua_State *L, int kind, int n, lua_Integer from) {
     return units;
 }
 
+/* For a table with a metatable, the table functions' own loops (tablelib.c), which
+   charge every element; NULL for the stock function. */
+static lua_CFunction kf_table_loop(lua_State *L, int kind) {
+    if (lua_type(L, 1) != LUA_TTABLE) return NULL;
+    int plain = kf_plain(L, 1);
+    switch (kind) {
+    case KF_COST_INSERT: return plain ? NULL : kf_table_insert;
+    case KF_COST_REMOVE: return plain ? NULL : kf_table_remove;
+    case KF_COST_CONCAT: return plain ? NULL : kf_table_concat;
+    case KF_COST_UNPACK: return plain ? NULL : kf_table_unpack;
+    case KF_COST_MOVE: {
+        int target = lua_isnoneornil(L, 5) ? 1 : 5;
+        if (lua_type(L, target) != LUA_TTABLE) return NULL;
+        return plain && kf_plain(L, target) ? NULL : kf_table_move;
+    }
+    default: return NULL;
+    }
+}
+
 /* The wrapper: upvalue 1 is the stock function (a light C function, which uses no
    upvalues of its own), upvalue 2 the kind of cost. */
 static int kf_charged(lua_State *L) {
     lua_CFunction f = lua_tocfunction(L, lua_upvalueindex(1));
     int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+    lua_CFunction loop = kf_table_loop(L, kind);
+    if (loop != NULL) {
+        kf_charge(L, KF_CALL_UNITS);
+        return loop(L);
+    }
     long before = kf_cost_before(L, kind);
     kf_charge(L, before < LONG_MAX - KF_CALL_UNITS ? before + KF_CALL_UNITS : LONG_MAX);
     /* Where a utf8 scan starts: the iterator's position, or offset's starting point. */
@@ -152,6 +198,78 @@ static int kf_charged(lua_State *L) {
         lua_replace(L, -4);
     }
     return n;
+}
+
+/* raw.chargeall(lib): every light C function in the table lib (a stock function with no
+   upvalues) becomes a wrapper that charges a call, so that no C function in a script's
+   reach is free: a C loop that calls C metamethods is charged for every call. */
+int kf_charge_all(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
+    lua_newtable(L); /* the replacements, set after the traversal */
+    lua_pushnil(L);
+    while (lua_next(L, 1) != 0) {
+        int light = 0;
+        if (lua_iscfunction(L, -1)) {
+            if (lua_getupvalue(L, -1, 1) == NULL) light = 1;
+            else lua_pop(L, 1); /* a closure's upvalue */
+        }
+        if (!light) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_pushinteger(L, KF_COST_CALL);
+        lua_pushcclosure(L, kf_charged, 2);
+        lua_rawset(L, 2);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, 2) != 0) {
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, 1);
+    }
+    return 0;
+}
+
+/* math.random: the stock generator, charged like any call; its arguments are checked
+   here, in the call's own frame (the stock function keeps its state in an upvalue, so it
+   is called, not entered), so errors name the function as stock Lua does. Upvalue 1: the
+   stock function. */
+int kf_math_random(lua_State *L) {
+    kf_charge(L, KF_CALL_UNITS);
+    int n = lua_gettop(L);
+    lua_Integer low = 1, up = 0;
+    switch (n) {
+    case 0: break;
+    case 1:
+        up = luaL_checkinteger(L, 1);
+        if (up != 0) luaL_argcheck(L, low <= up, 1, "interval is empty");
+        break;
+    case 2:
+        low = luaL_checkinteger(L, 1);
+        up = luaL_checkinteger(L, 2);
+        luaL_argcheck(L, low <= up, 1, "interval is empty");
+        break;
+    default: return luaL_error(L, "wrong number of arguments");
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    if (n >= 1) lua_pushinteger(L, n == 1 ? up : low);
+    if (n == 2) lua_pushinteger(L, up);
+    lua_call(L, n, 1);
+    return 1;
+}
+
+/* ipairs: stock semantics, but the iterator it returns is charged (upvalue 1: the stock
+   iterator, wrapped): a C loop could otherwise call it as a metamethod for free. */
+int kf_ipairs(lua_State *L) {
+    luaL_checkany(L, 1);
+    kf_charge(L, KF_CALL_UNITS);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 0);
+    return 3;
 }
 
 /* raw.charged(f, kind): the charging wrapper of stock function f. */
@@ -177,9 +295,18 @@ int kf_str_rep(lua_State *L) {
         lua_pushliteral(L, "");
         return 1;
     }
-    /* The result's size (the stock function refuses one too large for a size_t). */
-    double size = (double)n * (double)(l + lsep) / KF_BYTES_PER_UNIT;
-    kf_charge(L, size >= (double)(LONG_MAX - KF_CALL_UNITS) ? LONG_MAX : (long)size + KF_CALL_UNITS);
+    /* A result too large for a size_t is the stock error; one larger than the memory cap
+       fails when it is allocated, as a memory error; the rest is charged by its size. */
+    double size = (double)n * (double)(l + lsep);
+    size_t cap = kf_vm_of(L)->memory_limit;
+    if (l + lsep < l || (double)(l + lsep) > (double)LUA_MAXINTEGER / (double)n)
+        return luaL_error(L, "resulting string too large");
+    if (cap == 0 || size <= (double)cap) {
+        double units = size / KF_BYTES_PER_UNIT;
+        kf_charge(L, units >= (double)(LONG_MAX - KF_CALL_UNITS) ? LONG_MAX : (long)units + KF_CALL_UNITS);
+    } else {
+        kf_charge(L, KF_CALL_UNITS);
+    }
     return lua_tocfunction(L, lua_upvalueindex(1))(L);
 }
 

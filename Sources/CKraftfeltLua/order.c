@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +108,32 @@ static int kf_compare_keys(const kf_key *a, const kf_key *b) {
     }
 }
 
-static int kf_compare_qsort(const void *a, const void *b) { return kf_compare_keys(a, b); }
+/* Heapsort: in place, O(n log n) at worst, and no memory outside the Lua heap (glibc's
+   qsort mallocs a buffer the size of the array, which the VM's cap would not see). The
+   keys are all different, so the order it leaves is the one order there is. */
+static void kf_sift(kf_key *keys, size_t root, size_t n) {
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= n) return;
+        if (child + 1 < n && kf_compare_keys(&keys[child], &keys[child + 1]) < 0) child++;
+        if (kf_compare_keys(&keys[root], &keys[child]) >= 0) return;
+        kf_key swap = keys[root];
+        keys[root] = keys[child];
+        keys[child] = swap;
+        root = child;
+    }
+}
+
+static void kf_sort_keys(kf_key *keys, size_t n) {
+    if (n < 2) return;
+    for (size_t i = n / 2; i-- > 0;) kf_sift(keys, i, n);
+    for (size_t end = n - 1; end > 0; end--) {
+        kf_key swap = keys[0];
+        keys[0] = keys[end];
+        keys[end] = swap;
+        kf_sift(keys, 0, end);
+    }
+}
 
 /* log2(n) + 1, for charging a sort of n keys. */
 static long kf_log2(lua_Integer n) {
@@ -142,7 +168,7 @@ static lua_Integer kf_push_sorted_keys(lua_State *L, int t) {
         keys[i - 1].index = i;
         lua_pop(L, 1);
     }
-    qsort(keys, (size_t)n, sizeof(kf_key), kf_compare_qsort);
+    kf_sort_keys(keys, (size_t)n);
     lua_createtable(L, (int)(n < 0x7fffffff ? n : 0), 0);
     for (lua_Integer i = 1; i <= n; i++) {
         lua_rawgeti(L, scratch, keys[i - 1].index);
@@ -350,9 +376,16 @@ int kf_tostring(lua_State *L) {
         return 1;
     }
     switch (lua_type(L, 1)) {
+    case LUA_TNUMBER:
+        /* a NaN prints as "-nan" or "nan" by its sign bit, which depends on the machine */
+        if (!lua_isinteger(L, 1) && lua_tonumber(L, 1) != lua_tonumber(L, 1)) {
+            lua_pushliteral(L, "nan");
+            return 1;
+        }
+        luaL_tolstring(L, 1, NULL);
+        return 1;
     case LUA_TNIL:
     case LUA_TBOOLEAN:
-    case LUA_TNUMBER:
     case LUA_TSTRING: luaL_tolstring(L, 1, NULL); return 1;
     default: {
         int named = luaL_getmetafield(L, 1, "__name") == LUA_TSTRING;
@@ -368,16 +401,24 @@ int kf_tostring(lua_State *L) {
     }
 }
 
-/* The identity string.format's %p shows: "0x" and the serial, or nil for values that
-   have none. */
+/* The identity string.format's %p shows, the same in every process: "0x" and the
+   serial of a script's object, "0xb…" for what the sandbox made, "0xc…" and an offset for
+   a light C function; nil for values that are not objects (numbers, strings, booleans). */
 void kf_push_identity_text(lua_State *L, int idx) {
     kf_vm *vm = kf_vm_of(L);
-    uint64_t id = kf_identity(L, idx);
-    if (id > vm->serial_base) {
-        char text[32];
-        snprintf(text, sizeof text, "0x%llx", (unsigned long long)(id - vm->serial_base));
-        lua_pushstring(L, text);
-    } else {
+    int type = lua_type(L, idx);
+    if (type != LUA_TTABLE && type != LUA_TFUNCTION && type != LUA_TTHREAD) {
         lua_pushnil(L);
+        return;
     }
+    kf_key key;
+    kf_describe_key(L, idx, &key);
+    char text[40];
+    if (key.object != NULL || (type == LUA_TFUNCTION && kf_identity(L, idx) == 0))
+        snprintf(text, sizeof text, "0xc%llx", (unsigned long long)key.id);
+    else if (key.id > vm->serial_base)
+        snprintf(text, sizeof text, "0x%llx", (unsigned long long)(key.id - vm->serial_base));
+    else
+        snprintf(text, sizeof text, "0xb%llx", (unsigned long long)key.id);
+    lua_pushstring(L, text);
 }

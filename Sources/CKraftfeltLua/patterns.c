@@ -131,12 +131,14 @@ static const char *item_end(Matcher *m, const char *p) {
         return p + 1;
     }
     if (c == '[') {
+        const char *start = p;
         if (*p == '^') p++;
         do { /* the first character is always part of the set, even ']' */
             if (p == m->pat_end) luaL_error(m->L, "malformed pattern (missing ']')");
             c = *p++;
             if (c == ESC && p < m->pat_end) p++;
         } while (*p != ']');
+        charge(m, (long)((p - start) / BULK_BYTES)); /* finding the end walks the set */
         return p + 1;
     }
     return p;
@@ -150,7 +152,9 @@ static int single(Matcher *m, const char *s, const char *p, const char *ep) {
     switch (*p) {
     case '.': return 1;
     case ESC: return class_match(c, (unsigned char)p[1]);
-    case '[': return set_match(c, p, ep - 1);
+    case '[':
+        charge(m, (long)((ep - p) / BULK_BYTES)); /* a set is scanned whole: charged by its size */
+        return set_match(c, p, ep - 1);
     default: return (unsigned char)*p == c;
     }
 }
@@ -268,6 +272,7 @@ static const char *do_match(Matcher *m, const char *s, const char *p) {
                 p += 2;
                 if (*p != '[') luaL_error(m->L, "missing '[' after '%%f' in pattern");
                 ep = item_end(m, p);
+                charge(m, (long)(2 * (ep - p) / BULK_BYTES)); /* the set is scanned twice */
                 prev = (s == m->src) ? 0 : (unsigned char)s[-1];
                 cur = (s < m->src_end) ? (unsigned char)*s : 0;
                 if (set_match(prev, p, ep - 1) || !set_match(cur, p, ep - 1))

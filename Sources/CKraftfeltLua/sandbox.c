@@ -355,6 +355,49 @@ static int kf_randomseed(lua_State *L) {
     return 2;
 }
 
+/* print: each argument through the sandbox's tostring, joined with tabs, to the host's
+   log. Upvalue 1: the host's print; upvalue 2: the sandbox's tostring. */
+static int kf_print(lua_State *L) {
+    int n = lua_gettop(L);
+    kf_charge(L, 1 + n);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_pushvalue(L, i);
+        lua_call(L, 1, 1);
+        if (i > 1) luaL_addchar(&b, '\t');
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, -2);
+    lua_call(L, 1, 0);
+    return 0;
+}
+
+/* The message handler xpcall installs: once a limit stopped the script, the script's
+   handler never runs (Lua calls it with hooks off when the stop is raised from the hook);
+   otherwise it is the script's. Upvalue 1: the script's handler. */
+static int kf_xpcall_handler(lua_State *L) {
+    if (kf_vm_of(L)->stop_reason != KF_STOP_NONE) return lua_gettop(L);
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* xpcall; upvalue 1: the stock function, entered with the handler wrapped. */
+static int kf_xpcall(lua_State *L) {
+    kf_charge(L, 1);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, kf_xpcall_handler, 1);
+    lua_replace(L, 2);
+    return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
 /* raw.closure(name, upvalues...): one of the replacements above, closed over the stock
    functions and host functions it needs. */
 static int kf_make_closure(lua_State *L) {
@@ -365,7 +408,9 @@ static int kf_make_closure(lua_State *L) {
     } makers[] = {
         {"resume", kf_co_resume, 1}, {"close", kf_co_close, 1},     {"rep", kf_str_rep, 1},
         {"format", kf_str_format, 2}, {"date", kf_os_date, 2},      {"time", kf_os_time, 1},
-        {"randomseed", kf_randomseed, 2}, {NULL, NULL, 0},
+        {"randomseed", kf_randomseed, 2}, {"random", kf_math_random, 1},
+        {"ipairs", kf_ipairs, 1},         {"print", kf_print, 2},      {"xpcall", kf_xpcall, 1},
+        {NULL, NULL, 0},
     };
     const char *name = luaL_checkstring(L, 1);
     for (int i = 0; makers[i].name; i++) {
@@ -445,7 +490,8 @@ static int kf_open_sandbox_body(lua_State *L) {
         {"closure", kf_make_closure},      {"loader", kf_make_loader},
         {"wrap", kf_co_wrap},              {"next", kf_next},
         {"pairs", kf_pairs},               {"tostring", kf_tostring},
-        {"sort", kf_sort},                 {NULL, NULL},
+        {"sort", kf_sort},                 {"chargeall", kf_charge_all},
+        {NULL, NULL},
     };
     luaL_setfuncs(L, replacements, 0);
     static const struct {
@@ -455,6 +501,7 @@ static int kf_open_sandbox_body(lua_State *L) {
         {"ARGUMENTS", KF_COST_ARGUMENTS}, {"RESULTS", KF_COST_RESULTS}, {"FIRST_STRING", KF_COST_FIRST_STRING},
         {"STRING_RANGE", KF_COST_STRING_RANGE}, {"INSERT", KF_COST_INSERT}, {"REMOVE", KF_COST_REMOVE},
         {"MOVE", KF_COST_MOVE}, {"CONCAT", KF_COST_CONCAT}, {"CODES", KF_COST_CODES}, {"OFFSET", KF_COST_OFFSET},
+        {"CALL", KF_COST_CALL}, {"UNPACK", KF_COST_UNPACK}, {"FORMAT_RESULTS", KF_COST_FORMAT_RESULTS},
         {NULL, 0},
     };
     lua_newtable(L);
@@ -509,6 +556,7 @@ typedef struct {
     const char *source;
     size_t length;
     const char *chunkname;
+    double seconds; /* how long parsing may take (0: no limit) */
     int status;
 } kf_load_args;
 
@@ -521,7 +569,11 @@ static int kf_load_body(lua_State *L) {
         lua_pushfstring(L, "%s: %s", a->chunkname + (a->chunkname[0] == '@'), problem);
         return lua_error(L);
     }
+    /* The parser runs in C: its large allocations check a deadline of its own. */
+    kf_vm *vm = kf_vm_of(L);
+    vm->deadline = a->seconds > 0 ? kf_monotonic_now() + a->seconds : 0;
     a->status = luaL_loadbufferx(L, a->source, a->length, a->chunkname, "t");
+    vm->deadline = 0;
     if (a->status != LUA_OK) return lua_error(L);
     lua_getfield(L, LUA_REGISTRYINDEX, "kraftfelt.sandbox");
     lua_getfield(L, -1, "newenv");
@@ -531,8 +583,8 @@ static int kf_load_body(lua_State *L) {
     return 1;
 }
 
-int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname) {
-    kf_load_args a = {source, length, chunkname, LUA_OK};
+int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname, double seconds) {
+    kf_load_args a = {source, length, chunkname, seconds, LUA_OK};
     if (!lua_checkstack(L, 3)) return LUA_ERRMEM;
     /* The environment is built by trusted prelude code: not under a step's budget or
        deadline (the last step's deadline may have passed long ago). Its work is not

@@ -157,10 +157,10 @@ int kf_sort(lua_State *L) {
     luaL_checkstack(L, 40, "table.sort");
     kf_sorter s = {L, 1, lua_isnil(L, 2) ? 0 : 2, 0, kf_vm_of(L)};
     if (!plain) {
-        /* copy out through the metamethods, each element charged */
-        kf_charge(L, (long)n);
-        lua_createtable(L, (int)n, 0);
+        /* copy out through the metamethods, each element charged as it is read */
+        lua_createtable(L, 0, 0);
         for (lua_Integer i = 1; i <= n; i++) {
+            kf_charge(L, 1);
             lua_geti(L, 1, i);
             lua_rawseti(L, 3, i);
         }
@@ -169,8 +169,8 @@ int kf_sort(lua_State *L) {
     kf_sort_range(&s, 1, n, 0);
     kf_sort_flush(&s);
     if (!plain) {
-        kf_charge(L, (long)n);
         for (lua_Integer i = 1; i <= n; i++) {
+            kf_charge(L, 1);
             lua_rawgeti(L, 3, i);
             lua_seti(L, 1, i);
         }

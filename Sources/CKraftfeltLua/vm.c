@@ -155,6 +155,9 @@ void kf_push_stop_message(lua_State *L) {
     } else if (vm->stop_reason == KF_STOP_INSTRUCTIONS)
         lua_pushfstring(L, "instruction limit exceeded: the script ran more than %I instructions without waiting",
                         (lua_Integer)vm->instruction_limit);
+    else if (vm->time_limit == (double)(lua_Integer)vm->time_limit)
+        lua_pushfstring(L, "time limit exceeded: the script ran for more than %I second%s without waiting",
+                        (lua_Integer)vm->time_limit, vm->time_limit == 1 ? "" : "s");
     else
         lua_pushfstring(L, "time limit exceeded: the script ran for more than %f seconds without waiting",
                         (lua_Number)vm->time_limit);
@@ -184,8 +187,11 @@ static void kf_check(lua_State *L, long units, int level) {
         int64_t used = vm->instructions_used;
         if (vm->refused_pending) /* refused, and not retried: a memory error */
             kf_stop(vm, KF_STOP_MEMORY, 1);
-        else if (vm->replay_stop_at > 0 && used >= vm->replay_stop_at)
+        else if (vm->replay_stop_at > 0 && used >= vm->replay_stop_at) {
+            /* where the live run stopped: the first check point with this much work */
             kf_stop(vm, vm->replay_stop_reason, 1);
+            vm->stop_work = vm->replay_stop_at;
+        }
         else if (vm->instruction_limit > 0 && used > vm->instruction_limit)
             kf_stop(vm, KF_STOP_INSTRUCTIONS, 1);
         else if (vm->deadline > 0 && used >= vm->next_clock_check) {
@@ -259,8 +265,10 @@ void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit) {
 
 int kf_replay_check(kf_vm *vm) {
     vm->instructions_used += 1;
-    if (vm->stop_reason == KF_STOP_NONE && vm->replay_stop_at > 0 && vm->instructions_used >= vm->replay_stop_at)
+    if (vm->stop_reason == KF_STOP_NONE && vm->replay_stop_at > 0 && vm->instructions_used >= vm->replay_stop_at) {
         kf_stop(vm, vm->replay_stop_reason, 1);
+        vm->stop_work = vm->replay_stop_at;
+    }
     return vm->stop_reason != KF_STOP_NONE;
 }
 

@@ -40,6 +40,9 @@ enum {
     KF_COST_CODES = 9,        /* utf8.codes: the iterator it returns is charged as below */
     KF_COST_CODE_STEP = 10,   /* after: how far the scan moved */
     KF_COST_OFFSET = 11,      /* after: how far utf8.offset moved */
+    KF_COST_CALL = 12,        /* nothing but the call itself */
+    KF_COST_UNPACK = 13,      /* after: the results (a table with a metatable: each element) */
+    KF_COST_FORMAT_RESULTS = 14, /* before: the bytes of the format; after: the results */
 };
 
 /* The work units a call of a host function costs at least. */
@@ -185,7 +188,7 @@ int kf_push_module(lua_State *L, const char *module, int global);
 
 /* Loads a text chunk (never bytecode) with a fresh sandbox environment. On success the
    function is on the stack; on failure the error message. Returns a Lua status. */
-int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname);
+int kf_load(lua_State *L, const char *source, size_t length, const char *chunkname, double seconds);
 
 /* Pushes the values encoded in vm->buffer onto L, protected. Sets *count. */
 int kf_push_buffer_protected(lua_State *L, int *count);
@@ -236,6 +239,14 @@ int kf_str_gsub(lua_State *L);
 int kf_str_rep(lua_State *L);
 int kf_str_format(lua_State *L);
 int kf_make_charged(lua_State *L);
+int kf_charge_all(lua_State *L);
+int kf_math_random(lua_State *L);
+int kf_ipairs(lua_State *L);
+int kf_table_insert(lua_State *L);
+int kf_table_remove(lua_State *L);
+int kf_table_concat(lua_State *L);
+int kf_table_unpack(lua_State *L);
+int kf_table_move(lua_State *L);
 int kf_next(lua_State *L);
 int kf_pairs(lua_State *L);
 int kf_tostring(lua_State *L);
@@ -246,6 +257,14 @@ static inline kf_buffer *kf_vm_buffer(kf_vm *vm) { return &vm->buffer; }
 
 /* Lua macros as functions Swift can call. */
 static inline const char *kf_lua_release(void) { return LUA_RELEASE; }
+
+/* The C library's version, where it says (glibc). */
+#if defined(__GLIBC__)
+#include <gnu/libc-version.h>
+static inline const char *kf_libc_version(void) { return gnu_get_libc_version(); }
+#else
+static inline const char *kf_libc_version(void) { return "unknown"; }
+#endif
 static inline void kf_pop(lua_State *L, int n) { lua_settop(L, -(n)-1); }
 static inline int kf_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int kf_upvalueindex(int i) { return lua_upvalueindex(i); }

@@ -140,18 +140,23 @@ public struct HostStamp: Codable, Hashable, Sendable {
     /// Raised whenever a change makes the same log replay differently.
     public var replay: Int
     public var limits: SandboxLimits
+    /// The machine and C library (`x86_64 glibc 2.36`): floating-point results and how
+    /// they print can differ between them.
+    public var platform: String?
 
-    public init(kraftfelt: String, lua: String, replay: Int, limits: SandboxLimits) {
+    public init(kraftfelt: String, lua: String, replay: Int, limits: SandboxLimits, platform: String? = nil) {
         self.kraftfelt = kraftfelt
         self.lua = lua
         self.replay = replay
         self.limits = limits
+        self.platform = platform
     }
 
     /// This host, with these limits.
     public static func current(limits: SandboxLimits) -> HostStamp {
         HostStamp(
-            kraftfelt: KraftfeltVersion.current, lua: LuaVM.luaRelease, replay: KraftfeltVersion.replay, limits: limits)
+            kraftfelt: KraftfeltVersion.current, lua: LuaVM.luaRelease, replay: KraftfeltVersion.replay, limits: limits,
+            platform: LuaVM.platform)
     }
 }
 

@@ -145,6 +145,11 @@ extension Session {
                     + "differently from this host (Kraftfelt \(here.kraftfelt) with \(here.lua)); resume it with "
                     + "Kraftfelt \(stamp.kraftfelt)")
         }
+        guard stamp.platform == here.platform else {
+            throw SessionError(
+                "the session was started on \(stamp.platform ?? "another machine"), this host is \(here.platform ?? "?"); "
+                    + "its scripts' arithmetic could replay differently here: resume it on a host like the first")
+        }
         guard stamp.limits == here.limits else {
             throw SessionError(
                 "the session was started with other limits (\(Self.describeLimits(stamp.limits))) than this host's "

@@ -30,8 +30,8 @@ extension Session {
             guard let logged = loggedStop, logged.position == position else {
                 replayFailure =
                     replayFailure
-                    ?? "resuming does not reproduce the session: the replay was stopped by the \\(position.limit) "
-                    + "limit while it ran event \\(replayIndex), where the live session was not"
+                    ?? "resuming does not reproduce the session: the replay was stopped by the \(position.limit) "
+                    + "limit while it ran event \(replayIndex), where the live session was not"
                 return error
             }
             loggedStop = nil
@@ -85,8 +85,8 @@ extension Session {
         let digest = digestNow()
         guard replayFailure == nil, logged.lines != transcript.lines.count || logged.digest != digest else { return }
         replayFailure =
-            "resuming does not reproduce the session: after event \\(number) the live session's transcript had "
-            + "\\(logged.lines) lines, the replay's has \\(transcript.lines.count)"
+            "resuming does not reproduce the session: after event \(number) the live session's transcript had "
+            + "\(logged.lines) lines, the replay's has \(transcript.lines.count)"
             + (logged.lines == transcript.lines.count ? " that differ" : "")
             + "; the scripts or the host behave differently now"
     }

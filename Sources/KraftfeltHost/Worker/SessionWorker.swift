@@ -159,25 +159,24 @@ public final class SessionWorker {
         }
     }
 
-    /// Sends a request and serves the worker's log requests until it reports, timing the
-    /// worker's own work (not the store's) against the watchdog.
+    /// Sends a request and serves the worker's log requests until it reports. The watchdog
+    /// times the worker's silence: a worker that has sent nothing for a step's time limit
+    /// and the grace after it is stuck where no limit inside Lua reaches (the limits inside
+    /// Lua bound how long a step computes; every storage call is a message).
     private func exchange(_ request: WorkerRequest, input: SessionEvent?, stepSeconds: Double) throws -> Outcome {
         do {
             try channel.send(request)
         } catch {
             return try ended(by: error, during: input)
         }
-        var budget = Duration.seconds(stepSeconds)
         inputLogged = false
         while true {
-            let waiting = ContinuousClock.now
             let message: WorkerMessage
             do {
-                message = try channel.receive(WorkerMessage.self, until: waiting + budget)
+                message = try channel.receive(WorkerMessage.self, until: .now + .seconds(stepSeconds))
             } catch {
                 return try ended(by: error, during: input)
             }
-            budget -= waiting.duration(to: .now)
             switch message {
             case .append(let event):
                 let reply = append(event)
@@ -192,7 +191,7 @@ public final class SessionWorker {
                 }
                 try answer(reply)
             case .stepping:
-                budget = .seconds(stepSeconds)
+                break
             case .report(let report): return .report(report)
             case .refused(let message): return .refused(message)
             case .broken(let message): return .broken(message)

@@ -8,10 +8,9 @@
 let sandboxPrelude = #"""
     local raw = ...
     local B, S, T, M, C, O, U = raw._G, raw.string, raw.table, raw.math, raw.coroutine, raw.os, raw.utf8
-    local next, type, error = B.next, B.type, B.error
-    local pack, concat = T.pack, T.concat
-    local host, modules, stopped = raw.host, raw.modules, raw.stopped
-    local charged, cost, closure = raw.charged, raw.cost, raw.closure
+    local next = B.next
+    local host, modules = raw.host, raw.modules
+    local charged, cost, closure, chargeall = raw.charged, raw.cost, raw.closure, raw.chargeall
 
     local function copy(from, except)
       local to = {}
@@ -32,7 +31,9 @@ let sandboxPrelude = #"""
     M.randomseed(host.seed())
     local mathlib = copy(M)
     mathlib.randomseed = closure("randomseed", M.randomseed, host.seedpair)
+    mathlib.random = closure("random", M.random)
     charge(mathlib, M, { max = "ARGUMENTS", min = "ARGUMENTS" })
+    chargeall(mathlib)
 
     -- string: no dump (bytecode); pattern matching, rep and format are Kraftfelt's own.
     local stringlib = copy(S, { dump = true })
@@ -41,40 +42,35 @@ let sandboxPrelude = #"""
     stringlib.format = closure("format", S.format, tostring)
     charge(stringlib, S, {
       byte = "RESULTS", char = "ARGUMENTS", lower = "FIRST_STRING", upper = "FIRST_STRING",
-      reverse = "FIRST_STRING", sub = "RESULTS", pack = "RESULTS", packsize = "FIRST_STRING",
-      unpack = "RESULTS",
+      reverse = "FIRST_STRING", sub = "RESULTS", pack = "FORMAT_RESULTS", packsize = "FIRST_STRING",
+      unpack = "FORMAT_RESULTS",
     })
+    chargeall(stringlib)
 
     -- table: every loop charged by the range it walks; sort is Kraftfelt's own.
     local tablelib = copy(T)
     charge(tablelib, T, {
       insert = "INSERT", remove = "REMOVE", move = "MOVE", concat = "CONCAT", pack = "ARGUMENTS",
-      unpack = "RESULTS",
+      unpack = "UNPACK",
     })
     tablelib.sort = raw.sort
+    chargeall(tablelib)
 
     local utf8lib = copy(U)
     charge(utf8lib, U, {
       char = "ARGUMENTS", codepoint = "RESULTS", len = "STRING_RANGE", offset = "OFFSET", codes = "CODES",
     })
+    chargeall(utf8lib)
 
     -- xpcall: a message handler never runs on after the script was stopped by a limit
     -- (Lua calls it with hooks off when the limit error is raised from the hook).
-    local rawxpcall = B.xpcall
-    local function xpcall(f, handler, ...)
-      if type(handler) ~= "function" then
-        error("bad argument #2 to 'xpcall' (function expected, got " .. type(handler) .. ")", 2)
-      end
-      return rawxpcall(f, function(e)
-        if stopped() then return e end
-        return handler(e)
-      end, ...)
-    end
+    local xpcall = closure("xpcall", B.xpcall)
 
     -- coroutines: resume and close refuse threads that wait for the host and raise a
     -- stop again; wrap is Kraftfelt's own (it never closes a coroutine after a stop).
     local corolib = copy(C)
     corolib.resume, corolib.close, corolib.wrap = closure("resume", C.resume), closure("close", C.close), raw.wrap
+    chargeall(corolib)
 
     -- os: time and clock from the session's clock, so a replay sees the same values;
     -- dates in UTC, so they do not depend on the host's time zone.
@@ -84,25 +80,25 @@ let sandboxPrelude = #"""
       date = closure("date", O.date, host.now),
       difftime = O.difftime,
     }
+    chargeall(oslib)
 
-    local hostprint = host.print
-    local function print(...)
-      local parts = pack(...)
-      for i = 1, parts.n do parts[i] = tostring(parts[i]) end
-      hostprint(concat(parts, "\t", 1, parts.n))
-    end
+    local print = closure("print", host.print, tostring)
 
     local basenames = {
       "assert", "error", "getmetatable", "ipairs", "pcall", "rawequal", "rawget", "rawlen", "rawset", "type",
     }
     local select, tonumber = charged(B.select, cost.RESULTS), charged(B.tonumber, cost.FIRST_STRING)
+    local basefunctions = {}
+    for i = 1, #basenames do basefunctions[basenames[i]] = B[basenames[i]] end
+    chargeall(basefunctions)
+    basefunctions.ipairs = closure("ipairs", charged((B.ipairs({})), cost.CALL))
     local setmetatable, loader, scriptnext, scriptpairs = raw.setmetatable, raw.loader, raw.next, raw.pairs
 
     -- What Lua names a function by when its caller is C (pcall(f), a sort's comparison,
     -- a traceback): the libraries scripts see, each function under one name only.
     local loaded, base = raw.loaded, {}
     for k in next, copy(loaded) do loaded[k] = nil end
-    for i = 1, #basenames do base[basenames[i]] = B[basenames[i]] end
+    for i = 1, #basenames do base[basenames[i]] = basefunctions[basenames[i]] end
     base.next, base.pairs, base.select, base.tonumber, base.setmetatable, base.xpcall, base.print, base.tostring =
       scriptnext, scriptpairs, select, tonumber, setmetatable, xpcall, print, tostring
     loaded._G, loaded.string, loaded.table, loaded.math = base, stringlib, tablelib, mathlib
@@ -110,7 +106,7 @@ let sandboxPrelude = #"""
 
     local function newenv()
       local env = {}
-      for i = 1, #basenames do env[basenames[i]] = B[basenames[i]] end
+      for i = 1, #basenames do env[basenames[i]] = basefunctions[basenames[i]] end
       env._VERSION = B._VERSION
       env.next = scriptnext
       env.pairs = scriptpairs

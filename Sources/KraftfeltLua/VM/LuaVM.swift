@@ -1,5 +1,6 @@
 import CKraftfeltLua
 import CLua
+import Glibc
 import Synchronization
 
 /// A sandboxed Lua 5.4 VM that runs untrusted scripts.
@@ -105,6 +106,15 @@ public final class LuaVM {
     /// The Lua release the host is built with (`Lua 5.4.4`).
     public static let luaRelease = String(cString: kf_lua_release())
 
+    /// The machine and C library scripts run on (`x86_64 libc 2.36`): they decide how
+    /// floating-point results are computed and printed.
+    public static let platform: String = {
+        var names = utsname()
+        uname(&names)
+        let machine = withUnsafeBytes(of: names.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return "\(machine) libc \(String(cString: kf_libc_version()))"
+    }()
+
     /// Bytes the Lua heap holds now.
     public var memoryUsed: Int { raw.pointee.memory_used }
     /// The most bytes the Lua heap has held.
@@ -147,11 +157,16 @@ public final class LuaVM {
         }
         let status = source.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) {
-                kf_load(state, $0.baseAddress, $0.count, "@" + chunkName)
+                kf_load(state, $0.baseAddress, $0.count, "@" + chunkName, limits.secondsPerRun ?? 0)
             }
         }
         guard status == LUA_OK else {
             let message = popMessage(state)
+            if stopReason != 0 {
+                let error = ScriptError(stopCode, "\(chunkName): \(stopMessage)")
+                noteStop(error)
+                throw error
+            }
             if status == LUA_ERRMEM || (raw.pointee.memory_refused != 0 && message.hasSuffix("not enough memory")) {
                 throw memoryLimitError(at: nil)
             }
@@ -318,7 +333,8 @@ public final class LuaVM {
         }
         let seconds = raw.pointee.time_limit
         let text = seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
-        return "time limit exceeded: the script ran for more than \(text) seconds without waiting"
+        return
+            "time limit exceeded: the script ran for more than \(text) second\(text == "1" ? "" : "s") without waiting"
     }
     var memoryRefused: Bool { raw.pointee.memory_refused != 0 }
     var describeReference: Int32 { raw.pointee.describe_ref }

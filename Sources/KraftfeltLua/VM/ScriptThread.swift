@@ -175,6 +175,11 @@ public final class ScriptThread {
         if message.hasPrefix("kraftfelt.prelude:"), let colon = message.dropFirst(18).firstIndex(of: ":") {
             let rest = message[message.index(after: colon)...].drop { $0 == " " }
             message = (location.map { "\($0): " } ?? "") + rest
+        } else if let location, ScriptError(code, message).location == nil {
+            // Raised in C called from C (a __tostring inside string.format, a C stack
+            // overflow, a stop inside a C metamethod) the message has no position: every
+            // error names the script's line.
+            message = "\(location): \(message)"
         }
         switch vm.stopReason {
         case Int32(KF_STOP_INSTRUCTIONS): code = .instructionLimit
