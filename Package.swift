@@ -79,7 +79,8 @@ let package = Package(
         .executableTarget(
             name: "kraftfelt-bench",
             dependencies: [
-                "KraftfeltLua", "KraftfeltEngine", "KraftfeltStore", "CKraftfeltLua", "CKraftfeltBenchSupport", "CLua",
+                "KraftfeltLua", "KraftfeltEngine", "KraftfeltStore", "KraftfeltHost", "CKraftfeltLua",
+                "CKraftfeltBenchSupport", "CLua",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/KraftfeltBenchmarks"

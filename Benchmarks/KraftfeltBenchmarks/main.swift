@@ -6,7 +6,8 @@ import KraftfeltLua
 // Kraftfelt's runtime benchmarks. Every ratio compares against a baseline measured in this
 // same run, on this machine, so a noisy machine moves both sides. Run: scripts/bench.sh
 
-/// `kraftfelt-bench [NAME…]` runs only the named parts: calls lupa create memory hook patterns.
+/// `kraftfelt-bench [NAME…]` runs only the named parts: calls lupa create memory hook patterns
+/// matching engine storage worker.
 let only = Set(CommandLine.arguments.dropFirst())
 func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
@@ -201,6 +202,11 @@ if wanted("engine") {
 // 9. Storage: appending events durably, against a plain SQLite insert loop; replay speed.
 if wanted("storage") {
     rows += try storageRows()
+}
+
+// 10. A session in a supervised worker process, against the host's own process.
+if wanted("worker") {
+    rows += try workerRows()
 }
 
 printReport(rows)

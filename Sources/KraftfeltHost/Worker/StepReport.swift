@@ -45,7 +45,7 @@ public struct AskSummary: Codable, Hashable, Sendable {
     /// The lowest and highest answer a scale or number question takes.
     public var range: [Double]?
 
-    init(_ ask: OpenAskInfo) {
+    public init(_ ask: OpenAskInfo) {
         id = ask.id
         kind = ask.kind
         audience = ask.audience
