@@ -18,16 +18,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A key as the sort sees it: 32 bytes, so a traversal of a table of a million keys takes
+   32 MB for a moment, not more. */
 typedef struct {
+    union {
+        lua_Integer i; /* booleans (0, 1) and integers */
+        lua_Number n;  /* floats */
+        const char *s; /* strings (alive in the scratch list while the sort runs) */
+        uint64_t id;   /* objects: the serial; light C functions: the offset in their file */
+    } v;
+    union {
+        size_t len;         /* strings */
+        const char *object; /* light C functions: the file that holds them */
+    } w;
+    lua_Integer index; /* where the key is in the scratch list */
     int rank;
     int isint;
-    lua_Integer i;
-    lua_Number n;
-    const char *s;
-    size_t len;
-    uint64_t id;
-    const char *object; /* for light C functions: the file that holds them */
-    lua_Integer index;  /* where the key is in the scratch list */
 } kf_key;
 
 enum { RANK_BOOLEAN = 1, RANK_NUMBER, RANK_STRING, RANK_TABLE, RANK_FUNCTION, RANK_THREAD, RANK_OTHER };
@@ -38,39 +44,40 @@ static void kf_describe_key(lua_State *L, int idx, kf_key *k) {
     switch (lua_type(L, idx)) {
     case LUA_TBOOLEAN:
         k->rank = RANK_BOOLEAN;
-        k->i = lua_toboolean(L, idx);
+        k->isint = 1;
+        k->v.i = lua_toboolean(L, idx);
         break;
     case LUA_TNUMBER:
         k->rank = RANK_NUMBER;
         k->isint = lua_isinteger(L, idx);
-        if (k->isint) k->i = lua_tointeger(L, idx);
-        else k->n = lua_tonumber(L, idx);
+        if (k->isint) k->v.i = lua_tointeger(L, idx);
+        else k->v.n = lua_tonumber(L, idx);
         break;
     case LUA_TSTRING:
         k->rank = RANK_STRING;
-        k->s = lua_tolstring(L, idx, &k->len);
+        k->v.s = lua_tolstring(L, idx, &k->w.len);
         break;
     case LUA_TTABLE:
         k->rank = RANK_TABLE;
-        k->id = kf_identity(L, idx);
+        k->v.id = kf_identity(L, idx);
         break;
     case LUA_TFUNCTION:
         k->rank = RANK_FUNCTION;
-        k->id = kf_identity(L, idx);
-        if (k->id == 0) {
+        k->v.id = kf_identity(L, idx);
+        if (k->v.id == 0) {
             /* A light C function is code, not an object: its offset inside the file that
                holds it is the same in every process of the same build. */
             Dl_info info;
             const void *code = lua_topointer(L, idx);
             if (dladdr(code, &info) && info.dli_fbase) {
-                k->id = (uint64_t)((const char *)code - (const char *)info.dli_fbase);
-                k->object = info.dli_fname;
+                k->v.id = (uint64_t)((const char *)code - (const char *)info.dli_fbase);
+                k->w.object = info.dli_fname;
             }
         }
         break;
     case LUA_TTHREAD:
         k->rank = RANK_THREAD;
-        k->id = kf_identity(L, idx);
+        k->v.id = kf_identity(L, idx);
         break;
     default: k->rank = RANK_OTHER; break;
     }
@@ -90,21 +97,24 @@ static int kf_compare_int_float(lua_Integer i, lua_Number f) {
 static int kf_compare_keys(const kf_key *a, const kf_key *b) {
     if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
     switch (a->rank) {
-    case RANK_BOOLEAN: return (a->i > b->i) - (a->i < b->i);
+    case RANK_BOOLEAN: return (a->v.i > b->v.i) - (a->v.i < b->v.i);
     case RANK_NUMBER:
-        if (a->isint && b->isint) return (a->i > b->i) - (a->i < b->i);
-        if (!a->isint && !b->isint) return (a->n > b->n) - (a->n < b->n);
-        return a->isint ? kf_compare_int_float(a->i, b->n) : -kf_compare_int_float(b->i, a->n);
+        if (a->isint && b->isint) return (a->v.i > b->v.i) - (a->v.i < b->v.i);
+        if (!a->isint && !b->isint) return (a->v.n > b->v.n) - (a->v.n < b->v.n);
+        return a->isint ? kf_compare_int_float(a->v.i, b->v.n) : -kf_compare_int_float(b->v.i, a->v.n);
     case RANK_STRING: {
-        size_t n = a->len < b->len ? a->len : b->len;
-        int c = memcmp(a->s, b->s, n);
+        size_t n = a->w.len < b->w.len ? a->w.len : b->w.len;
+        int c = memcmp(a->v.s, b->v.s, n);
         if (c != 0) return c < 0 ? -1 : 1;
-        return (a->len > b->len) - (a->len < b->len);
+        return (a->w.len > b->w.len) - (a->w.len < b->w.len);
     }
-    default:
-        if (a->id != b->id) return a->id < b->id ? -1 : 1;
-        if (a->object != b->object) return strcmp(a->object ? a->object : "", b->object ? b->object : "");
+    case RANK_FUNCTION:
+        if (a->v.id != b->v.id) return a->v.id < b->v.id ? -1 : 1;
+        if (a->w.object != b->w.object)
+            return strcmp(a->w.object ? a->w.object : "", b->w.object ? b->w.object : "");
         return 0;
+    default:
+        return (a->v.id > b->v.id) - (a->v.id < b->v.id);
     }
 }
 
@@ -414,11 +424,11 @@ void kf_push_identity_text(lua_State *L, int idx) {
     kf_key key;
     kf_describe_key(L, idx, &key);
     char text[40];
-    if (key.object != NULL || (type == LUA_TFUNCTION && kf_identity(L, idx) == 0))
-        snprintf(text, sizeof text, "0xc%llx", (unsigned long long)key.id);
-    else if (key.id > vm->serial_base)
-        snprintf(text, sizeof text, "0x%llx", (unsigned long long)(key.id - vm->serial_base));
+    if (type == LUA_TFUNCTION && kf_identity(L, idx) == 0)
+        snprintf(text, sizeof text, "0xc%llx", (unsigned long long)key.v.id);
+    else if (key.v.id > vm->serial_base)
+        snprintf(text, sizeof text, "0x%llx", (unsigned long long)(key.v.id - vm->serial_base));
     else
-        snprintf(text, sizeof text, "0xb%llx", (unsigned long long)key.id);
+        snprintf(text, sizeof text, "0xb%llx", (unsigned long long)key.v.id);
     lua_pushstring(L, text);
 }
