@@ -571,7 +571,7 @@ static int kf_load_body(lua_State *L) {
     }
     /* The parser runs in C: its large allocations check a deadline of its own. */
     kf_vm *vm = kf_vm_of(L);
-    vm->deadline = a->seconds > 0 ? kf_monotonic_now() + a->seconds : 0;
+    vm->deadline = a->seconds > 0 ? kf_monotonic_now() + a->seconds : 0; /* read by the allocator only */
     a->status = luaL_loadbufferx(L, a->source, a->length, a->chunkname, "t");
     vm->deadline = 0;
     if (a->status != LUA_OK) return lua_error(L);
@@ -594,12 +594,14 @@ int kf_load(lua_State *L, const char *source, size_t length, const char *chunkna
     double deadline = vm->deadline;
     vm->instruction_limit = 0;
     vm->deadline = 0;
+    kf_vm_update_next_check(vm);
     lua_pushcfunction(L, kf_load_body);
     lua_pushlightuserdata(L, &a);
     int status = lua_pcall(L, 1, 1, 0);
     vm->instruction_limit = limit;
     vm->instructions_used = used;
     vm->deadline = deadline;
+    kf_vm_update_next_check(vm);
     return a.status != LUA_OK ? a.status : status;
 }
 

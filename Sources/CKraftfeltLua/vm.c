@@ -17,7 +17,7 @@ typedef struct {
 
 #define KF_HEADER ((size_t)sizeof(kf_header))
 #define KF_LARGE_ALLOCATION ((size_t)64 << 10)
-#define KF_CLOCK_INTERVAL 1024 /* work units between two readings of the clock */
+#define KF_CLOCK_INTERVAL 10000 /* work units between two readings of the clock (a host call is 1,000) */
 
 static inline kf_header *kf_header_of(const void *p) { return (kf_header *)((char *)p - KF_HEADER); }
 
@@ -31,6 +31,19 @@ static void kf_stop(kf_vm *vm, int reason, int at_checkpoint) {
     if (vm->stop_reason != KF_STOP_NONE) return;
     vm->stop_reason = reason;
     vm->stop_work = vm->instructions_used + (at_checkpoint ? 0 : 1);
+    vm->next_check = 0; /* every check point from now on raises the stop */
+}
+
+void kf_vm_update_next_check(kf_vm *vm) {
+    if (vm->stop_reason != KF_STOP_NONE || vm->refused_pending) {
+        vm->next_check = 0;
+        return;
+    }
+    int64_t next = INT64_MAX;
+    if (vm->instruction_limit > 0 && vm->instruction_limit < next) next = vm->instruction_limit + 1;
+    if (vm->replay_stop_at > 0 && vm->replay_stop_at < next) next = vm->replay_stop_at;
+    if (vm->deadline > 0 && vm->next_clock_check < next) next = vm->next_clock_check;
+    vm->next_check = next;
 }
 
 /* lua_Alloc that counts live bytes (headers included) and refuses growth past the cap. */
@@ -60,12 +73,16 @@ static void *kf_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
             vm->refused_pending = 0;
         } else {
             vm->refused_pending = 1;
+            vm->next_check = 0;
             vm->refused_block = ptr;
             vm->refused_size = nsize;
         }
         return NULL;
     }
-    if (retry) vm->refused_pending = 0; /* the collection made room */
+    if (retry) { /* the collection made room */
+        vm->refused_pending = 0;
+        kf_vm_update_next_check(vm);
+    }
     if (want > old && want - old >= KF_LARGE_ALLOCATION) {
         /* Large allocations also check the deadline: a script whose few instructions each
            allocate megabytes would otherwise run long between two check points. The
@@ -94,11 +111,9 @@ static int kf_panic(lua_State *L) {
     return 0;
 }
 
-kf_vm *kf_vm_of(lua_State *L) {
-    void *ud = NULL;
-    lua_getallocf(L, &ud);
-    return ud;
-}
+/* The VM a state belongs to: kept in the main thread's extra space, which every thread
+   made from it copies (cheaper than asking Lua for the allocator's data). */
+kf_vm *kf_vm_of(lua_State *L) { return *(kf_vm **)lua_getextraspace(L); }
 
 double kf_monotonic_now(void) {
     struct timespec ts;
@@ -128,11 +143,13 @@ uint64_t kf_identity(lua_State *L, int idx) {
     }
 }
 
-static void kf_check(lua_State *L, long units, int level);
-
 static void kf_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
-    kf_check(L, kf_vm_of(L)->hook_interval, 0);
+    kf_vm *vm = kf_vm_of(L);
+    int64_t used = vm->instructions_used;
+    int64_t units = vm->hook_interval;
+    vm->instructions_used = units > INT64_MAX - used ? INT64_MAX : used + units;
+    if (vm->instructions_used >= vm->next_check) kf_check_point(L, 0);
 }
 
 /* "64 MiB", "512 KiB", "1000 bytes": a size as the limit messages show it. */
@@ -174,15 +191,12 @@ static int kf_raise_stop(lua_State *L, kf_vm *vm, int level) {
     return lua_error(L);
 }
 
-/* A check point: charges `units` (at least one) of work to the step, then stops the
-   script if it is stopped already, if its budget is spent, if the deadline passed, or,
-   in a replay, where the live run was stopped. Check points come at the same places in
-   every run of the same step, so a stop at one can be replayed exactly. */
-static void kf_check(lua_State *L, long units, int level) {
+/* The slow half of a check point (the fast half, kf_charge, counted the work): stops the
+   script if it is stopped already, if its memory was refused, where a replay's live run
+   stopped, if its budget is spent, or if the deadline passed. Check points come at the
+   same places in every run of the same step, so a stop at one can be replayed exactly. */
+void kf_check_point(lua_State *L, int level) {
     kf_vm *vm = kf_vm_of(L);
-    if (units < 1) units = 1;
-    /* saturating: a charge can be as large as a range a script names */
-    vm->instructions_used = units > INT64_MAX - vm->instructions_used ? INT64_MAX : vm->instructions_used + units;
     if (vm->stop_reason == KF_STOP_NONE) {
         int64_t used = vm->instructions_used;
         if (vm->refused_pending) /* refused, and not retried: a memory error */
@@ -191,19 +205,19 @@ static void kf_check(lua_State *L, long units, int level) {
             /* where the live run stopped: the first check point with this much work */
             kf_stop(vm, vm->replay_stop_reason, 1);
             vm->stop_work = vm->replay_stop_at;
-        }
-        else if (vm->instruction_limit > 0 && used > vm->instruction_limit)
+        } else if (vm->instruction_limit > 0 && used > vm->instruction_limit)
             kf_stop(vm, KF_STOP_INSTRUCTIONS, 1);
         else if (vm->deadline > 0 && used >= vm->next_clock_check) {
             vm->next_clock_check = used + KF_CLOCK_INTERVAL;
             if (kf_monotonic_now() > vm->deadline) kf_stop(vm, KF_STOP_DEADLINE, 1);
         }
-        if (vm->stop_reason == KF_STOP_NONE) return;
+        if (vm->stop_reason == KF_STOP_NONE) {
+            kf_vm_update_next_check(vm);
+            return;
+        }
     }
     kf_raise_stop(L, vm, level);
 }
-
-void kf_charge(lua_State *L, long units) { kf_check(L, units, 1); }
 
 /* The allocator's headers and the identity of objects depend on how this Lua build lays
    out its objects; checked once per VM, so a different build fails loudly, not quietly. */
@@ -233,6 +247,7 @@ kf_vm *kf_vm_new(size_t memory_limit, int hook_interval) {
         free(vm);
         return NULL;
     }
+    *(kf_vm **)lua_getextraspace(vm->L) = vm; /* before any thread copies it */
     lua_atpanic(vm->L, kf_panic);
     lua_setwarnf(vm->L, NULL, NULL);
     if (!kf_layout_is_known(vm)) {
@@ -261,6 +276,7 @@ void kf_vm_begin_run(kf_vm *vm, int64_t instruction_limit, double time_limit) {
     vm->refused_pending = 0;
     vm->refused_block = NULL;
     vm->refused_size = 0;
+    kf_vm_update_next_check(vm);
 }
 
 int kf_replay_check(kf_vm *vm) {
@@ -280,6 +296,7 @@ void kf_vm_set_replay(kf_vm *vm, int replaying, int64_t stop_at, int stop_reason
     if (replaying) vm->deadline = 0;
     vm->replay_stop_at = stop_at;
     vm->replay_stop_reason = stop_reason;
+    kf_vm_update_next_check(vm);
 }
 
 int kf_buffer_reserve(kf_buffer *b, size_t extra) {

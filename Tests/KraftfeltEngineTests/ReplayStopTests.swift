@@ -97,6 +97,32 @@ struct ReplayStopTests {
         }
     }
 
+    /// A read that the budget's bytes refuse (only the value read tells) is logged as
+    /// refused, so a replay refuses it at the same read and goes on the same way.
+    @Test func aReadPastTheStorageBudgetsBytesIsRefusedTheSameInTheReplay() throws {
+        let log = MemoryLog()
+        let session = try openSession(
+            exercise(
+                """
+                s:remember("organisation", "big", string.rep("x", 60000))
+                local reads = 0
+                while true do
+                  local ok, err = pcall(s.recall, s, "organisation", "big")
+                  if not ok then s:show(reads .. ": " .. err) break end
+                  reads = reads + 1
+                end
+                s:timer("1m")
+                """), log: log)
+        #expect(session.state == .running)
+        let shown = try #require(session.transcript.lines.first { $0.contains("show: ") })
+        #expect(
+            shown.hasSuffix(
+                ": s:recall: the session's storage budget is spent: at most 10000 reads and writes of 16 MB in all"))
+        let replayed = try Session(definition: session.definition)
+        try replayed.replay(log.events)
+        #expect(replayed.transcript == session.transcript)
+    }
+
     @Test func theTrainerCanEndASessionAndAReasonFailsIt() throws {
         let finished = try openSession(exercise("s:timer('10m')"))
         try finished.submit(.trainer(.end(reason: nil), at: 1000))

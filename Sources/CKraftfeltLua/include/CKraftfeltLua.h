@@ -123,6 +123,7 @@ typedef struct kf_vm {
     int64_t instructions_used;  /* work units: instructions and charged work */
     int64_t instruction_limit;  /* <= 0: unlimited */
     int64_t next_clock_check;   /* work at which the deadline is next checked */
+    int64_t next_check;         /* work at which a check point takes its slow half (0: at once) */
     double deadline;            /* monotonic seconds; 0: none */
     double time_limit;          /* seconds, for the message */
     int hook_interval;          /* 0: no hook */
@@ -166,8 +167,25 @@ int kf_replay_check(kf_vm *vm);
    and for light C functions). The same in every run of the same script. */
 uint64_t kf_identity(lua_State *L, int idx);
 
-/* Charges units of work to the running script's budget; raises the limit error when spent. */
-void kf_charge(lua_State *L, long units);
+/* The slow half of a check point: the work was counted, and a threshold was reached
+   (a limit, a replayed stop, the time to read the clock, or a stop already made).
+   Raises the limit error when the script is to stop. */
+void kf_check_point(lua_State *L, int level);
+
+/* Recomputes the one threshold the fast half of a check point compares with; call after
+   changing a limit, the deadline or the work count from outside. */
+void kf_vm_update_next_check(kf_vm *vm);
+
+/* A check point: charges units of work (at least one) to the running step, and stops the
+   script when a limit is reached (a Lua error, raised at the Lua caller's line). */
+static inline void kf_charge(lua_State *L, long units) {
+    kf_vm *vm = *(kf_vm **)lua_getextraspace(L);
+    if (units < 1) units = 1;
+    int64_t used = vm->instructions_used;
+    used = units > INT64_MAX - used ? INT64_MAX : used + units;
+    vm->instructions_used = used;
+    if (used >= vm->next_check) kf_check_point(L, 1);
+}
 
 /* Pushes the message that says which limit stopped the script. */
 void kf_push_stop_message(lua_State *L);

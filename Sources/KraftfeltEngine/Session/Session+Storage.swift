@@ -218,6 +218,10 @@ extension Session {
             guard case .recalled(let read, _) = logged, read.scope == scope, read.key == key else {
                 throw replayMismatch("the script read \(scope) \"\(key)\"; the log has \(logged)")
             }
+            if let refused = read.refused {
+                storageEvents = StorageLimits.sessionEvents
+                throw .refused(refused)
+            }
             try charge(StorageWrite.size(key: key, read.value))
             return read.value
         }
@@ -227,7 +231,24 @@ extension Session {
         } catch {
             throw .halt("storage is not available: \(error)")
         }
-        try charge(StorageWrite.size(key: key, value))
+        do {
+            try charge(StorageWrite.size(key: key, value))
+        } catch {
+            // Past the budget's bytes: only the value read here tells, so the refusal is
+            // logged (once: the budget is spent from now on), and a replay refuses the same.
+            storageEvents = StorageLimits.sessionEvents
+            guard case .refused(let message) = error else { throw error }
+            do {
+                try vm.pausingClock {
+                    try log.append(
+                        .recalled(
+                            StorageRead(scope: scope, key: key, value: nil, refused: message), at: clock.now))
+                }
+            } catch {
+                throw .halt("storage is not available: \(error)")
+            }
+            throw error
+        }
         do {
             try vm.pausingClock {
                 try log.append(.recalled(StorageRead(scope: scope, key: key, value: value), at: clock.now))

@@ -193,11 +193,15 @@ public struct StorageRead: Codable, Hashable, Sendable {
     public var scope: StorageScope
     public var key: String
     public var value: StoredValue?
+    /// Why the read was refused (the session's storage budget was spent by its bytes,
+    /// which only the value read could tell), so that a replay refuses it the same way.
+    public var refused: String?
 
-    public init(scope: StorageScope, key: String, value: StoredValue?) {
+    public init(scope: StorageScope, key: String, value: StoredValue?, refused: String? = nil) {
         self.scope = scope
         self.key = key
         self.value = value
+        self.refused = refused
     }
 }
 

@@ -91,6 +91,7 @@ public final class ScriptThread {
             vm.raw.pointee.next_clock_check = saved.next_clock_check
             vm.raw.pointee.deadline = saved.deadline
             vm.raw.pointee.time_limit = saved.time_limit
+            kf_vm_update_next_check(vm.raw)
         }
         if vm.stopReason != 0 && (outcome == LUA_OK || outcome == LUA_YIELD) {
             // The script caught the stop (in a coroutine it resumed) and went on: it still ends here.
