@@ -79,17 +79,36 @@ final class GroupCommit<Work: Sendable>: Sendable {
     }
 }
 
-/// An append waiting to be committed.
+/// An append waiting to be committed: one event, or several of one session that must be
+/// committed together (numbered from `seq` on).
 struct PendingAppend: Sendable {
+    struct Entry: Sendable {
+        let event: SessionEvent
+        let text: String
+    }
+
     let session: String
+    /// The number of the first entry, when the caller knows it.
     let seq: Int?
-    let event: SessionEvent
-    let text: String
+    let entries: [Entry]
     /// The writer's lease on the session, checked in the transaction that appends.
     let lease: SessionLease?
 
-    /// True for a script's storage write, which changes the storage table too.
-    var writesStorage: Bool {
-        if case .stored(let write, _) = event { write.refused == nil } else { false }
+    init(session: String, seq: Int?, event: SessionEvent, text: String, lease: SessionLease?) {
+        self.init(session: session, seq: seq, entries: [Entry(event: event, text: text)], lease: lease)
+    }
+
+    init(session: String, seq: Int?, entries: [Entry], lease: SessionLease?) {
+        self.session = session
+        self.seq = seq
+        self.entries = entries
+        self.lease = lease
+    }
+
+    /// True when the append needs a transaction of its own: several events, or a script's
+    /// storage write, which changes the storage table too.
+    var needsTransaction: Bool {
+        entries.count > 1
+            || entries.contains { if case .stored(let write, _) = $0.event { write.refused == nil } else { false } }
     }
 }

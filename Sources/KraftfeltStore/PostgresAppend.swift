@@ -6,7 +6,7 @@ import PostgresNIO
 /// `FOR SHARE` keeps the lease row from being taken over until the append commits.
 enum PostgresAppend {
     static func query(_ append: PendingAppend) -> PostgresQuery {
-        let (session, at, body) = (append.session, append.event.at, append.text)
+        let (session, at, body) = (append.session, append.entries[0].event.at, append.entries[0].text)
         switch (append.lease, append.seq) {
         case (let lease?, let seq?):
             return """

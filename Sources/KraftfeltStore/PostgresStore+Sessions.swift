@@ -91,6 +91,20 @@ extension PostgresStore {
         return try appends.submit(append) { batch in commit(batch) }
     }
 
+    /// Appends several events of one session in one transaction, numbered from `seq` on.
+    @discardableResult
+    public func append(
+        contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?
+    ) throws(StoreError) -> Int {
+        guard !events.isEmpty else { return seq - 1 }
+        var entries: [PendingAppend.Entry] = []
+        entries.reserveCapacity(events.count)
+        for event in events { entries.append(PendingAppend.Entry(event: event, text: try StoredForm.encode(event))) }
+        return try appends.submit(PendingAppend(session: session, seq: seq, entries: entries, lease: lease)) {
+            batch in commit(batch)
+        }
+    }
+
     /// Commits a batch of appends: one alone as a single statement (or, with a storage
     /// write, one transaction); several in one transaction. If any of them fails, that
     /// transaction is rolled back and each is committed on its own, so that one refused
@@ -102,7 +116,7 @@ extension PostgresStore {
         }
         return batch.map { append in
             Result { () throws(StoreError) in
-                append.writesStorage
+                append.needsTransaction
                     ? try transaction { db in try insert(append, db) } : try with { db in try insert(append, db) }
             }
         }
@@ -111,10 +125,17 @@ extension PostgresStore {
     /// One append: a storage write first, then the event, in one statement that inserts
     /// nothing unless the writer's lease holds (see ``SessionStore``); returns its number.
     private func insert(_ append: PendingAppend, _ db: PostgresConnection) throws -> Int {
-        if case .stored(let write, _) = append.event, write.refused == nil {
-            try apply(write, session: append.session, db)
+        var last = 0
+        for (offset, entry) in append.entries.enumerated() {
+            if case .stored(let write, _) = entry.event, write.refused == nil {
+                try apply(write, session: append.session, db)
+            }
+            let one = PendingAppend(
+                session: append.session, seq: append.seq.map { $0 + offset }, event: entry.event, text: entry.text,
+                lease: append.lease)
+            last = try insertEvent(one, db, retried: false)
         }
-        return try insertEvent(append, db, retried: false)
+        return last
     }
 
     private func insertEvent(_ append: PendingAppend, _ db: PostgresConnection, retried: Bool) throws -> Int {

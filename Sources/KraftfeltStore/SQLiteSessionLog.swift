@@ -17,6 +17,21 @@ extension SQLiteStore {
         return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
     }
 
+    /// Appends several events of one session in one transaction, numbered from `seq` on;
+    /// returns the last one's number once they are committed and synced. Either all are
+    /// stored or none is.
+    @discardableResult
+    public func append(
+        contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?
+    ) throws(StoreError) -> Int {
+        guard !events.isEmpty else { return seq - 1 }
+        var entries: [PendingAppend.Entry] = []
+        entries.reserveCapacity(events.count)
+        for event in events { entries.append(PendingAppend.Entry(event: event, text: try StoredForm.encode(event))) }
+        let append = PendingAppend(session: session, seq: seq, entries: entries, lease: lease)
+        return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
+    }
+
     /// Commits a batch of appends in one transaction, each in its own savepoint.
     static func commit(_ batch: [PendingAppend], _ writer: any DatabaseWriter, path: String)
         -> [Result<Int, StoreError>]
@@ -50,16 +65,19 @@ extension SQLiteStore {
     /// storage write is made, then the event.
     private static func insert(_ append: PendingAppend, _ db: Database) throws -> Int {
         try checkWriter(append.session, append.lease, db)
-        if case .stored(let write, _) = append.event, write.refused == nil {
-            try apply(write, session: append.session, db)
-        }
-        let next =
+        var next =
             try append.seq
             ?? (Int.fetchOne(
                 db, sql: "SELECT MAX(seq) FROM event WHERE sessionId = ?", arguments: [append.session]) ?? 0) + 1
-        try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [append.session, next, append.event.at, append.text])
-        return next
+        let statement = try db.cachedStatement(sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
+        for entry in append.entries {
+            if case .stored(let write, _) = entry.event, write.refused == nil {
+                try apply(write, session: append.session, db)
+            }
+            try statement.execute(arguments: [append.session, next, entry.event.at, entry.text])
+            next += 1
+        }
+        return next - 1
     }
 
     /// A constraint an append broke, in words: its number is taken (another process wrote
@@ -108,18 +126,75 @@ public final class StoredSessionLog: SessionLog {
     ///   is logged then), else the store's ``StoreError``.
     @discardableResult
     public func append(_ event: SessionEvent) throws -> Int {
-        let seq: Int
+        let refusal: StoreError
         do {
-            seq = try store.append(event, to: session, seq: events.count + 1, lease: lease)
-        } catch  where error.code == .storageRefused {
-            throw StorageError(error.message)
+            return try appendOrHold(event)
+        } catch {
+            refusal = error
         }
-        events.append(event)
-        return seq
+        if refusal.code == .storageRefused { throw StorageError(refusal.message) }
+        throw refusal
+    }
+
+    private func appendOrHold(_ event: SessionEvent) throws(StoreError) -> Int {
+        guard pending != nil else {
+            let seq = try store.append(event, to: session, seq: events.count + 1, lease: lease)
+            events.append(event)
+            return seq
+        }
+        if case .stored(let write, _) = event, write.refused == nil {
+            // A storage write is stored at once (its refusal decides what the script sees),
+            // after everything held before it.
+            try commitHeld(adding: event)
+        } else {
+            pending!.append(event)
+            events.append(event)
+        }
+        return events.count
     }
 
     public func storedValue(_ scope: StorageScope, key: String) throws -> StoredValue? {
         try store.storedValue(session: session, scope, key: key)
+    }
+
+    /// Events appended since ``hold()`` that are not stored yet; nil when appends are
+    /// stored one by one.
+    private var pending: [SessionEvent]?
+
+    /// From now on, appends are held (in ``events`` at once) until ``commit()`` stores
+    /// them together in one transaction; a storage write stores what is held with it.
+    public func hold() {
+        if pending == nil { pending = [] }
+    }
+
+    /// Stores every held event in one transaction and stops holding.
+    /// - Throws: the store's error; then none of the held events is stored, and they are
+    ///   gone from ``events`` too (the caller's session must be loaded again from the store).
+    public func commit() throws(StoreError) {
+        defer { pending = nil }
+        try commitHeld(adding: nil)
+    }
+
+    /// How many events are held, not yet stored.
+    public var heldCount: Int { pending?.count ?? 0 }
+
+    /// Stores what is held in one transaction, then `event` (a storage write) in its own.
+    private func commitHeld(adding event: SessionEvent?) throws(StoreError) {
+        let held = pending ?? []
+        if !held.isEmpty {
+            do {
+                try store.append(contentsOf: held, to: session, from: events.count - held.count + 1, lease: lease)
+            } catch {
+                events.removeLast(held.count)
+                pending = []
+                throw error
+            }
+            pending = []
+        }
+        if let event {
+            try store.append(event, to: session, seq: events.count + 1, lease: lease)
+            events.append(event)
+        }
     }
 }
 

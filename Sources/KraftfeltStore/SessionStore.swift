@@ -30,6 +30,11 @@ public protocol SessionStore: Sendable {
     ///   ``StoreError/Code/sessionBusy`` when it is nil and another process holds one.
     @discardableResult
     func append(_ event: SessionEvent, to session: String, seq: Int?, lease: SessionLease?) throws(StoreError) -> Int
+    /// Appends several events of one session in one transaction, numbered from `seq` on:
+    /// all are stored or none is. Returns the last one's number.
+    @discardableResult
+    func append(contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?)
+        throws(StoreError) -> Int
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
     /// Deletes a session, its events, measures and session storage, and the scripts no

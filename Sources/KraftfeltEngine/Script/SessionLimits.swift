@@ -13,6 +13,9 @@ public enum SessionLimits {
     /// shows, a timer's or a wait's label. Longer ones are cut.
     public static let entryBytes = 4096
 
+    /// Items of one list `s:show` shows (people, groups, pairs, a chart's answers).
+    public static let shownItems = 10_000
+
     // MARK: Questions
 
     /// Bytes of a question's text in one language.

@@ -32,15 +32,42 @@ extension Session {
                     suspends: true
                 ) { [unowned self] call in try guarded(call, ask) },
                 HostFunction(
-                    "show", parameters: [me, Parameter("content", .any, "text, { da, en }, a list, pairs or groups")],
-                    summary: "Puts something on the beamer screen (the transcript keeps at most 4 KB of it).",
-                    example: "s:show { da = \"Velkommen\", en = \"Welcome\" }\ns:show(pairs)   -- what s:match returned"
-                ) { [unowned self] call in
-                    try guarded(call) { call in
-                        note("show: " + render(try call.value(1)))
-                        return .none
-                    }
-                },
+                    "show",
+                    parameters: [
+                        me, Parameter("content", .any, "text, { da, en }, a list, people, groups, pairs or a chart"),
+                        Parameter(
+                            "to", .any, optional: true,
+                            "\"screen\", \"everyone\", s.everyone, g.everyone, a person or a list of people"),
+                    ],
+                    summary: """
+                        Shows typed content: a text, a list, people, groups, pairs (what s:match returned) or \
+                        a chart ({ chart = "distribution" | "counts" | "before_after" | "ties", … }). \
+                        `s:show(x)` shows it on the beamer and every phone, `g:show(x)` on the group's \
+                        phones; `to` picks the beamer only ("screen"), a group, one person or a list.
+                        """,
+                    example: """
+                        s:show { da = "Velkommen", en = "Welcome" }
+                        s:show(pairs)   -- what s:match returned
+                        s:show({ chart = "distribution", answers = answers, min = 1, max = 5 }, "screen")
+                        """
+                ) { [unowned self] call in try guarded(call, show) },
+                HostFunction(
+                    "set_role",
+                    parameters: [
+                        me, Parameter("people", .table, "a person, g.everyone or a list of people"),
+                        Parameter("role", .any, "text or { da, en }; nil clears the role"),
+                        Parameter("options", .table, optional: true, "listen_only = true: asked nothing"),
+                    ],
+                    summary: """
+                        Gives people a role their phones show. With `listen_only = true` they only listen: \
+                        no question reaches them while the role lasts, and their phone says so. A role lasts \
+                        until it is changed or cleared, or the next exercise starts.
+                        """,
+                    example: """
+                        s:set_role(round.client[1], { da = "Du fortæller", en = "You tell" })
+                        s:set_role(round.consultant, { da = "Lyt", en = "Listen" }, { listen_only = true })
+                        """
+                ) { [unowned self] call in try guarded(call, setRole) },
                 HostFunction(
                     "timer",
                     parameters: [
@@ -58,7 +85,9 @@ extension Session {
                     suspends: true
                 ) { [unowned self] call in
                     try guarded(call) { call in
-                        note("waiting for the trainer: " + label(try call.value(1)))
+                        let shown = label(try call.value(1))
+                        note("waiting for the trainer: " + shown)
+                        if let runningThread { trainerWaitLabel[runningThread] = shown }
                         return .suspend(RunningThread.Wait.trainer)
                     }
                 },

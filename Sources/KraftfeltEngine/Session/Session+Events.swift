@@ -5,7 +5,7 @@ extension Session {
     /// Refuses an event that does not fit the session now, before anything is logged.
     func check(_ event: SessionEvent) throws {
         if case .start(let start) = event {
-            guard state == .notStarted else { throw SessionError("the session has already started") }
+            guard state == .notStarted else { throw SessionError("the session has already started", code: .outOfOrder) }
             guard start.seed == definition.seed, start.startedAt == definition.startedAt,
                 start.language == nil || start.language == definition.language
             else {
@@ -21,13 +21,13 @@ extension Session {
             try checkHost(start.host)
             return
         }
-        guard state != .notStarted else { throw SessionError("the session has not started yet") }
-        guard state == .running else { throw SessionError("the session has ended") }
+        guard state != .notStarted else { throw SessionError("the session has not started yet", code: .notStarted) }
+        guard state == .running else { throw SessionError("the session has ended", code: .ended) }
         guard event.at <= SessionLimits.latestEventTime else {
             throw SessionError("an event at \(event.at) ms is later than a session can last (ten years)")
         }
         guard event.at >= clock.now else {
-            throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms")
+            throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms", code: .outOfOrder)
         }
         switch event {
         case .start: break
@@ -52,25 +52,31 @@ extension Session {
             else {
                 throw SessionError("a participant has at most 20 strengths and 20 attributes of 200 bytes each")
             }
-            guard !present.contains(participant.id) else { throw SessionError("\(participant.id) is already here") }
+            guard !present.contains(participant.id) else {
+                throw SessionError("\(participant.id) is already here", code: .alreadyHere)
+            }
         case .leave(let id, _):
-            guard present.contains(id) else { throw SessionError("\(id) is not here") }
+            guard present.contains(id) else { throw SessionError("\(id) is not here", code: .notInSession) }
         case .answer(let askID, let who, let value, _):
-            guard let ask = asks[askID] else { throw SessionError("question \(askID) is not open") }
-            guard ask.audience.contains(who) else { throw SessionError("\(who) was not asked question \(askID)") }
-            guard ask.answers[who] == nil else { throw SessionError("\(who) has already answered question \(askID)") }
+            guard let ask = asks[askID] else { throw SessionError("question \(askID) is not open", code: .notOpen) }
+            guard ask.audience.contains(who) else {
+                throw SessionError("\(who) was not asked question \(askID)", code: .notInSession)
+            }
+            guard ask.answers[who] == nil else {
+                throw SessionError("\(who) has already answered question \(askID)", code: .alreadyAnswered)
+            }
             try validate(value, for: ask.question)
         case .timerEnded(let id, let at):
-            guard let timer = timers[id] else { throw SessionError("timer \(id) is not running") }
+            guard let timer = timers[id] else { throw SessionError("timer \(id) is not running", code: .notOpen) }
             guard at >= timer.deadline else { throw SessionError("timer \(id) runs until \(timer.deadline) ms") }
         case .trainer(let action, _):
             switch action {
             case .advance: break
             case .extend(let id, let seconds):
-                guard timers[id] != nil else { throw SessionError("timer \(id) is not running") }
+                guard timers[id] != nil else { throw SessionError("timer \(id) is not running", code: .notOpen) }
                 guard seconds > 0, seconds <= 3600 else { throw SessionError("a timer is extended by 1 s to 1 h") }
             case .skip(let id):
-                guard timers[id] != nil else { throw SessionError("timer \(id) is not running") }
+                guard timers[id] != nil else { throw SessionError("timer \(id) is not running", code: .notOpen) }
             case .end(let reason):
                 guard (reason?.utf8.count ?? 0) <= 1000 else {
                     throw SessionError("the reason for ending a session has at most 1000 bytes")
@@ -168,6 +174,7 @@ extension Session {
     func apply(_ event: SessionEvent) {
         vm.beginStep(replaying: replaying, stoppingAt: loggedStop?.position)
         defer { vm.endStep() }
+        revision += 1
         defer { endIfTranscriptIsFull() }
         clock.now = event.at
         switch event {
@@ -183,7 +190,7 @@ extension Session {
             }
             present.insert(participant.id)
             transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
-            for id in asks.keys.sorted() where asks[id]!.everyone && !asks[id]!.audience.contains(participant.id) {
+            for id in asks.keys.sorted() where asks[id]!.everyone && !asks[id]!.audience.contains(participant.id) && !listensOnly(participant.id) {
                 asks[id]!.audience.append(participant.id)
                 askRevision += 1
             }
@@ -193,6 +200,7 @@ extension Session {
             for askID in asks.keys.sorted() { closeIfComplete(askID) }
         case .answer(let askID, let who, let value, _):
             asks[askID]?.answers[who] = value
+            answerOrder[askID, default: []].append(who)
             closeIfComplete(askID)
         case .timerEnded(let id, _), .trainer(.skip(let id), _):
             endTimer(id)

@@ -68,6 +68,7 @@ extension Session {
             for (r, column) in columnForRow.enumerated() { helperOfAsker[rows[r]] = column.map { block[$0] } }
         }
         var pairs: [LuaValue] = []
+        var refs: [PairRef] = []
         var lines: [String] = []
         var within = 0
         for (row, column) in helperOfAsker.enumerated() {
@@ -77,6 +78,11 @@ extension Session {
             let score = questions[row].intersection(strengths[column]).count
             let across = asker.area != helper.area
             if !across { within += 1 }
+            refs.append(
+                PairRef(
+                    asker: PersonRef(id: asker.id, name: asker.name, area: asker.area),
+                    helper: PersonRef(id: helper.id, name: helper.name, area: helper.area),
+                    question: Self.clip(askers[row].question), across: across))
             pairs.append(
                 .table(
                     LuaTable([
@@ -95,6 +101,12 @@ extension Session {
             summary += " (\(within) within an area: no helper from another area was free)"
         }
         note(([summary] + lines).joined(separator: "\n"))
+        latestPairs = refs
+        pairsOf = [:]
+        for (offset, pair) in refs.enumerated() {
+            pairsOf[pair.asker.id, default: []].append(offset)
+            pairsOf[pair.helper.id, default: []].append(offset)
+        }
         return .value(.table(LuaTable(array: pairs)))
     }
 

@@ -10,7 +10,7 @@ extension Session {
         let id = newID()
         var ask = OpenAsk(
             thread: runningThread ?? 0, exercise: current?.id ?? "", question: question,
-            audience: audience.filter { present.contains($0) }, everyone: everyone)
+            audience: audience.filter { present.contains($0) && !listensOnly($0) }, everyone: everyone)
         let who = everyone ? "everyone" : "\(ask.audience.count) \(ask.audience.count == 1 ? "person" : "people")"
         let time = question.time.map { ", \(DurationText.format($0))" } ?? ""
         note(
@@ -199,6 +199,7 @@ extension Session {
             let id = newID()
             groupMembers[id] = members
             groupIndex[id] = offset + 1
+            for member in members { groupThreadOf[member] = id }
             threads[id] = RunningThread(thread: thread, parent: parent, group: id)
             children.insert(id)
         }

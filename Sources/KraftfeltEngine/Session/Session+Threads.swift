@@ -33,6 +33,8 @@ extension Session {
             } else {
                 pending = [try loaded(definition)]
             }
+            programme = pending.map { ($0.id, $0.title) }
+            title = pending.count == 1 && kind != "programme" ? pending[0].title : Self.titles(definition["title"])
             inLobby = true
             transcript.add(
                 at: clock.now, "session open (code \(joinCode)): waiting for people to join and the trainer to start")
@@ -87,6 +89,9 @@ extension Session {
         }
         let exercise = pending.removeFirst()
         current = exercise
+        roles.removeAll()
+        latestPairs = []
+        pairsOf = [:]
         transcript.add(at: clock.now, "— \(exercise.title[definition.language] ?? exercise.id) —")
         do {
             let thread = try vm.spawn(exercise.run)
@@ -107,7 +112,18 @@ extension Session {
     func resume(_ id: Int, with values: [LuaValue]) {
         guard state == .running, threads[id] != nil else { return }
         threads[id]!.wait = .running
+        trainerWaitLabel.removeValue(forKey: id)
         step(id) { (thread) throws(ScriptError) in try thread.resume(returning: values) }
+    }
+
+    /// A title by language from `{ da = …, en = … }` (or a plain text, in every language).
+    static func titles(_ value: LuaValue) -> [String: String] {
+        if let text = value.text { return ["da": text, "en": text] }
+        var title: [String: String] = [:]
+        for field in value.tableValue?.fields ?? [] {
+            if let key = field.key.text, let text = field.value.text { title[key] = text }
+        }
+        return title
     }
 
     /// Runs a thread until it finishes or waits, and records what it waits for.
@@ -140,6 +156,11 @@ extension Session {
 
     private func finish(_ id: Int, value: LuaValue) {
         guard let finished = threads.removeValue(forKey: id) else { return }
+        if finished.group != nil {
+            for member in groupMembers[id] ?? [] where groupThreadOf[member] == id {
+                groupThreadOf.removeValue(forKey: member)
+            }
+        }
         if let parent = finished.parent, case .children(var remaining, var results) = threads[parent]?.wait {
             remaining.remove(id)
             // A flow that returns nothing counts as false, so the list has no holes.
@@ -164,8 +185,10 @@ extension Session {
         state = .finished
         transcript.add(at: clock.now, "the trainer ended the session")
         asks.removeAll()
+        answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
+        groupThreadOf.removeAll()
         pending.removeAll()
     }
 
@@ -176,14 +199,17 @@ extension Session {
         state = .failed(error)
         transcript.add(at: clock.now, "error: \(error.message)")
         asks.removeAll()
+        answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
+        groupThreadOf.removeAll()
         pending.removeAll()
     }
 
     /// Closes a question and gives the answers to the thread that asked.
     func close(_ askID: Int) {
         guard let ask = asks.removeValue(forKey: askID) else { return }
+        answerOrder.removeValue(forKey: askID)
         if let timer = ask.timer { timers.removeValue(forKey: timer) }
         let answered = ask.audience.filter { ask.answers[$0] != nil }
         note("\(answered.count) of \(ask.audience.count) answered", thread: ask.thread)

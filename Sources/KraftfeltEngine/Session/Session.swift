@@ -71,6 +71,27 @@ public final class Session {
     var digest = FNV1a()
     var digestedLines = 0
     var checkedLines = 0
+    /// What `s:show` showed last: to everyone, on the beamer only, to each person.
+    var shownCount = 0
+    var shownToEveryone: Shown?
+    var shownOnScreen: Shown?
+    var shownToPerson: [String: Shown] = [:]
+    /// Roles `s:set_role` gave, by participant.
+    var roles: [String: RoleView] = [:]
+    /// The latest match (`s:match`), and each person's pairs in it.
+    var latestPairs: [PairRef] = []
+    var pairsOf: [String: [Int]] = [:]
+    /// The group thread each person's group flow runs in, while it runs.
+    var groupThreadOf: [String: Int] = [:]
+    /// The order answers arrived in, per open question.
+    var answerOrder: [Int: [String]] = [:]
+    /// The label of each thread's `s:wait_for_trainer`.
+    var trainerWaitLabel: [Int: String] = [:]
+    /// The session's title by language, and the programme's exercises with theirs.
+    var title: [String: String] = [:]
+    var programme: [(id: String, title: [String: String])] = []
+    /// Grows with every applied event: the revision of every view.
+    public internal(set) var revision = 0
     /// Set when the store failed under the scripts: the step did not complete, so no check
     /// of its transcript is logged (a resume runs the rest of it).
     var halted = false
@@ -187,7 +208,8 @@ public final class Session {
         replayIndex += 1
         guard !event.isEffect else {
             throw SessionError(
-                "the log does not fit the scripts: event \(replayIndex) is a storage event the scripts did not make")
+                "the log does not fit the scripts: event \(replayIndex) is a storage event the scripts did not make",
+                code: .logMismatch)
         }
         try check(event)
         let number = replayIndex
@@ -210,14 +232,39 @@ public final class Session {
             }
         }
         checkOutput(after: number)
-        if let failure = replayFailure { throw SessionError(failure) }
+        if let failure = replayFailure { throw SessionError(failure, code: .logMismatch) }
     }
 }
 
 /// An error in the use of a session: an event that does not fit its state.
 public struct SessionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of refusal it is: hosts map codes to exit codes and HTTP statuses.
+    public enum Code: String, Codable, Hashable, Sendable {
+        /// The session has not started, or has ended.
+        case notStarted = "not_started", ended
+        /// The question is not open (any more), or the timer is not running.
+        case notOpen = "not_open"
+        /// The person was not asked, is not here, or is not in this session.
+        case notInSession = "not_in_session"
+        case alreadyAnswered = "already_answered"
+        /// Someone with this id is here already.
+        case alreadyHere = "already_here"
+        /// The answer or input does not fit (an option that does not exist, a value out of range).
+        case invalid
+        /// An event earlier than the last one.
+        case outOfOrder = "out_of_order"
+        /// The log does not fit the scripts, or a replay diverged.
+        case logMismatch = "log_mismatch"
+        /// Nothing to undo.
+        case nothingToUndo = "nothing_to_undo"
+    }
+
+    public var code: Code
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, code: Code = .invalid) {
+        self.message = message
+        self.code = code
+    }
     public var description: String { message }
 }
 
@@ -239,7 +286,7 @@ public struct RanExercise: Hashable, Sendable {
 }
 
 /// A measure a script took: `s:measure("cross_area_ties", 12)`.
-public struct Measure: Hashable, Sendable {
+public struct Measure: Codable, Hashable, Sendable {
     public var exercise: String
     public var name: String
     public var value: Double

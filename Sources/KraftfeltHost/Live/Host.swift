@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+import KraftfeltEngine
+import KraftfeltLua
+import KraftfeltStore
+import Synchronization
+
+/// The live host: opens sessions in a store, runs each in its ``SessionRuntime``, keeps
+/// their leases, resumes the ones that were live when the process stopped, and runs
+/// retention as a periodic job. Front ends (the command line, the server) are thin on top.
+public final class Host: Sendable {
+    /// `@unchecked Sendable`: it is immutable, and a module's functions run only inside the
+    /// VM of a session that registered them, on that session's queue.
+    public struct Configuration: @unchecked Sendable {
+        /// How often retention runs (seconds of the host's clock).
+        public var retentionEvery: Double
+        /// Seconds a lease lasts; it is renewed a third of that before it ends.
+        public var leaseSeconds: Double
+        /// Host modules every session's scripts see besides `kf` (tests' stand-ins).
+        public var modules: [HostModule]
+
+        public init(retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds, modules: [HostModule] = []) {
+            self.retentionEvery = retentionEvery
+            self.leaseSeconds = leaseSeconds
+            self.modules = modules
+        }
+    }
+
+    /// What a listing of the host's sessions says about one.
+    public struct Summary: Hashable, Sendable {
+        public var id: String
+        public var exercise: String
+        public var organisation: String
+        public var state: String
+        /// True when this host runs it now.
+        public var live: Bool
+    }
+
+    public let store: any SessionStore
+    public let clock: any HostClock
+    public let configuration: Configuration
+    /// The queue every session queue targets: Dispatch's threads, not the cooperative pool.
+    private let sessions = DispatchQueue(label: "kraftfelt sessions", attributes: .concurrent)
+    private let jobs = DispatchQueue(label: "kraftfelt host jobs")
+    private let running = Mutex<[String: (runtime: SessionRuntime, lease: SessionLease)]>([:])
+    private let jobHandles = Mutex<[ScheduledAction]>([])
+
+    public init(store: any SessionStore, clock: any HostClock = SystemClock(), configuration: Configuration = .init()) {
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+    }
+
+    // MARK: Sessions
+
+    /// Creates a live session, starts it (its lobby opens) and runs it.
+    /// - Parameters:
+    ///   - seed: groups and matching follow it (default: a random one).
+    public func create(
+        id: String = Host.newID(), exercise: String, main: ExerciseSource, library: [ExerciseSource] = [],
+        parameters: [String: String] = [:], language: String = "da", seed: UInt64? = nil,
+        organisation: String = SessionRecord.defaultOrganisation, limits: SandboxLimits = .standard,
+        rehearsal: RehearsalSettings? = nil
+    ) async throws(KraftfeltError) -> SessionRuntime {
+        let definition = SessionDefinition(
+            main: main, library: library, seed: seed ?? UInt64.random(in: 1...UInt64.max),
+            startedAt: clock.wall() / 1000, language: language, limits: limits)
+        let record = SessionRecord(
+            id: id, exercise: exercise, definition: definition, rehearsal: rehearsal, organisation: organisation)
+        do { try store.createSession(record) } catch { throw KraftfeltError(error) }
+        let runtime = try open(record)
+        try await runtime.start(parameters: parameters)
+        return runtime
+    }
+
+    /// The runtime of a session this host runs.
+    public func runtime(_ id: String) throws(KraftfeltError) -> SessionRuntime {
+        guard let runtime = running.withLock({ $0[id]?.runtime }) else {
+            throw KraftfeltError(.unknownSession, "no live session with id \(SessionID.named(id)) on this host")
+        }
+        return runtime
+    }
+
+    /// Every stored session, with whether this host runs it.
+    public func list() throws(KraftfeltError) -> [Summary] {
+        let records: [SessionRecord]
+        do { records = try store.sessions() } catch { throw KraftfeltError(error) }
+        let live = running.withLock { Set($0.keys) }
+        return records.map {
+            Summary(id: $0.id, exercise: $0.exercise, organisation: $0.organisation, state: $0.state, live: live.contains($0.id))
+        }
+    }
+
+    /// Runs a stored session here: claims its lease and loads it from its log.
+    @discardableResult
+    public func resume(_ id: String) throws(KraftfeltError) -> SessionRuntime {
+        if let runtime = running.withLock({ $0[id]?.runtime }) { return runtime }
+        let record: SessionRecord
+        do { record = try store.session(id) } catch { throw KraftfeltError(error) }
+        return try open(record)
+    }
+
+    /// Resumes every live session (not a rehearsal) that was open or running when a host
+    /// stopped; returns their ids, and the ones that could not be resumed with why.
+    public func resumeLive() -> (resumed: [String], failed: [(id: String, error: KraftfeltError)]) {
+        var resumed: [String] = []
+        var failed: [(String, KraftfeltError)] = []
+        let records = (try? store.sessions()) ?? []
+        for record in records where record.rehearsal == nil && ["open", "running"].contains(record.state) {
+            do {
+                try resume(record.id)
+                resumed.append(record.id)
+            } catch {
+                failed.append((record.id, error))
+            }
+        }
+        return (resumed, failed)
+    }
+
+    /// Stops running a session here (it stays in the store as it is) and gives up its lease.
+    public func stop(_ id: String) async {
+        guard let entry = running.withLock({ $0.removeValue(forKey: id) }) else { return }
+        await entry.runtime.close()
+        try? store.release(entry.lease)
+    }
+
+    /// Stops every session (each stays resumable) and the periodic jobs.
+    public func shutdown() async {
+        for handle in jobHandles.withLock({ $0 }) { handle.cancel() }
+        for id in running.withLock({ Array($0.keys) }) { await stop(id) }
+    }
+
+    private func open(_ record: SessionRecord) throws(KraftfeltError) -> SessionRuntime {
+        let lease: SessionLease
+        do {
+            lease = try store.claim(record.id, as: .current, for: configuration.leaseSeconds)
+        } catch {
+            throw KraftfeltError(error)
+        }
+        let runtime: SessionRuntime
+        do {
+            runtime = try SessionRuntime(
+                record: record, store: store, lease: lease, clock: clock, modules: configuration.modules,
+                target: sessions)
+        } catch {
+            try? store.release(lease)
+            throw error
+        }
+        running.withLock { $0[record.id] = (runtime, lease) }
+        return runtime
+    }
+
+    // MARK: Periodic jobs
+
+    /// Starts the host's periodic jobs: lease renewal for every session it runs, and
+    /// retention.
+    public func startJobs() {
+        scheduleRenewal()
+        scheduleRetention()
+    }
+
+    private func scheduleRenewal() {
+        let every = Int64(configuration.leaseSeconds * 1000 / 3)
+        let handle = clock.schedule(at: clock.monotonic() + every, on: jobs) { [weak self] in
+            guard let self else { return }
+            self.renewLeases()
+            self.scheduleRenewal()
+        }
+        jobHandles.withLock { $0.append(handle) }
+    }
+
+    /// Renews every lease; a session whose lease was taken over stops running here.
+    func renewLeases() {
+        let entries = running.withLock { $0 }
+        for (id, entry) in entries {
+            do {
+                let renewed = try store.renew(entry.lease, for: configuration.leaseSeconds)
+                running.withLock { $0[id]?.lease = renewed }
+            } catch where error.code == .leaseLost {
+                _ = running.withLock { $0.removeValue(forKey: id) }
+                Task { await entry.runtime.close() }
+            } catch {
+                continue  // the store is away for now; tried again at the next beat
+            }
+        }
+    }
+
+    private func scheduleRetention() {
+        let every = Int64(configuration.retentionEvery * 1000)
+        let handle = clock.schedule(at: clock.monotonic() + every, on: jobs) { [weak self] in
+            guard let self else { return }
+            _ = try? self.store.applyRetention()
+            self.scheduleRetention()
+        }
+        jobHandles.withLock { $0.append(handle) }
+    }
+
+    /// A new session id: eight letters and digits.
+    public static func newID() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<8).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}

@@ -1,0 +1,74 @@
+import KraftfeltEngine
+
+/// An input to a live session from a client: the runtime stamps its time.
+public enum SessionInput: Codable, Hashable, Sendable {
+    case join(Participant)
+    case leave(participant: String)
+    case answer(ask: Int, participant: String, value: Answer)
+    case trainer(TrainerAction)
+
+    /// The event this input becomes at session time `at`.
+    func event(at: Int64) -> SessionEvent {
+        switch self {
+        case .join(let participant): .join(participant, at: at)
+        case .leave(let id): .leave(participant: id, at: at)
+        case .answer(let ask, let who, let value): .answer(ask: ask, participant: who, value: value, at: at)
+        case .trainer(let action): .trainer(action, at: at)
+        }
+    }
+}
+
+/// The acknowledgement of an input: it is in the session's log, durably.
+public struct Receipt: Hashable, Sendable {
+    /// The input's number in the log (1-based).
+    public var event: Int
+    /// The revision of the views after it.
+    public var revision: Int
+    /// The session time it was stamped with.
+    public var at: Int64
+}
+
+/// Which screen a client shows.
+public enum ViewKind: Hashable, Sendable {
+    case participant(String)
+    case screen
+    case console
+}
+
+/// One screen's view (see ``ParticipantView``, ``ScreenView``, ``ConsoleView``).
+public enum SessionView: Codable, Hashable, Sendable {
+    case participant(ParticipantView)
+    case screen(ScreenView)
+    case console(ConsoleView)
+
+    public var revision: Int {
+        switch self {
+        case .participant(let view): view.revision
+        case .screen(let view): view.revision
+        case .console(let view): view.revision
+        }
+    }
+
+    /// The view without what changes with every event (its revision and time): two views
+    /// with the same content show the same thing, and a subscriber is not sent it again.
+    var content: SessionView {
+        switch self {
+        case .participant(var view):
+            view.revision = 0
+            view.at = 0
+            view.timer?.secondsLeft = 0
+            for i in view.questions.indices { view.questions[i].secondsLeft = nil }
+            return .participant(view)
+        case .screen(var view):
+            view.revision = 0
+            view.at = 0
+            view.timer?.secondsLeft = 0
+            return .screen(view)
+        case .console(var view):
+            view.revision = 0
+            view.at = 0
+            for i in view.timers.indices { view.timers[i].secondsLeft = 0 }
+            return .console(view)
+        }
+    }
+}

@@ -1,0 +1,373 @@
+import Dispatch
+import Foundation
+import KraftfeltEngine
+import KraftfeltLua
+import KraftfeltStore
+import Synchronization
+
+/// One live session, owned by this runtime alone: its engine, its log, its clock and its
+/// subscribers.
+///
+/// Everything that touches the engine runs on the runtime's own serial `DispatchQueue`
+/// (never on Swift's cooperative pool, never on an event loop): Lua and store calls block,
+/// and may block there. Clients call ``submit(_:)`` from any task; inputs that arrive while
+/// a batch is being applied wait, and are then applied together, in arrival order, and
+/// stored in **one** transaction; every caller of the batch is acknowledged only after it
+/// committed. A commit that fails acknowledges none of its batch, and the runtime loads the
+/// session again from its log.
+///
+/// Time comes from a ``HostClock``: the runtime stamps every input with the session time
+/// (monotonic, mapped to the session's start) and schedules the next timer from the
+/// engine's next deadline; a deadline that passed while the host was down fires at once.
+public final class SessionRuntime: @unchecked Sendable {
+    // `@unchecked Sendable`: the mutable state below `queue` is touched only on `queue`;
+    // the rest is immutable or behind a `Mutex`.
+    public let id: String
+    public let record: SessionRecord
+    let queue: DispatchQueue
+    private let clock: any HostClock
+    private let store: any SessionStore
+    private let lease: SessionLease?
+    private let modules: [HostModule]
+
+    // Confined to `queue`.
+    private var session: Session
+    private var log: StoredSessionLog
+    private var origin: (monotonic: Int64, session: Int64)
+    private var scheduled: ScheduledAction?
+    private var scheduledDeadline: Int64?
+    private var broken: KraftfeltError?
+    private var savedState: String?
+
+    private struct Waiting {
+        let input: SessionInput
+        let reply: CheckedContinuation<Result<Receipt, KraftfeltError>, Never>
+    }
+
+    private struct Inbox {
+        var waiting: [Waiting] = []
+        var draining = false
+        var closed = false
+    }
+
+    private struct Subscriber {
+        let kind: ViewKind
+        let continuation: AsyncStream<SessionView>.Continuation
+        var last: SessionView?
+    }
+
+    private let inbox = Mutex(Inbox())
+    private let subscribers = Mutex<[Int: Subscriber]>([:])
+    private let nextSubscriber = Atomic<Int>(0)
+
+    /// What the runtime measured: batches committed, inputs in them, and how late each
+    /// timer fired (milliseconds after its deadline on the monotonic clock).
+    public struct Statistics: Sendable {
+        public var batches = 0
+        public var inputs = 0
+        public var timerLateness: [Int64] = []
+    }
+    private let statistics = Mutex(Statistics())
+
+    /// Loads a stored session: its log is replayed (a step the log ends in the middle of
+    /// goes on live), and its clock maps to the time that passed since its last event.
+    init(
+        record: SessionRecord, store: any SessionStore, lease: SessionLease?, clock: any HostClock,
+        modules: [HostModule], target: DispatchQueue?
+    ) throws(KraftfeltError) {
+        self.id = record.id
+        self.record = record
+        self.store = store
+        self.lease = lease
+        self.clock = clock
+        self.modules = modules
+        self.queue = DispatchQueue(label: "kraftfelt session \(record.id)", target: target)
+        (session, log) = try Self.load(record, store: store, lease: lease, modules: modules)
+        let sinceStart = clock.wall() - record.definition.startedAt * 1000
+        origin = (clock.monotonic(), max(session.now, min(sinceStart, SessionLimits.latestEventTime)))
+        savedState = record.state
+    }
+
+    private static func load(_ record: SessionRecord, store: any SessionStore, lease: SessionLease?, modules: [HostModule])
+        throws(KraftfeltError) -> (Session, StoredSessionLog)
+    {
+        do {
+            let log = try StoredSessionLog(store: store, session: record.id, lease: lease)
+            let session = try Session(definition: record.definition, log: log, modules: modules)
+            try session.replay(log.events)
+            return (session, log)
+        } catch {
+            throw KraftfeltError.from(error)
+        }
+    }
+
+    // MARK: Inputs
+
+    /// Submits an input and returns once it is in the log, durably.
+    /// - Throws: the session's refusal (nothing is logged), ``KraftfeltError/Code/storageUnavailable``
+    ///   when the store failed (the input is not acknowledged; the runtime has reloaded the
+    ///   session from its log), ``KraftfeltError/Code/shuttingDown`` after ``close()``.
+    @discardableResult
+    public func submit(_ input: SessionInput) async throws(KraftfeltError) -> Receipt {
+        let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Receipt, KraftfeltError>, Never>) in
+            let startDrain = inbox.withLock { inbox -> Bool? in
+                guard !inbox.closed else { return nil }
+                inbox.waiting.append(Waiting(input: input, reply: reply))
+                if inbox.draining { return false }
+                inbox.draining = true
+                return true
+            }
+            switch startDrain {
+            case nil: reply.resume(returning: .failure(KraftfeltError(.shuttingDown, "the host is shutting down")))
+            case true?: queue.async { self.drain() }
+            case false?: break
+            }
+        }
+        return try result.get()
+    }
+
+    /// Starts the session: its `start` event with these parameters (once).
+    func start(parameters: [String: String]) async throws(KraftfeltError) {
+        try await onQueueThrowing { () throws(KraftfeltError) in
+            do {
+                try self.session.submit(
+                    self.record.definition.startEvent(exercise: self.record.exercise, parameters: parameters))
+            } catch {
+                throw KraftfeltError.from(error)
+            }
+            self.afterWork()
+        }
+    }
+
+    /// Applies every input waiting, commits them together, then answers their callers.
+    private func drain() {
+        let batch = inbox.withLock { inbox -> [Waiting] in
+            let batch = inbox.waiting
+            inbox.waiting = []
+            if batch.isEmpty { inbox.draining = false }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        if broken != nil { reloadIfBroken() }
+        var results: [Result<Receipt, KraftfeltError>] = []
+        results.reserveCapacity(batch.count)
+        if let broken {
+            results = batch.map { _ in .failure(broken) }
+        } else {
+            log.hold()
+            for item in batch {
+                let at = sessionNow()
+                do {
+                    try session.submit(item.input.event(at: at))
+                    results.append(.success(Receipt(event: log.events.count, revision: session.revision, at: at)))
+                } catch {
+                    results.append(.failure(KraftfeltError.from(error)))
+                }
+            }
+            do {
+                try log.commit()
+            } catch {
+                let failure = KraftfeltError(
+                    .storageUnavailable, "the input was not stored (\(error.message)); try again")
+                results = results.map { _ in .failure(failure) }
+                broken = failure
+                reloadIfBroken()
+            }
+            statistics.withLock {
+                $0.batches += 1
+                $0.inputs += batch.count
+            }
+        }
+        for (item, result) in zip(batch, results) { item.reply.resume(returning: result) }
+        afterWork()
+        // More may have arrived meanwhile: take them next, after what else waits on the queue.
+        queue.async { self.drain() }
+    }
+
+    /// Loads the session again from its log after a failed commit (what the engine applied
+    /// but the store did not keep is gone with the old engine).
+    private func reloadIfBroken() {
+        do {
+            (session, log) = try Self.load(record, store: store, lease: lease, modules: modules)
+            broken = nil
+        } catch {
+            broken = KraftfeltError(.storageUnavailable, "the session could not be loaded again: \(error.message)")
+        }
+    }
+
+    // MARK: Time
+
+    /// The session time now: the clock's, never before the last event.
+    private func sessionNow() -> Int64 {
+        let elapsed = clock.monotonic() - origin.monotonic
+        return min(max(session.now, origin.session + elapsed), SessionLimits.latestEventTime)
+    }
+
+    /// After the engine changed: save a new state, tell subscribers, set the next timer.
+    private func afterWork() {
+        saveStateIfChanged()
+        publish()
+        reschedule()
+    }
+
+    private func reschedule() {
+        guard broken == nil, session.state == .running, let next = session.nextDeadline else {
+            scheduled?.cancel()
+            scheduled = nil
+            scheduledDeadline = nil
+            return
+        }
+        if scheduled != nil && scheduledDeadline == next.at { return }
+        scheduled?.cancel()
+        let due = origin.monotonic + (next.at - origin.session)
+        scheduledDeadline = next.at
+        scheduled = clock.schedule(at: due, on: queue) { [weak self] in self?.fireTimers(due: due) }
+    }
+
+    /// Ends every timer whose deadline has come, in deadline order, as one batch.
+    private func fireTimers(due: Int64) {
+        scheduled = nil
+        scheduledDeadline = nil
+        let late = clock.monotonic() - due
+        statistics.withLock { $0.timerLateness.append(max(0, late)) }
+        guard broken == nil else { return }
+        log.hold()
+        var fired = 0
+        while session.state == .running, let next = session.nextDeadline, next.at <= sessionNow(), fired < 10_000 {
+            do {
+                try session.submit(.timerEnded(timer: next.timer, at: sessionNow()))
+            } catch {
+                break
+            }
+            fired += 1
+        }
+        do {
+            try log.commit()
+        } catch {
+            broken = KraftfeltError(.storageUnavailable, "a timer's end was not stored (\(error.message))")
+            reloadIfBroken()
+        }
+        afterWork()
+    }
+
+    // MARK: Views
+
+    /// A screen's view now; nil for a participant who never joined.
+    public func view(_ kind: ViewKind) async -> SessionView? {
+        await onQueue { self.currentView(kind) }
+    }
+
+    /// The views of one screen as they change: the current one first (unless the client's
+    /// `revision` is the current one already: it has seen it), then each new one that
+    /// shows something else. A slow reader gets the newest (views are states, not deltas).
+    public func updates(of kind: ViewKind, after revision: Int? = nil) -> AsyncStream<SessionView> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SessionView.self, bufferingPolicy: .bufferingNewest(1))
+        let key = nextSubscriber.add(1, ordering: .relaxed).newValue
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
+        }
+        queue.async {
+            let view = self.currentView(kind)
+            if let view, revision.map({ $0 < view.revision }) ?? true { continuation.yield(view) }
+            self.subscribers.withLock { $0[key] = Subscriber(kind: kind, continuation: continuation, last: view) }
+        }
+        return stream
+    }
+
+    private func currentView(_ kind: ViewKind) -> SessionView? {
+        switch kind {
+        case .participant(let id): session.participantView(id).map(SessionView.participant)
+        case .screen: .screen(session.screenView)
+        case .console: .console(session.consoleView)
+        }
+    }
+
+    private func publish() {
+        let current = subscribers.withLock { $0 }
+        guard !current.isEmpty else { return }
+        var sent: [Int: SessionView] = [:]
+        var cache: [ViewKind: SessionView] = [:]
+        for (key, subscriber) in current {
+            guard let view = cache[subscriber.kind] ?? currentView(subscriber.kind) else { continue }
+            cache[subscriber.kind] = view
+            if subscriber.last.map({ $0.content == view.content }) ?? false { continue }
+            subscriber.continuation.yield(view)
+            sent[key] = view
+        }
+        subscribers.withLock { all in
+            for (key, view) in sent { all[key]?.last = view }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The session's transcript so far.
+    public func transcript() async -> String { await onQueue { self.session.transcript.text } }
+
+    /// The session's state, as the store keeps it.
+    public func state() async -> String { await onQueue { Self.describe(self.session.state) } }
+
+    /// The session time now.
+    public func now() async -> Int64 { await onQueue { self.sessionNow() } }
+
+    /// What the runtime measured so far.
+    public var measured: Statistics { statistics.withLock { $0 } }
+
+    /// The log's events (for tests and exports).
+    public func events() async -> [SessionEvent] { await onQueue { self.log.events } }
+
+    /// Refuses inputs from now on and ends the subscriptions; the session stays in the
+    /// store as it is (a host that starts again resumes it).
+    public func close() async {
+        let waiting = inbox.withLock { inbox -> [Waiting] in
+            inbox.closed = true
+            defer { inbox.waiting = [] }
+            return inbox.waiting
+        }
+        for item in waiting {
+            item.reply.resume(returning: .failure(KraftfeltError(.shuttingDown, "the host is shutting down")))
+        }
+        await onQueue {
+            self.scheduled?.cancel()
+            self.scheduled = nil
+        }
+        for subscriber in subscribers.withLock({ $0.values }) { subscriber.continuation.finish() }
+    }
+
+    /// How a session's state is stored.
+    public static func describe(_ state: Session.State) -> String {
+        switch state {
+        case .notStarted: "open"
+        case .running: "running"
+        case .finished: "finished"
+        case .failed(let error): "failed: \(error.message)"
+        }
+    }
+
+    private func saveStateIfChanged() {
+        let state = Self.describe(session.state)
+        guard state != savedState else { return }
+        do {
+            try store.saveOutcome(
+                id, state: state, exercises: record.runs(session.exercises), measures: session.measures, lease: lease)
+            savedState = state
+        } catch {
+            // Kept for the next change: the log has the truth, listings catch up.
+        }
+    }
+
+    /// Runs `body` on the runtime's queue and returns its result.
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: body()) }
+        }
+    }
+
+    private func onQueueThrowing(_ body: @escaping @Sendable () throws(KraftfeltError) -> Void) async throws(KraftfeltError) {
+        let result: Result<Void, KraftfeltError> = await onQueue { () -> Result<Void, KraftfeltError> in
+            do throws(KraftfeltError) { try body() } catch { return .failure(error) }
+            return .success(())
+        }
+        try result.get()
+    }
+}
