@@ -69,7 +69,7 @@ public enum BotRoom {
     /// gives some, otherwise something plausible for the kind of question. Always an answer
     /// the session accepts (the question parser makes sure one exists); nil, and the bot
     /// stays silent, for a question no answer could fit.
-    static func answer(
+    public static func answer(
         for ask: OpenAskInfo, by bot: Bot, among people: [Participant], areas roomAreas: Set<String>,
         using rng: inout SeededGenerator
     ) -> Answer? {

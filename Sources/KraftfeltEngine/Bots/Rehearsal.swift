@@ -35,6 +35,11 @@ public final class Rehearsal {
     /// session as failed, with its transcript so far.
     public static let maximumSessionTime: Int64 = 24 * 3_600_000
 
+    /// Why a rehearsal ends a session that still waits after ``maximumSessionTime``.
+    public static let giveUpReason =
+        "the rehearsal reached its limit of \(DurationText.format(maximumSessionTime)) "
+        + "of session time and the script was still waiting; does it ask or wait forever?"
+
     /// Sets up a rehearsal. When `log` already holds events (the process running it was
     /// killed), ``run(exercise:parameters:plannedMinutes:progress:)`` continues it from there.
     /// - Throws: ``SessionError`` for a number of participants outside
@@ -90,13 +95,7 @@ public final class Rehearsal {
             if nextAction == .max && deadline == .max && trainer == .max { break }
             if min(nextAction, deadline, trainer) > Self.maximumSessionTime {
                 // Logged as the rehearsal's trainer ending the session, so a replay ends the same.
-                try emit(
-                    .trainer(
-                        .end(
-                            reason:
-                                "the rehearsal reached its limit of \(DurationText.format(Self.maximumSessionTime)) "
-                                + "of session time and the script was still waiting; does it ask or wait forever?"),
-                        at: session.now))
+                try emit(.trainer(.end(reason: Self.giveUpReason), at: session.now))
                 break
             }
             if nextAction <= deadline && nextAction <= trainer {

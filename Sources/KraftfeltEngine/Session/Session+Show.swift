@@ -6,7 +6,8 @@ extension Session {
     func show(_ call: HostCall) throws -> HostResult {
         let value = try call.value(1)
         let content = try showContent(value)
-        let audience = try showAudience(call.isNil(2) ? nil : try call.value(2), handle: try call.value(0))
+        let to: LuaValue? = call.isNil(2) ? Optional.none : try call.value(2)
+        let audience = try showAudience(to, handle: try call.value(0))
         shownCount += 1
         let item = Shown(number: shownCount, content: content, at: clock.now)
         var prefix = "show"
@@ -30,7 +31,7 @@ extension Session {
     /// list of people; nil means everyone for `s` and the group for `g`.
     private func showAudience(_ value: LuaValue?, handle: LuaValue) throws(HostError) -> ShowAudience {
         let usage = "'to' must be \"screen\", \"everyone\", s.everyone, g.everyone, a person or a list of people"
-        guard let value else {
+        guard let value, value != LuaValue.nil else {
             let everyone = handle.tableValue?["everyone"].tableValue
             if everyone?["kind"].text == "group" { return .people(ids(in: everyone?["members"] ?? .nil)) }
             return .everyone

@@ -70,9 +70,11 @@ extension Session {
             let replies = (answerOrder[askID] ?? []).compactMap { who in
                 ask.answers[who].map { ConsoleQuestion.Reply(who: who, name: name(of: who), value: $0) }
             }
+            let q = ask.question
             return ConsoleQuestion(
-                id: askID, kind: ask.question.kind.rawValue, prompt: localized(ask.question.prompt) ?? "",
-                asked: ask.audience.count, answers: replies, timer: ask.timer)
+                id: askID, kind: q.kind.rawValue, prompt: localized(q.prompt) ?? "", options: q.options,
+                min: q.range?.lowerBound, max: q.range?.upperBound, time: q.time, audience: ask.audience,
+                asked: ask.audience.count, answers: replies, timer: ask.timer, samples: q.botAnswers)
         }
         var waiting: [String] = inLobby ? ["lobby"] : []
         for id in threads.keys.sorted() {

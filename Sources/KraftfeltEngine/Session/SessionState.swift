@@ -54,6 +54,22 @@ public struct OpenAskInfo: Sendable {
     /// The question's time limit in milliseconds, if any.
     public let time: Int64?
 
+    /// A question as a driver outside the engine knows it (from the console's view).
+    public init(
+        id: Int, kind: String, audience: [String], answered: Set<String>, options: [String],
+        range: ClosedRange<Double>?, botAnswers: [String], timer: Int?, time: Int64?
+    ) {
+        self.id = id
+        self.kind = kind
+        self.audience = audience
+        self.answered = answered
+        self.options = options
+        self.range = range
+        self.botAnswers = botAnswers
+        self.timer = timer
+        self.time = time
+    }
+
     init(id: Int, ask: OpenAsk) {
         self.id = id
         self.kind = ask.question.kind.rawValue

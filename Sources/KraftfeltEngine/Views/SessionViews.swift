@@ -138,10 +138,19 @@ public struct ConsoleQuestion: Codable, Hashable, Sendable {
     public var id: Int
     public var kind: String
     public var prompt: String
+    public var options: [String]
+    public var min: Double?
+    public var max: Double?
+    /// Its time limit in milliseconds, if it has one.
+    public var time: Int64?
+    /// Who was asked, in join order.
+    public var audience: [String]
     public var asked: Int
     public var answers: [Reply]
     /// The timer that ends it, if it has a time limit.
     public var timer: Int?
+    /// The sample answers the script gave for rehearsals (`bot_answers`).
+    public var samples: [String]
 }
 
 /// An exercise of the session's programme and where the session is in it.

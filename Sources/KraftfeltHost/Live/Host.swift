@@ -147,6 +147,7 @@ public final class Host: Sendable {
             throw error
         }
         running.withLock { $0[record.id] = (runtime, lease) }
+        runtime.activate()
         return runtime
     }
 

@@ -113,6 +113,13 @@ public final class ManualClock: HostClock {
         }
     }
 
+    /// Moves the clock to `target` (never back) without running what falls due: it runs at
+    /// the next ``advance(to:)``. A driver that must act at the very time a timer ends,
+    /// before it ends, moves the clock there first.
+    public func move(to target: Int64) {
+        state.withLock { $0.now = max($0.now, target) }
+    }
+
     /// The earliest time an action waits for, if any.
     public var nextDue: Int64? {
         state.withLock { state in state.pending.filter { !$0.handle.isCancelled }.map(\.at).min() }

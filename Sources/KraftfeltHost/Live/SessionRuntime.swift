@@ -101,6 +101,11 @@ public final class SessionRuntime: @unchecked Sendable {
         }
     }
 
+    /// Sets the next timer from the loaded state (one that is due already fires at once).
+    func activate() {
+        queue.async { self.afterWork() }
+    }
+
     // MARK: Inputs
 
     /// Submits an input and returns once it is in the log, durably.
@@ -157,9 +162,12 @@ public final class SessionRuntime: @unchecked Sendable {
             log.hold()
             for item in batch {
                 let at = sessionNow()
+                let before = log.events.count
                 do {
                     try session.submit(item.input.event(at: at))
-                    results.append(.success(Receipt(event: log.events.count, revision: session.revision, at: at)))
+                    // The input follows the check of the step before, if one was due.
+                    let number = log.events[before...].firstIndex { !$0.isEffect }.map { $0 + 1 } ?? log.events.count
+                    results.append(.success(Receipt(event: number, revision: session.revision, at: at)))
                 } catch {
                     results.append(.failure(KraftfeltError.from(error)))
                 }
