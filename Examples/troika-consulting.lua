@@ -13,8 +13,13 @@ return kf.exercise {
       for _, round in ipairs(rounds) do
         local client = round.client[1]
         g:ask(client, { da = "Hvad er din udfordring?", en = "What is your challenge?", time = "2m" })
+        -- The client turns around and only listens: no question reaches them meanwhile.
+        g:set_role(client, { da = "Lyt – vend ryggen til", en = "Listen – turn your back" }, { listen_only = true })
+        g:set_role(round.consultant, { da = "Konsulent", en = "Consultant" })
         g:timer("6m", { da = "Konsulenterne taler, " .. client.name .. " lytter",
                         en = "The consultants talk, " .. client.name .. " listens" })
+        g:ask(g.everyone, { da = "Dit bedste råd i én sætning", en = "Your best advice in one sentence", time = "1m" })
+        g:set_role(g.everyone, nil)
       end
       return #rounds
     end)

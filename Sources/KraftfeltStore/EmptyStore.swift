@@ -29,6 +29,9 @@ public struct EmptyStore: SessionStore {
     public func append(
         contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?
     ) throws(StoreError) -> Int { throw refusal }
+    public func replaceEvents(
+        of session: String, from seq: Int, with events: [SessionEvent], lease: SessionLease?
+    ) throws(StoreError) { throw refusal }
     public func events(of session: String) throws(StoreError) -> [SessionEvent] { [] }
     public func deleteSession(_ id: String) throws(StoreError) { throw unknown(id) }
     public func rewriteEvents(of session: String, _ events: [SessionEvent]) throws(StoreError) { throw refusal }

@@ -164,6 +164,22 @@ extension PostgresStore {
         return try insertEvent(append, db, retried: true)
     }
 
+    public func replaceEvents(
+        of session: String, from seq: Int, with events: [SessionEvent], lease: SessionLease?
+    ) throws(StoreError) {
+        var bodies: [String] = []
+        for event in events { bodies.append(try StoredForm.encode(event)) }
+        try transaction { db in
+            try checkWriter(session, lease, db)
+            try run("DELETE FROM event WHERE session_id = \(session) AND seq >= \(seq)", on: db)
+            for (offset, (event, body)) in zip(events, bodies).enumerated() {
+                try run(
+                    "INSERT INTO event (session_id, seq, at, body) VALUES (\(session), \(seq + offset), \(event.at), \(body))",
+                    on: db)
+            }
+        }
+    }
+
     public func events(of session: String) throws(StoreError) -> [SessionEvent] {
         let bodies = try with { db in
             try run("SELECT body FROM event WHERE session_id = \(session) ORDER BY seq", on: db).collect()

@@ -32,6 +32,22 @@ extension SQLiteStore {
         return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
     }
 
+    public func replaceEvents(
+        of session: String, from seq: Int, with events: [SessionEvent], lease: SessionLease?
+    ) throws(StoreError) {
+        var bodies: [String] = []
+        for event in events { bodies.append(try StoredForm.encode(event)) }
+        try write { db in
+            try Self.checkWriter(session, lease, db)
+            try db.execute(sql: "DELETE FROM event WHERE sessionId = ? AND seq >= ?", arguments: [session, seq])
+            let statement = try db.cachedStatement(
+                sql: "INSERT INTO event (sessionId, seq, at, body) VALUES (?, ?, ?, ?)")
+            for (offset, (event, body)) in zip(events, bodies).enumerated() {
+                try statement.execute(arguments: [session, seq + offset, event.at, body])
+            }
+        }
+    }
+
     /// Commits a batch of appends in one transaction, each in its own savepoint.
     static func commit(_ batch: [PendingAppend], _ writer: any DatabaseWriter, path: String)
         -> [Result<Int, StoreError>]
@@ -160,6 +176,22 @@ public final class StoredSessionLog: SessionLog {
     /// Events appended since ``hold()`` that are not stored yet; nil when appends are
     /// stored one by one.
     private var pending: [SessionEvent]?
+    /// Set for a log that replaces the stored events from this number on (see
+    /// ``init(replacing:session:lease:keeping:)``), until its first commit.
+    private var replacingFrom: Int?
+
+    /// A log that will replace the stored events after `kept` (the events it keeps, the
+    /// first of the stored ones): it holds every append, and ``commit()`` replaces the
+    /// stored events from `kept.count + 1` on with them, in one transaction.
+    public init(replacing store: any SessionStore, session: String, lease: SessionLease?, keeping kept: [SessionEvent])
+    {
+        self.store = store
+        self.session = session
+        self.lease = lease
+        self.events = kept
+        self.pending = []
+        self.replacingFrom = kept.count + 1
+    }
 
     /// From now on, appends are held (in ``events`` at once) until ``commit()`` stores
     /// them together in one transaction; a storage write stores what is held with it.
@@ -181,7 +213,17 @@ public final class StoredSessionLog: SessionLog {
     /// Stores what is held in one transaction, then `event` (a storage write) in its own.
     private func commitHeld(adding event: SessionEvent?) throws(StoreError) {
         let held = pending ?? []
-        if !held.isEmpty {
+        if let from = replacingFrom {
+            do {
+                try store.replaceEvents(of: session, from: from, with: held, lease: lease)
+            } catch {
+                events.removeLast(held.count)
+                pending = []
+                throw error
+            }
+            replacingFrom = nil
+            pending = []
+        } else if !held.isEmpty {
             do {
                 try store.append(contentsOf: held, to: session, from: events.count - held.count + 1, lease: lease)
             } catch {

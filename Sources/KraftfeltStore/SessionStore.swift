@@ -35,6 +35,12 @@ public protocol SessionStore: Sendable {
     @discardableResult
     func append(contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?)
         throws(StoreError) -> Int
+    /// Replaces a session's events from number `seq` on with `events`, in one transaction:
+    /// for the trainer's step back, which takes the last step out of the log and applies
+    /// again what came after it. Storage is not touched (a step that kept data is not
+    /// taken back).
+    func replaceEvents(of session: String, from seq: Int, with events: [SessionEvent], lease: SessionLease?)
+        throws(StoreError)
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
     /// Deletes a session, its events, measures and session storage, and the scripts no

@@ -205,6 +205,8 @@ public enum TrainerAction: Codable, Hashable, Sendable {
     case extend(timer: Int, seconds: Int64)
     /// End a running timer (or a question's time) now.
     case skip(timer: Int)
+    /// Take a participant out of the session: they leave and cannot join again.
+    case remove(participant: String)
     /// End the session now: it finishes, or, with a reason, fails with it (a rehearsal
     /// that gives up on a script that waits for ever says why).
     case end(reason: String?)

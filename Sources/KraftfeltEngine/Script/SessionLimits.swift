@@ -13,7 +13,8 @@ public enum SessionLimits {
     /// shows, a timer's or a wait's label. Longer ones are cut.
     public static let entryBytes = 4096
 
-    /// Items of one list `s:show` shows (people, groups, pairs, a chart's answers).
+    /// Items of one list `s:show` shows as a list (people, groups, pairs, a chart's answers);
+    /// a longer one is shown as its text, cut at ``entryBytes``.
     public static let shownItems = 10_000
 
     // MARK: Questions

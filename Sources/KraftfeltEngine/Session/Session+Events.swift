@@ -27,7 +27,8 @@ extension Session {
             throw SessionError("an event at \(event.at) ms is later than a session can last (ten years)")
         }
         guard event.at >= clock.now else {
-            throw SessionError("events must come in time order: \(event.at) ms is before \(clock.now) ms", code: .outOfOrder)
+            throw SessionError(
+                "events must come in time order: \(event.at) ms is before \(clock.now) ms", code: .outOfOrder)
         }
         switch event {
         case .start: break
@@ -52,6 +53,9 @@ extension Session {
             else {
                 throw SessionError("a participant has at most 20 strengths and 20 attributes of 200 bytes each")
             }
+            guard !removed.contains(participant.id) else {
+                throw SessionError("the trainer removed \(participant.id) from the session", code: .notInSession)
+            }
             guard !present.contains(participant.id) else {
                 throw SessionError("\(participant.id) is already here", code: .alreadyHere)
             }
@@ -59,7 +63,7 @@ extension Session {
             guard present.contains(id) else { throw SessionError("\(id) is not here", code: .notInSession) }
         case .answer(let askID, let who, let value, _):
             guard let ask = asks[askID] else { throw SessionError("question \(askID) is not open", code: .notOpen) }
-            guard ask.audience.contains(who) else {
+            guard ask.members.contains(who) else {
                 throw SessionError("\(who) was not asked question \(askID)", code: .notInSession)
             }
             guard ask.answers[who] == nil else {
@@ -77,6 +81,10 @@ extension Session {
                 guard seconds > 0, seconds <= 3600 else { throw SessionError("a timer is extended by 1 s to 1 h") }
             case .skip(let id):
                 guard timers[id] != nil else { throw SessionError("timer \(id) is not running", code: .notOpen) }
+            case .remove(let id):
+                guard participantIndex[id] != nil, !removed.contains(id) else {
+                    throw SessionError("\(id) is not in this session", code: .notInSession)
+                }
             case .end(let reason):
                 guard (reason?.utf8.count ?? 0) <= 1000 else {
                     throw SessionError("the reason for ending a session has at most 1000 bytes")
@@ -190,16 +198,28 @@ extension Session {
             }
             present.insert(participant.id)
             transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
-            for id in asks.keys.sorted() where asks[id]!.everyone && !asks[id]!.audience.contains(participant.id) && !listensOnly(participant.id) {
-                asks[id]!.audience.append(participant.id)
-                askRevision += 1
+            for id in asks.keys.sorted() {
+                if asks[id]!.members.contains(participant.id) {
+                    asks[id]!.presence(of: participant.id, here: true)
+                } else if asks[id]!.everyone && !listensOnly(participant.id) {
+                    asks[id]!.add(participant.id)
+                    askRevision += 1
+                }
             }
-        case .leave(let id, _):
-            present.remove(id)
-            transcript.add(at: clock.now, "\(name(of: id)) left")
-            for askID in asks.keys.sorted() { closeIfComplete(askID) }
+        case .leave(let id, _), .trainer(.remove(let id), _):
+            if case .trainer = event {
+                removed.insert(id)
+                transcript.add(at: clock.now, "the trainer removed \(name(of: id))")
+            } else {
+                transcript.add(at: clock.now, "\(name(of: id)) left")
+            }
+            let wasHere = present.remove(id) != nil
+            for askID in asks.keys.sorted() {
+                if wasHere { asks[askID]!.presence(of: id, here: false) }
+                closeIfComplete(askID)
+            }
         case .answer(let askID, let who, let value, _):
-            asks[askID]?.answers[who] = value
+            asks[askID]?.answer(who, value, present: present.contains(who))
             answerOrder[askID, default: []].append(who)
             closeIfComplete(askID)
         case .timerEnded(let id, _), .trainer(.skip(let id), _):
@@ -247,7 +267,7 @@ extension Session {
     /// Closes a question when everyone asked who is still here has answered.
     func closeIfComplete(_ askID: Int) {
         guard let ask = asks[askID] else { return }
-        if ask.audience.allSatisfy({ ask.answers[$0] != nil || !present.contains($0) }) { close(askID) }
+        if ask.waitingFor <= 0 { close(askID) }
     }
 
     func endTimer(_ id: Int) {

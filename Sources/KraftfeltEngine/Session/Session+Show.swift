@@ -58,12 +58,9 @@ extension Session {
         if table["chart"] != .nil { return .chart(try chart(table)) }
         if table["da"] != .nil || table["en"] != .nil { return .text(text(value)) }
         let items = table.array
-        guard !items.isEmpty, items.count <= SessionLimits.shownItems else {
-            if items.count > SessionLimits.shownItems {
-                throw HostError("s:show takes at most \(SessionLimits.shownItems) items, got \(items.count)")
-            }
-            return .text(render(value))
-        }
+        // An empty table, or a list longer than a screen can take, is shown as its text
+        // (cut at 4 KB like every entry).
+        guard !items.isEmpty, items.count <= SessionLimits.shownItems else { return .text(render(value)) }
         if let people = Self.every(items.map(person)) { return .people(people) }
         if let pairs = Self.every(items.map(pair)) { return .pairs(pairs) }
         let groups = items.enumerated().map { offset, item -> GroupRef? in
@@ -127,7 +124,9 @@ extension Session {
             }
             return Chart(
                 kind: kind, title: title,
-                bars: counts.enumerated().map { .init(label: String(low + Int64($0.offset)), value: Double($0.element)) })
+                bars: counts.enumerated().map {
+                    .init(label: String(low + Int64($0.offset)), value: Double($0.element))
+                })
         case .counts:
             var order: [String] = []
             var counts: [String: Int] = [:]
@@ -160,7 +159,9 @@ extension Session {
                 kind: kind, title: title,
                 bars: [
                     .init(label: labels.first ?? (definition.language == "da" ? "Før" : "Before"), value: before),
-                    .init(label: labels.dropFirst().first ?? (definition.language == "da" ? "Efter" : "After"), value: after),
+                    .init(
+                        label: labels.dropFirst().first ?? (definition.language == "da" ? "Efter" : "After"),
+                        value: after),
                 ])
         case .ties:
             guard let list = table["pairs"].tableValue?.array else {
@@ -195,11 +196,10 @@ extension Session {
     /// `s:set_role(people, role, { listen_only = true })`: the role their phones show; a
     /// listen-only person is asked nothing while the role lasts. A nil role clears it.
     func setRole(_ call: HostCall) throws -> HostResult {
-        let (people, _) = try parseAudience(try call.value(1))
+        let usage = "'people' must be a person, a group's g.everyone or a list of people of this session"
+        guard let (people, _) = try? parseAudience(try call.value(1)) else { throw HostError(usage) }
         let ids = people.filter { participantIndex[$0] != nil }
-        guard !ids.isEmpty, ids.count == people.count else {
-            throw HostError("'people' must be a person, a group's g.everyone or a list of people of this session")
-        }
+        guard !ids.isEmpty, ids.count == people.count else { throw HostError(usage) }
         let options = try call.value(3).tableValue ?? LuaTable()
         try checkOptions(options, ["listen_only"])
         switch options["listen_only"] {

@@ -17,7 +17,7 @@ extension Session {
         var questions: [QuestionView] = []
         if !listensOnly(id) {
             for askID in asks.keys.sorted() {
-                guard let ask = asks[askID], ask.audience.contains(id) else { continue }
+                guard let ask = asks[askID], ask.members.contains(id) else { continue }
                 questions.append(questionView(askID, ask, for: id, language: language))
             }
         }
@@ -121,11 +121,14 @@ extension Session {
     }
 
     func personRef(_ id: String) -> PersonRef? {
-        participantIndex[id].map { PersonRef(id: participants[$0].id, name: participants[$0].name, area: participants[$0].area) }
+        participantIndex[id].map {
+            PersonRef(id: participants[$0].id, name: participants[$0].name, area: participants[$0].area)
+        }
     }
 
     /// A text in `language`, else the session's, else Danish, else any.
     func localized(_ texts: [String: String], _ language: String? = nil) -> String? {
-        language.flatMap { texts[$0] } ?? texts[definition.language] ?? texts["da"] ?? texts.sorted { $0.key < $1.key }.first?.value
+        language.flatMap { texts[$0] } ?? texts[definition.language] ?? texts["da"]
+            ?? texts.sorted { $0.key < $1.key }.first?.value
     }
 }

@@ -26,6 +26,8 @@ public final class Session {
     /// Grows whenever a question opens or its audience grows: drivers rescan only then.
     public internal(set) var askRevision = 0
     public internal(set) var present: Set<String> = []
+    /// Participants the trainer took out of the session (they cannot join again).
+    public internal(set) var removed: Set<String> = []
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
 

@@ -11,15 +11,50 @@ struct LoadedExercise {
 }
 
 /// A question waiting for answers.
+///
+/// It keeps count of the people asked who are here and have not answered, so that an
+/// answer in a room of thousands costs the same as in a room of three.
 struct OpenAsk {
     let thread: Int
     let exercise: String
     let question: Question
     /// Who is asked, in join order; late joiners are added to questions for everyone.
-    var audience: [String]
+    private(set) var audience: [String]
+    private(set) var members: Set<String>
     let everyone: Bool
-    var answers: [String: Answer] = [:]
+    private(set) var answers: [String: Answer] = [:]
+    /// The people asked who are here and have not answered: it closes when none is left.
+    private(set) var waitingFor: Int
     var timer: Int?
+
+    /// A question for `audience`, everyone of whom is here.
+    init(thread: Int, exercise: String, question: Question, audience: [String], everyone: Bool) {
+        self.thread = thread
+        self.exercise = exercise
+        self.question = question
+        self.audience = audience
+        self.members = Set(audience)
+        self.everyone = everyone
+        self.waitingFor = members.count
+    }
+
+    /// Someone who has just joined is asked too.
+    mutating func add(_ id: String) {
+        guard members.insert(id).inserted else { return }
+        audience.append(id)
+        waitingFor += 1
+    }
+
+    mutating func answer(_ who: String, _ value: Answer, present: Bool) {
+        guard answers.updateValue(value, forKey: who) == nil, present, members.contains(who) else { return }
+        waitingFor -= 1
+    }
+
+    /// Someone asked left (`false`) or came back (`true`).
+    mutating func presence(of id: String, here: Bool) {
+        guard members.contains(id), answers[id] == nil else { return }
+        waitingFor += here ? 1 : -1
+    }
 }
 
 /// A question as the script put it.

@@ -181,4 +181,3 @@ public struct ConsoleView: Codable, Hashable, Sendable {
     /// The session's error, when it failed.
     public var errors: [String]
 }
-

@@ -19,7 +19,10 @@ public final class Host: Sendable {
         /// Host modules every session's scripts see besides `kf` (tests' stand-ins).
         public var modules: [HostModule]
 
-        public init(retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds, modules: [HostModule] = []) {
+        public init(
+            retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds,
+            modules: [HostModule] = []
+        ) {
             self.retentionEvery = retentionEvery
             self.leaseSeconds = leaseSeconds
             self.modules = modules
@@ -87,7 +90,9 @@ public final class Host: Sendable {
         do { records = try store.sessions() } catch { throw KraftfeltError(error) }
         let live = running.withLock { Set($0.keys) }
         return records.map {
-            Summary(id: $0.id, exercise: $0.exercise, organisation: $0.organisation, state: $0.state, live: live.contains($0.id))
+            Summary(
+                id: $0.id, exercise: $0.exercise, organisation: $0.organisation, state: $0.state,
+                live: live.contains($0.id))
         }
     }
 
@@ -177,7 +182,7 @@ public final class Host: Sendable {
             do {
                 let renewed = try store.renew(entry.lease, for: configuration.leaseSeconds)
                 running.withLock { $0[id]?.lease = renewed }
-            } catch where error.code == .leaseLost {
+            } catch  where error.code == .leaseLost {
                 _ = running.withLock { $0.removeValue(forKey: id) }
                 Task { await entry.runtime.close() }
             } catch {

@@ -72,3 +72,32 @@ public enum SessionView: Codable, Hashable, Sendable {
         }
     }
 }
+
+/// What a step back did: the action it took back, and what came after it.
+public struct StepBack: Hashable, Sendable {
+    /// An input after the step that no longer fits, and why.
+    public struct Dropped: Hashable, Sendable {
+        public var input: SessionEvent
+        public var reason: String
+    }
+
+    public var undone: TrainerAction
+    /// When the trainer gave it (session time).
+    public var at: Int64
+    /// How many inputs after it were applied again.
+    public var kept: Int
+    public var dropped: [Dropped]
+}
+
+extension TrainerAction {
+    /// The action as the console names it.
+    public var name: String {
+        switch self {
+        case .advance: "advance"
+        case .extend: "extend"
+        case .skip: "skip"
+        case .remove: "remove"
+        case .end: "end"
+        }
+    }
+}

@@ -88,7 +88,9 @@ public final class SessionRuntime: @unchecked Sendable {
         savedState = record.state
     }
 
-    private static func load(_ record: SessionRecord, store: any SessionStore, lease: SessionLease?, modules: [HostModule])
+    private static func load(
+        _ record: SessionRecord, store: any SessionStore, lease: SessionLease?, modules: [HostModule]
+    )
         throws(KraftfeltError) -> (Session, StoredSessionLog)
     {
         do {
@@ -114,7 +116,8 @@ public final class SessionRuntime: @unchecked Sendable {
     ///   session from its log), ``KraftfeltError/Code/shuttingDown`` after ``close()``.
     @discardableResult
     public func submit(_ input: SessionInput) async throws(KraftfeltError) -> Receipt {
-        let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Receipt, KraftfeltError>, Never>) in
+        let result = await withCheckedContinuation {
+            (reply: CheckedContinuation<Result<Receipt, KraftfeltError>, Never>) in
             let startDrain = inbox.withLock { inbox -> Bool? in
                 guard !inbox.closed else { return nil }
                 inbox.waiting.append(Waiting(input: input, reply: reply))
@@ -201,6 +204,85 @@ public final class SessionRuntime: @unchecked Sendable {
         } catch {
             broken = KraftfeltError(.storageUnavailable, "the session could not be loaded again: \(error.message)")
         }
+    }
+
+    // MARK: Step back
+
+    /// Takes back the trainer's last advance or skip: the log loses that action, the
+    /// session is replayed to just before it, and every input that came after it is applied
+    /// again where it still fits (an answer to a question the advance opened does not).
+    /// A skipped timer gets back the time it had left. The new log replaces the old in one
+    /// transaction.
+    /// - Throws: ``KraftfeltError/Code/nothingToUndo`` when there is no advance or skip to
+    ///   take back, or the step after it kept data in storage (that cannot be taken back);
+    ///   ``KraftfeltError/Code/ended`` when the session has ended.
+    @discardableResult
+    public func stepBack() async throws(KraftfeltError) -> StepBack {
+        let result: Result<StepBack, KraftfeltError> = await onQueue {
+            do throws(KraftfeltError) { return .success(try self.takeBackLastStep()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func takeBackLastStep() throws(KraftfeltError) -> StepBack {
+        if broken != nil { reloadIfBroken() }
+        if let broken { throw broken }
+        guard session.state == .running else {
+            throw KraftfeltError(.ended, "the session has ended; there is no step to take back")
+        }
+        let events = log.events
+        guard
+            let index = events.lastIndex(where: {
+                switch $0 {
+                case .trainer(.advance, _), .trainer(.skip, _): true
+                default: false
+                }
+            }), case .trainer(let undone, let undoneAt) = events[index]
+        else {
+            throw KraftfeltError(.nothingToUndo, "there is no advance or skip to take back")
+        }
+        let after = events[(index + 1)...]
+        if after.contains(where: { if case .stored(let write, _) = $0 { write.refused == nil } else { false } }) {
+            throw KraftfeltError(
+                .nothingToUndo,
+                "the step after the trainer's last \(undone.name) kept data in storage (s:remember or s:add); "
+                    + "it cannot be taken back")
+        }
+        let kept = Array(events[..<index])
+        let newLog = StoredSessionLog(replacing: store, session: id, lease: lease, keeping: kept)
+        let fresh: Session
+        do {
+            fresh = try Session(definition: record.definition, log: newLog, modules: modules)
+            try fresh.replay(kept)
+        } catch {
+            throw KraftfeltError(
+                .broken, "the log before the step does not replay: \(KraftfeltError.from(error).message)")
+        }
+        var report = StepBack(undone: undone, at: undoneAt, kept: 0, dropped: [])
+        for event in after where !event.isEffect {
+            if case .timerEnded = event { continue }  // timers run again from the state before
+            do {
+                try fresh.submit(event)
+                report.kept += 1
+            } catch {
+                report.dropped.append(StepBack.Dropped(input: event, reason: KraftfeltError.from(error).message))
+            }
+        }
+        if case .skip(let timer) = undone, fresh.state == .running {
+            // The timer gets back the time it had left when it was skipped.
+            let seconds = min(3600, max(1, (sessionNow() - undoneAt + 999) / 1000))
+            try? fresh.submit(.trainer(.extend(timer: timer, seconds: seconds), at: max(fresh.now, sessionNow())))
+        }
+        do {
+            try newLog.commit()
+        } catch {
+            throw KraftfeltError(
+                .storageUnavailable, "the step back was not stored (\(error.message)); nothing changed")
+        }
+        session = fresh
+        log = newLog
+        afterWork()
+        return report
     }
 
     // MARK: Time
@@ -371,7 +453,9 @@ public final class SessionRuntime: @unchecked Sendable {
         }
     }
 
-    private func onQueueThrowing(_ body: @escaping @Sendable () throws(KraftfeltError) -> Void) async throws(KraftfeltError) {
+    private func onQueueThrowing(_ body: @escaping @Sendable () throws(KraftfeltError) -> Void)
+        async throws(KraftfeltError)
+    {
         let result: Result<Void, KraftfeltError> = await onQueue { () -> Result<Void, KraftfeltError> in
             do throws(KraftfeltError) { try body() } catch { return .failure(error) }
             return .success(())
