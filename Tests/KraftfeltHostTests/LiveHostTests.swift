@@ -59,7 +59,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
         #expect(rehearsed.state == .finished)
 
         let clock = ManualClock(wall: definition.startedAt * 1000)
-        let host = Host(store: try SQLiteStore(directory: temporaryDirectory()), clock: clock)
+        let host = SessionHost(store: try SQLiteStore(directory: temporaryDirectory()), clock: clock)
         let runtime = try await host.create(
             exercise: id, main: definition.main, library: definition.library, seed: 7)
         let bots = LiveRehearsal(runtime: runtime, clock: clock, participants: 24, areas: 4)
@@ -83,7 +83,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
         // A disk that takes 3 ms a commit (a temporary directory may be in memory).
         let store = FailingStore(try SQLiteStore(directory: temporaryDirectory()))
         store.commitDelay.store(3_000, ordering: .relaxed)
-        let host = Host(store: store, clock: clock)
+        let host = SessionHost(store: store, clock: clock)
         let runtime = try await host.create(
             exercise: "x", main: smallExercise(#"local a = s:ask(s.everyone, { da = "Tal", kind = "number" })"#),
             seed: 3)
@@ -125,7 +125,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
     @Test func timersFireFromTheClockAndAfterARestart() async throws {
         let folder = temporaryDirectory()
         let clock = ManualClock()
-        let host = Host(store: try SQLiteStore(directory: folder), clock: clock)
+        let host = SessionHost(store: try SQLiteStore(directory: folder), clock: clock)
         let runtime = try await host.create(
             exercise: "x",
             main: smallExercise(
@@ -148,7 +148,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
 
         // The host is down for an hour: the 10-minute timer ran out meanwhile.
         let later = ManualClock(start: 5_000, wall: clock.wall() + 3_600_000)
-        let again = Host(store: try SQLiteStore(directory: folder), clock: later)
+        let again = SessionHost(store: try SQLiteStore(directory: folder), clock: later)
         let resumed = again.resumeLive()
         #expect(resumed.resumed == [runtime.id])
         let back = try again.runtime(runtime.id)
@@ -164,7 +164,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
     /// loaded again from its log, and the next inputs are taken.
     @Test func aFailedCommitAcknowledgesNoneAndTheSessionRecovers() async throws {
         let store = FailingStore(try SQLiteStore(directory: temporaryDirectory()))
-        let host = Host(store: store, clock: ManualClock())
+        let host = SessionHost(store: store, clock: ManualClock())
         let runtime = try await host.create(
             exercise: "x", main: smallExercise(#"local a = s:ask(s.everyone, { da = "Navn" }); s:show(#a .. " svar")"#),
             seed: 3)
@@ -195,7 +195,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
 
     /// Refusals carry codes: what front ends map to messages and statuses.
     @Test func refusalsHaveCodes() async throws {
-        let host = Host(store: try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
+        let host = SessionHost(store: try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
         let runtime = try await host.create(
             exercise: "x",
             main: smallExercise(#"s:ask(s.everyone, { da = "Valg", kind = "choice", options = { "a", "b" } })"#),

@@ -8,7 +8,7 @@ import Synchronization
 /// The live host: opens sessions in a store, runs each in its ``SessionRuntime``, keeps
 /// their leases, resumes the ones that were live when the process stopped, and runs
 /// retention as a periodic job. Front ends (the command line, the server) are thin on top.
-public final class Host: Sendable {
+public final class SessionHost: Sendable {
     /// `@unchecked Sendable`: it is immutable, and a module's functions run only inside the
     /// VM of a session that registered them, on that session's queue.
     public struct Configuration: @unchecked Sendable {
@@ -60,7 +60,7 @@ public final class Host: Sendable {
     /// - Parameters:
     ///   - seed: groups and matching follow it (default: a random one).
     public func create(
-        id: String = Host.newID(), exercise: String, main: ExerciseSource, library: [ExerciseSource] = [],
+        id: String = SessionHost.newID(), exercise: String, main: ExerciseSource, library: [ExerciseSource] = [],
         parameters: [String: String] = [:], language: String = "da", seed: UInt64? = nil,
         organisation: String = SessionRecord.defaultOrganisation, limits: SandboxLimits = .standard,
         rehearsal: RehearsalSettings? = nil
