@@ -7,7 +7,7 @@ import KraftfeltLua
 // same run, on this machine, so a noisy machine moves both sides. Run: scripts/bench.sh
 
 /// `kraftfelt-bench [NAME…]` runs only the named parts: calls lupa create memory hook patterns
-/// matching engine storage worker.
+/// matching engine storage worker live sessions.
 let only = Set(CommandLine.arguments.dropFirst())
 func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
@@ -208,5 +208,9 @@ if wanted("storage") {
 if wanted("worker") {
     rows += try workerRows()
 }
+
+// 11. The live host: one session taking answers from many tasks; many sessions on one clock.
+if wanted("live") { rows += try await liveAnswerRows() }
+if wanted("sessions") { rows += try await liveSessionRows() }
 
 printReport(rows)

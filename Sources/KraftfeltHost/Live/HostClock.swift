@@ -20,9 +20,17 @@ public protocol HostClock: Sendable {
 /// A scheduled action, until it runs or is cancelled.
 public final class ScheduledAction: Sendable {
     private let cancelled = Atomic<Bool>(false)
-    public init() {}
+    private let onCancel: (@Sendable () -> Void)?
+
+    /// - Parameter onCancel: what cancelling also does (a timer source is cancelled).
+    public init(onCancel: (@Sendable () -> Void)? = nil) { self.onCancel = onCancel }
+
     /// The action will not run (when it has not started yet).
-    public func cancel() { cancelled.store(true, ordering: .relaxed) }
+    public func cancel() {
+        guard !cancelled.exchange(true, ordering: .relaxed) else { return }
+        onCancel?()
+    }
+
     public var isCancelled: Bool { cancelled.load(ordering: .relaxed) }
 }
 
@@ -35,16 +43,33 @@ public struct SystemClock: HostClock {
 
     public func wall() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
 
+    /// A timer source with a leeway of one millisecond: `asyncAfter` lets the system
+    /// coalesce timers by up to a tenth of their delay, which would make a one-minute
+    /// timer six seconds late.
     public func schedule(at: Int64, on queue: DispatchQueue, _ action: @escaping @Sendable () -> Void)
         -> ScheduledAction
     {
-        let handle = ScheduledAction()
+        let box = TimerSource(DispatchSource.makeTimerSource(queue: queue))
+        let source = box.source
+        let handle = ScheduledAction(onCancel: { box.source.cancel() })
         let delay = max(0, at - monotonic())
-        queue.asyncAfter(deadline: .now() + .milliseconds(Int(clamping: delay))) {
+        source.schedule(deadline: .now() + .milliseconds(Int(clamping: delay)), leeway: .milliseconds(1))
+        source.setEventHandler {
+            box.source.cancel()
             if !handle.isCancelled { action() }
         }
+        source.resume()
         return handle
     }
+}
+
+/// A timer source shared with the action that cancels it.
+///
+/// `@unchecked Sendable` is safe: the reference never changes, and a dispatch source's
+/// `cancel()` may be called from any thread (libdispatch makes it atomic and idempotent).
+private final class TimerSource: @unchecked Sendable {
+    let source: any DispatchSourceTimer
+    init(_ source: any DispatchSourceTimer) { self.source = source }
 }
 
 /// A clock that moves only when told: ``advance(by:)`` runs every action that falls due,

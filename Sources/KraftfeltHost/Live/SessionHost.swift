@@ -42,8 +42,6 @@ public final class SessionHost: Sendable {
     public let store: any SessionStore
     public let clock: any HostClock
     public let configuration: Configuration
-    /// The queue every session queue targets: Dispatch's threads, not the cooperative pool.
-    private let sessions = DispatchQueue(label: "kraftfelt sessions", attributes: .concurrent)
     private let jobs = DispatchQueue(label: "kraftfelt host jobs")
     private let running = Mutex<[String: (runtime: SessionRuntime, lease: SessionLease)]>([:])
     private let jobHandles = Mutex<[ScheduledAction]>([])
@@ -145,8 +143,7 @@ public final class SessionHost: Sendable {
         let runtime: SessionRuntime
         do {
             runtime = try SessionRuntime(
-                record: record, store: store, lease: lease, clock: clock, modules: configuration.modules,
-                target: sessions)
+                record: record, store: store, lease: lease, clock: clock, modules: configuration.modules)
         } catch {
             try? store.release(lease)
             throw error

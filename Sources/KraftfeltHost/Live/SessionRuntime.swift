@@ -73,7 +73,7 @@ public final class SessionRuntime: @unchecked Sendable {
     /// goes on live), and its clock maps to the time that passed since its last event.
     init(
         record: SessionRecord, store: any SessionStore, lease: SessionLease?, clock: any HostClock,
-        modules: [HostModule], target: DispatchQueue?
+        modules: [HostModule]
     ) throws(KraftfeltError) {
         self.id = record.id
         self.record = record
@@ -81,7 +81,12 @@ public final class SessionRuntime: @unchecked Sendable {
         self.lease = lease
         self.clock = clock
         self.modules = modules
-        self.queue = DispatchQueue(label: "kraftfelt session \(record.id)", target: target)
+        // A serial queue of its own, targeting no shared queue: Dispatch then gives it a
+        // thread whenever it has work, however many other sessions block in Lua or in the
+        // store. Behind a shared concurrent queue, sessions waited for one of two threads
+        // while others synced to disk (timers 16 ms late at p99 with 1,000 sessions, 1 ms
+        // now; see docs/performance.md).
+        self.queue = DispatchQueue(label: "kraftfelt session \(record.id)")
         (session, log) = try Self.load(record, store: store, lease: lease, modules: modules)
         let sinceStart = clock.wall() - record.definition.startedAt * 1000
         origin = (clock.monotonic(), max(session.now, min(sinceStart, SessionLimits.latestEventTime)))
