@@ -208,3 +208,45 @@ func liveSessionRows(sessions count: Int = 1000, people: Int = 30) async throws 
             ratio: nil, target: "p99 ≤ 10 ms", met: p99 <= 10 && finished == count),
     ]
 }
+
+/// A rehearsal through the live host (bots as clients that read views, a store in memory)
+/// against the engine's own rehearsal driver, with the same seed and bots.
+func liveRehearsalRows(people: Int = 2000) async throws -> [Row] {
+    let folder = URL(fileURLWithPath: "Exercises")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".lua") }
+        .sorted()
+    let library = try names.map {
+        ExerciseSource(fileName: $0, text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8))
+    }
+    guard let main = library.first(where: { $0.fileName == "summegrupper.lua" }) else {
+        return [
+            Row(name: "rehearsal through the host", value: "–", baseline: "no Exercises/ here", ratio: nil, target: "–")
+        ]
+    }
+    let definition = SessionDefinition(main: main, library: library, seed: 7)
+    var engineTranscript = ""
+    let engineSeconds = try best(of: 3) {
+        engineTranscript = try Rehearsal(definition: definition, participants: people, areas: 12)
+            .run(exercise: "summegrupper").transcript.text
+    }
+    var liveSeconds = Double.infinity
+    for _ in 0..<3 {
+        let start = now()
+        let clock = ManualClock(wall: definition.startedAt * 1000)
+        let host = SessionHost(store: try SQLiteStore.inMemory(), clock: clock)
+        let runtime = try await host.create(exercise: "summegrupper", main: main, library: library, seed: 7)
+        _ = try await LiveRehearsal(runtime: runtime, clock: clock, participants: people, areas: 12).run()
+        let transcript = await runtime.transcript()
+        liveSeconds = min(liveSeconds, now() - start)
+        await host.shutdown()
+        guard transcript == engineTranscript else {
+            throw KraftfeltError(.broken, "the rehearsal through the host has another transcript")
+        }
+    }
+    return [
+        Row(
+            name: "rehearsal of \(people) bots through the host", value: String(format: "%.2f s", liveSeconds),
+            baseline: String(format: "engine's driver %.2f s", engineSeconds), ratio: liveSeconds / engineSeconds,
+            target: "–")
+    ]
+}

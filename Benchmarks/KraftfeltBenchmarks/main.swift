@@ -7,7 +7,7 @@ import KraftfeltLua
 // same run, on this machine, so a noisy machine moves both sides. Run: scripts/bench.sh
 
 /// `kraftfelt-bench [NAME…]` runs only the named parts: calls lupa create memory hook patterns
-/// matching engine storage worker live sessions.
+/// matching engine storage worker live sessions rehearsal.
 let only = Set(CommandLine.arguments.dropFirst())
 func wanted(_ name: String) -> Bool { only.isEmpty || only.contains(name) }
 
@@ -212,5 +212,6 @@ if wanted("worker") {
 // 11. The live host: one session taking answers from many tasks; many sessions on one clock.
 if wanted("live") { rows += try await liveAnswerRows() }
 if wanted("sessions") { rows += try await liveSessionRows() }
+if wanted("rehearsal") { rows += try await liveRehearsalRows() }
 
 printReport(rows)

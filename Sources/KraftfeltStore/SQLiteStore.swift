@@ -78,6 +78,26 @@ public struct SQLiteStore: Sendable {
         }
     }
 
+    /// A store in memory: for rehearsals that keep nothing (the same code as on disk,
+    /// without the disk). Gone with the process.
+    public static func inMemory() throws(StoreError) -> SQLiteStore {
+        try SQLiteStore(memory: ())
+    }
+
+    private init(memory: Void) throws(StoreError) {
+        path = ":memory:"
+        access = .readWrite
+        appends = GroupCommit()
+        schemaChange = .created
+        do {
+            let queue = try DatabaseQueue()
+            try SQLiteSchema.migrator.migrate(queue)
+            writer = queue
+        } catch {
+            throw Self.translate(error, path: path, access: access)
+        }
+    }
+
     static func translate(_ error: Error, path: String, access: StoreAccess = .readWrite) -> StoreError {
         if let error = error as? DatabaseError {
             switch error.resultCode {

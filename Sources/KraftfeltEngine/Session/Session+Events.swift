@@ -220,7 +220,7 @@ extension Session {
             }
         case .answer(let askID, let who, let value, _):
             asks[askID]?.answer(who, value, present: present.contains(who))
-            answerOrder[askID, default: []].append(who)
+            answerOrder[askID, default: []].append(ConsoleQuestion.Reply(who: who, name: name(of: who), value: value))
             closeIfComplete(askID)
         case .timerEnded(let id, _), .trainer(.skip(let id), _):
             endTimer(id)

@@ -23,12 +23,15 @@ extension Session {
         }
         var group: GroupRef? = nil
         var timer: TimerView? = nil
+        let order = sortedTimerIDs()
         if let thread = groupThreadOf[id], let members = groupMembers[thread] {
             group = GroupRef(index: groupIndex[thread] ?? 0, members: members.compactMap(personRef))
-            timer = timerViews().first { $0.question == nil && timers[$0.id]?.thread == thread }
+            timer = order.first { timers[$0]?.ask == nil && timers[$0]?.thread == thread }.map(timerView)
         }
         if timer == nil {
-            timer = timerViews().first { $0.question == nil && $0.group == nil }
+            timer = order.first {
+                timers[$0]?.ask == nil && timers[$0]?.thread.flatMap { threads[$0]?.group } == nil
+            }.map(timerView)
         }
         let matches = (pairsOf[id] ?? []).map { offset -> MatchView in
             let pair = latestPairs[offset]
@@ -55,21 +58,23 @@ extension Session {
             revision: revision, at: clock.now, phase: phase, joinCode: joinCode,
             title: localized(title, definition.language) ?? "", exercise: current.map { localized($0.title) ?? $0.id },
             prompt: ask.map { localized($0.question.prompt) ?? "" },
-            timer: timerViews().first, joined: present.count, asked: ask?.audience.count ?? 0,
+            timer: sortedTimerIDs().first.map(timerView), joined: present.count, asked: ask?.audience.count ?? 0,
             answered: ask?.answers.count ?? 0, waitingForTrainer: waitsForTrainer || hasUntimedAsk,
             shown: shown?.content)
     }
 
     /// What the trainer's console shows now.
     public var consoleView: ConsoleView {
-        let people = participants.map {
-            ConsolePerson(id: $0.id, name: $0.name, area: $0.area, present: present.contains($0.id), role: roles[$0.id])
-        }
+        let people =
+            consolePeople
+            ?? participants.map {
+                ConsolePerson(
+                    id: $0.id, name: $0.name, area: $0.area, present: present.contains($0.id), role: roles[$0.id])
+            }
+        consolePeople = people
         let questions = asks.keys.sorted().map { askID -> ConsoleQuestion in
             let ask = asks[askID]!
-            let replies = (answerOrder[askID] ?? []).compactMap { who in
-                ask.answers[who].map { ConsoleQuestion.Reply(who: who, name: name(of: who), value: $0) }
-            }
+            let replies = answerOrder[askID] ?? []
             let q = ask.question
             return ConsoleQuestion(
                 id: askID, kind: q.kind.rawValue, prompt: localized(q.prompt) ?? "", options: q.options,
@@ -99,13 +104,22 @@ extension Session {
     }
 
     /// Running timers, the one that ends first first.
-    func timerViews() -> [TimerView] {
-        timers.sorted { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }.map { id, timer in
-            let group = timer.thread.flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
-            return TimerView(
-                id: id, label: timer.label, endsAt: timer.deadline,
-                secondsLeft: max(0, (timer.deadline - clock.now + 999) / 1000), group: group, question: timer.ask)
-        }
+    func timerViews() -> [TimerView] { sortedTimerIDs().map(timerView) }
+
+    /// The running timers' ids, the one that ends first first (kept until a timer changes).
+    func sortedTimerIDs() -> [Int] {
+        if let timerOrder { return timerOrder }
+        let order = timers.sorted { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }.map(\.key)
+        timerOrder = order
+        return order
+    }
+
+    func timerView(_ id: Int) -> TimerView {
+        let timer = timers[id]!
+        let group = timer.thread.flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
+        return TimerView(
+            id: id, label: timer.label, endsAt: timer.deadline,
+            secondsLeft: max(0, (timer.deadline - clock.now + 999) / 1000), group: group, question: timer.ask)
     }
 
     private func questionView(_ id: Int, _ ask: OpenAsk, for person: String, language: String) -> QuestionView {

@@ -20,19 +20,21 @@ public final class Session {
     public internal(set) var state: State = .notStarted
     public internal(set) var transcript = Transcript()
     /// Everyone who joined, in join order.
-    public internal(set) var participants: [Participant] = []
+    public internal(set) var participants: [Participant] = [] { didSet { consolePeople = nil } }
     /// Where each participant id is in `participants`.
     var participantIndex: [String: Int] = [:]
     /// Grows whenever a question opens or its audience grows: drivers rescan only then.
     public internal(set) var askRevision = 0
-    public internal(set) var present: Set<String> = []
+    public internal(set) var present: Set<String> = [] { didSet { consolePeople = nil } }
     /// Participants the trainer took out of the session (they cannot join again).
     public internal(set) var removed: Set<String> = []
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
 
     var asks: [Int: OpenAsk] = [:]
-    var timers: [Int: RunningTimer] = [:]
+    var timers: [Int: RunningTimer] = [:] { didSet { timerOrder = nil } }
+    /// The running timers' ids, the one that ends first first, until a timer changes.
+    var timerOrder: [Int]?
     var threads: [Int: RunningThread] = [:]
     var nextID = 1
     var runningThread: Int?
@@ -79,14 +81,16 @@ public final class Session {
     var shownOnScreen: Shown?
     var shownToPerson: [String: Shown] = [:]
     /// Roles `s:set_role` gave, by participant.
-    var roles: [String: RoleView] = [:]
+    var roles: [String: RoleView] = [:] { didSet { consolePeople = nil } }
+    /// The console's list of people, kept until someone joins, leaves or gets a role.
+    var consolePeople: [ConsolePerson]?
     /// The latest match (`s:match`), and each person's pairs in it.
     var latestPairs: [PairRef] = []
     var pairsOf: [String: [Int]] = [:]
     /// The group thread each person's group flow runs in, while it runs.
     var groupThreadOf: [String: Int] = [:]
-    /// The order answers arrived in, per open question.
-    var answerOrder: [Int: [String]] = [:]
+    /// The answers to each open question as the console lists them, in arrival order.
+    var answerOrder: [Int: [ConsoleQuestion.Reply]] = [:]
     /// The label of each thread's `s:wait_for_trainer`.
     var trainerWaitLabel: [Int: String] = [:]
     /// The session's title by language, and the programme's exercises with theirs.

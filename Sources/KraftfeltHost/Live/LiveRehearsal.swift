@@ -108,6 +108,7 @@ public final class LiveRehearsal {
     }
 
     private func scheduleAnswers(_ console: ConsoleView, now: Int64) {
+        guard console.questions.contains(where: { $0.audience.count > planned[$0.id] ?? 0 }) else { return }
         let present = Set(console.people.filter(\.present).map(\.id))
         for question in console.questions {
             let done = planned[question.id] ?? 0
