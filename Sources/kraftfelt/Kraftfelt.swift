@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KraftfeltEngine
+import KraftfeltHost
 import KraftfeltLua
 import KraftfeltStore
 
@@ -40,6 +41,7 @@ struct Kraftfelt: ParsableCommand {
             case let error as ScriptError: error.message
             case let error as SessionError: error.message
             case let error as StorageError: error.message
+            case let error as KraftfeltError: error.message
             default: nil
             }
         if let message {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KraftfeltEngine
+import KraftfeltHost
 import KraftfeltLua
 import KraftfeltStore
 
@@ -70,83 +71,58 @@ struct Rehearse: ParsableCommand {
         let main = try resolve(library)
         let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
         let given = try Inputs.parameters(parameters)
-        guard data != nil || database != nil else {
-            let rehearsal = try Rehearsal(
-                definition: definition, participants: participants, areas: areas, log: MemoryLog(),
-                modules: TestingModule.modules)
-            let watchdog = Supervision.watch(rehearsal.session.activity, limits: definition.limits)
-            defer { watchdog.stop() }
-            return try finish(try play(rehearsal, given))
-        }
+        let keeps = data != nil || database != nil
         let store: any SessionStore =
-            if let database { try PostgresStore(url: database) } else { try SQLiteStore(directory: data!) }
-        try DataOptions.applyRetention(in: store)
-        let id = session ?? Self.newID()
+            if let database {
+                try PostgresStore(url: database)
+            } else if let data {
+                try SQLiteStore(directory: data)
+            } else {
+                try SQLiteStore.inMemory()
+            }
+        if keeps { try DataOptions.applyRetention(in: store) }
+        let id = session ?? SessionHost.newID()
         let record = SessionRecord(
             id: id, exercise: exercise, definition: definition,
             rehearsal: RehearsalSettings(participants: participants, areas: areas, parameters: given),
             organisation: organisation)
+        // Refused before anything runs: the id is taken, or the store cannot take it.
         try store.createSession(record)
-        let leased = try LeasedRun(store: store, record: record)
-        let place = database != nil ? "--database URL" : "--data \(data ?? "")"
-        Terminal.line("session \(id) (continue with: kraftfelt resume \(id) \(place))")
-        let session = try leased.run {
-            let rehearsal = try Rehearsal(
-                definition: definition, participants: participants, areas: areas, log: try leased.log(),
-                modules: TestingModule.modules)
-            let watchdog = Supervision.watch(
-                rehearsal.session.activity, limits: definition.limits,
-                stored: Supervision.Stored(store: store, id: id, keeper: leased.keeper))
-            defer { watchdog.stop() }
-            return try play(rehearsal, given)
+        if keeps {
+            let place = database != nil ? "--database URL" : "--data \(data ?? "")"
+            Terminal.line("session \(id) (continue with: kraftfelt resume \(id) \(place))")
         }
-        try finish(session)
+        switch try hosted(store, keeps: keeps).run(id) {
+        case .success(let outcome): try Self.finish(outcome)
+        case .failure(let refusal): try Resume.show(refusal.record, from: store)
+        }
     }
 
-    /// Runs the rehearsal, with a progress bar on a terminal for large ones.
-    private func play(_ rehearsal: Rehearsal, _ given: [String: String]) throws -> Session {
+    /// The host that runs the rehearsal, with a progress bar on a terminal for large ones.
+    private func hosted(_ store: any SessionStore, keeps: Bool) -> HostedRehearsal {
         let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
-        defer { if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-        return try Self.drive(rehearsal, exercise: exercise, parameters: given) { share in
-            guard showProgress else { return }
-            let filled = Int(share * 30)
-            let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
-        }
+        return HostedRehearsal(store: store, keeps: keeps, progress: showProgress ? Self.progressBar : nil)
     }
 
-    /// Runs a rehearsal to its end. When the driver gives up (a script that waits for ever
-    /// reaches the rehearsal's time limit, or a log does not fit), the transcript so far is
-    /// printed before the error.
-    static func drive(
-        _ rehearsal: Rehearsal, exercise: String, parameters: [String: String], progress: ((Double) -> Void)? = nil
-    ) throws -> Session {
-        do {
-            return try rehearsal.run(exercise: exercise, parameters: parameters, progress: progress)
-        } catch let error as SessionError {
-            Terminal.print(rehearsal.session.transcript.text, terminator: "")
-            throw error
-        }
+    /// Draws the share of the planned time passed on standard error, and clears it at the end.
+    @Sendable static func progressBar(_ share: Double) {
+        let filled = Int(share * 30)
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: 30 - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(Int(share * 100))%".utf8))
+        if share >= 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     /// Prints the transcript and measures; a failed session is the error.
-    private func finish(_ session: Session) throws {
-        Terminal.print(session.transcript.text, terminator: "")
-        if !session.measures.isEmpty {
+    static func finish(_ outcome: HostedRehearsal.Outcome) throws {
+        Terminal.print(outcome.transcript, terminator: "")
+        if !outcome.measures.isEmpty {
             Terminal.print("\nmeasures:")
-            for measure in session.measures {
+            for measure in outcome.measures {
                 Terminal.print(
                     "  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))", lines: false)
             }
         }
-        if case .failed(let error) = session.state { throw CLIError(error.message) }
-    }
-
-    /// A new session id: eight letters and digits.
-    static func newID() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        if case .failed(let error) = outcome.state { throw CLIError(error.message) }
     }
 
     /// Every exercise file in the folder (none when the folder is missing).

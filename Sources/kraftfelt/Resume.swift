@@ -27,6 +27,16 @@ struct Resume: ParsableCommand {
         let stored = try reader.session(id)
         guard stored.status.isResumable else { return try Self.show(stored, from: reader) }
         let store = try data.open(.readWrite)
+        if stored.rehearsal != nil {
+            // A rehearsal goes on to its end through the host, its bots catching up first.
+            switch try HostedRehearsal(store: store, keeps: true, progress: nil).run(id) {
+            case .success(let outcome):
+                Terminal.print(outcome.transcript, terminator: "")
+                if case .failed(let error) = outcome.state { throw CLIError(error.message) }
+                return
+            case .failure(let refusal): return try Self.show(refusal.record, from: store)
+            }
+        }
         let leased = try LeasedRun(store: store, record: stored)
         // Read again under the lease: a process that held it may have ended the session.
         let record: SessionRecord
@@ -43,15 +53,6 @@ struct Resume: ParsableCommand {
         let supervised = Supervision.Stored(store: store, id: id, keeper: leased.keeper)
         let session = try leased.run {
             let log = try leased.log()
-            if let settings = record.rehearsal {
-                let rehearsal = try Rehearsal(
-                    definition: record.definition, participants: settings.participants, areas: settings.areas,
-                    log: log, modules: TestingModule.modules)
-                let watchdog = Supervision.watch(
-                    rehearsal.session.activity, limits: record.definition.limits, stored: supervised)
-                defer { watchdog.stop() }
-                return try Rehearse.drive(rehearsal, exercise: record.exercise, parameters: settings.parameters)
-            }
             let session = try Session(definition: record.definition, log: log, modules: TestingModule.modules)
             let watchdog = Supervision.watch(session.activity, limits: record.definition.limits, stored: supervised)
             defer { watchdog.stop() }

@@ -14,7 +14,18 @@ enum Supervision {
     struct Stored: Sendable {
         let store: any SessionStore
         let id: String
-        let keeper: LeaseKeeper
+        /// The lease this process holds on it now.
+        let lease: @Sendable () -> SessionLease?
+
+        init(store: any SessionStore, id: String, keeper: LeaseKeeper) {
+            self.init(store: store, id: id, lease: { keeper.lease })
+        }
+
+        init(store: any SessionStore, id: String, lease: @escaping @Sendable () -> SessionLease?) {
+            self.store = store
+            self.id = id
+            self.lease = lease
+        }
     }
 
     /// Watches a VM's steps for as long as the result lives (stop it when done).
@@ -42,7 +53,7 @@ enum Supervision {
     }
 
     private static func record(_ stop: StopRecord, in stored: Stored) {
-        let lease = stored.keeper.lease
+        guard let lease = stored.lease() else { return }
         if let events = try? stored.store.events(of: stored.id) {
             _ = try? stored.store.append(
                 .stopped(stop, at: events.last?.at ?? 0), to: stored.id, seq: events.count + 1, lease: lease)

@@ -193,6 +193,23 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
         await host.shutdown()
     }
 
+    /// A stored session loaded before its start keeps the state it was stored with (a
+    /// rehearsal created by one command and run by the host is still "running", so it
+    /// can be resumed).
+    @Test func loadingASessionNotStartedChangesNothingStored() async throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let definition = SessionDefinition(main: smallExercise("    s:show(1)"), seed: 2)
+        try store.createSession(SessionRecord(id: "waiting", exercise: "x", definition: definition))
+        let host = SessionHost(store: store, clock: ManualClock())
+        let runtime = try host.resume("waiting")
+        #expect(await runtime.sessionState() == .notStarted)
+        _ = await runtime.transcript()  // after the runtime's first work on its queue
+        #expect(try store.session("waiting").state == "running")
+        try await runtime.start(parameters: [:])
+        #expect(try store.events(of: "waiting").count == 1)
+        await host.shutdown()
+    }
+
     /// Refusals carry codes: what front ends map to messages and statuses.
     @Test func refusalsHaveCodes() async throws {
         let host = SessionHost(store: try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())

@@ -219,8 +219,15 @@ extension Session {
                 closeIfComplete(askID)
             }
         case .answer(let askID, let who, let value, _):
+            // The console's list of questions gets the answer in place, not rebuilt.
+            var questions = consoleQuestionCache
             asks[askID]?.answer(who, value, present: present.contains(who))
-            answerOrder[askID, default: []].append(ConsoleQuestion.Reply(who: who, name: name(of: who), value: value))
+            let reply = ConsoleQuestion.Reply(who: who, name: name(of: who), value: value)
+            answerOrder[askID, default: []].append(reply)
+            if let index = questions?.firstIndex(where: { $0.id == askID }) {
+                questions![index].answers.append(reply)
+                consoleQuestionCache = questions
+            }
             closeIfComplete(askID)
         case .timerEnded(let id, _), .trainer(.skip(let id), _):
             endTimer(id)

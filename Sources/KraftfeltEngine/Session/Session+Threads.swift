@@ -188,6 +188,7 @@ extension Session {
         answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
+        trainerWaitLabel.removeAll()
         groupThreadOf.removeAll()
         pending.removeAll()
     }
@@ -202,6 +203,7 @@ extension Session {
         answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
+        trainerWaitLabel.removeAll()
         groupThreadOf.removeAll()
         pending.removeAll()
     }

@@ -72,19 +72,9 @@ extension Session {
                     id: $0.id, name: $0.name, area: $0.area, present: present.contains($0.id), role: roles[$0.id])
             }
         consolePeople = people
-        let questions = asks.keys.sorted().map { askID -> ConsoleQuestion in
-            let ask = asks[askID]!
-            let replies = answerOrder[askID] ?? []
-            let q = ask.question
-            return ConsoleQuestion(
-                id: askID, kind: q.kind.rawValue, prompt: localized(q.prompt) ?? "", options: q.options,
-                min: q.range?.lowerBound, max: q.range?.upperBound, time: q.time, audience: ask.audience,
-                asked: ask.audience.count, answers: replies, timer: ask.timer, samples: q.botAnswers)
-        }
+        let questions = consoleQuestions()
         var waiting: [String] = inLobby ? ["lobby"] : []
-        for id in threads.keys.sorted() {
-            if case .trainer = threads[id]!.wait { waiting.append(trainerWaitLabel[id] ?? "") }
-        }
+        for id in trainerWaitLabel.keys.sorted() where threads[id] != nil { waiting.append(trainerWaitLabel[id]!) }
         let finished = Set(results.compactMap { $0.key.text })
         let steps = programme.map { step -> ProgrammeStep in
             let status: ProgrammeStep.Status =
@@ -98,13 +88,35 @@ extension Session {
             measures: measures, errors: errorText.map { [$0] } ?? [])
     }
 
+    /// The open questions as the console lists them (kept until a question opens, closes
+    /// or its audience grows; an answer is added to its question in place).
+    func consoleQuestions() -> [ConsoleQuestion] {
+        if let consoleQuestionCache { return consoleQuestionCache }
+        let questions = asks.keys.sorted().map { askID -> ConsoleQuestion in
+            let ask = asks[askID]!
+            let q = ask.question
+            return ConsoleQuestion(
+                id: askID, kind: q.kind.rawValue, prompt: localized(q.prompt) ?? "", options: q.options,
+                min: q.range?.lowerBound, max: q.range?.upperBound, time: q.time, audience: ask.audience,
+                asked: ask.audience.count, answers: answerOrder[askID] ?? [], timer: ask.timer, samples: q.botAnswers)
+        }
+        consoleQuestionCache = questions
+        return questions
+    }
+
     private var errorText: String? {
         if case .failed(let error) = state { return error.message }
         return nil
     }
 
     /// Running timers, the one that ends first first.
-    func timerViews() -> [TimerView] { sortedTimerIDs().map(timerView) }
+    /// Running timers as views, the one that ends first first (kept until a timer changes).
+    func timerViews() -> [TimerView] {
+        if let timerViewCache { return timerViewCache }
+        let views = sortedTimerIDs().map(timerView)
+        timerViewCache = views
+        return views
+    }
 
     /// The running timers' ids, the one that ends first first (kept until a timer changes).
     func sortedTimerIDs() -> [Int] {
@@ -117,9 +129,7 @@ extension Session {
     func timerView(_ id: Int) -> TimerView {
         let timer = timers[id]!
         let group = timer.thread.flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
-        return TimerView(
-            id: id, label: timer.label, endsAt: timer.deadline,
-            secondsLeft: max(0, (timer.deadline - clock.now + 999) / 1000), group: group, question: timer.ask)
+        return TimerView(id: id, label: timer.label, endsAt: timer.deadline, group: group, question: timer.ask)
     }
 
     private func questionView(_ id: Int, _ ask: OpenAsk, for person: String, language: String) -> QuestionView {

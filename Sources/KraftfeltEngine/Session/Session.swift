@@ -31,8 +31,16 @@ public final class Session {
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
 
-    var asks: [Int: OpenAsk] = [:]
-    var timers: [Int: RunningTimer] = [:] { didSet { timerOrder = nil } }
+    var asks: [Int: OpenAsk] = [:] { didSet { consoleQuestionCache = nil } }
+    /// The console's open questions, until one changes (see ``consoleQuestions()``).
+    var consoleQuestionCache: [ConsoleQuestion]?
+    var timers: [Int: RunningTimer] = [:] {
+        didSet {
+            timerOrder = nil
+            timerViewCache = nil
+        }
+    }
+    var timerViewCache: [TimerView]?
     /// The running timers' ids, the one that ends first first, until a timer changes.
     var timerOrder: [Int]?
     var threads: [Int: RunningThread] = [:]

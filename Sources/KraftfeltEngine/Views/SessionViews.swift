@@ -54,9 +54,8 @@ public struct QuestionView: Codable, Hashable, Sendable {
 public struct TimerView: Codable, Hashable, Sendable {
     public var id: Int
     public var label: String
-    /// When it runs out (session time), and the seconds left at the view's time.
+    /// When it runs out (session time): a screen counts down to it from the view's `at`.
     public var endsAt: Int64
-    public var secondsLeft: Int64
     /// The group whose flow runs it (1-based), if a group's.
     public var group: Int?
     /// The question it ends, if it is a question's time limit.

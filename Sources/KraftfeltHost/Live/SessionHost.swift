@@ -40,15 +40,23 @@ public final class SessionHost: Sendable {
     }
 
     public let store: any SessionStore
+    /// The sessions' clock.
     public let clock: any HostClock
+    /// The clock of the periodic jobs (lease renewal, retention): always real time, also
+    /// when the sessions run on a manual clock (a rehearsal's leases must not lapse).
+    public let jobClock: any HostClock
     public let configuration: Configuration
     private let jobs = DispatchQueue(label: "kraftfelt host jobs")
     private let running = Mutex<[String: (runtime: SessionRuntime, lease: SessionLease)]>([:])
     private let jobHandles = Mutex<[ScheduledAction]>([])
 
-    public init(store: any SessionStore, clock: any HostClock = SystemClock(), configuration: Configuration = .init()) {
+    public init(
+        store: any SessionStore, clock: any HostClock = SystemClock(), jobClock: any HostClock = SystemClock(),
+        configuration: Configuration = .init()
+    ) {
         self.store = store
         self.clock = clock
+        self.jobClock = jobClock
         self.configuration = configuration
     }
 
@@ -68,11 +76,22 @@ public final class SessionHost: Sendable {
             startedAt: clock.wall() / 1000, language: language, limits: limits)
         let record = SessionRecord(
             id: id, exercise: exercise, definition: definition, rehearsal: rehearsal, organisation: organisation)
+        return try await create(record, parameters: parameters)
+    }
+
+    /// Stores a new session as given (its definition fixes seed, start time, language and
+    /// limits), starts it and runs it.
+    public func create(_ record: SessionRecord, parameters: [String: String] = [:]) async throws(KraftfeltError)
+        -> SessionRuntime
+    {
         do { try store.createSession(record) } catch { throw KraftfeltError(error) }
         let runtime = try open(record)
         try await runtime.start(parameters: parameters)
         return runtime
     }
+
+    /// The lease this host holds on a session it runs, as last renewed.
+    public func lease(of id: String) -> SessionLease? { running.withLock { $0[id]?.lease } }
 
     /// The runtime of a session this host runs.
     public func runtime(_ id: String) throws(KraftfeltError) -> SessionRuntime {
@@ -164,7 +183,7 @@ public final class SessionHost: Sendable {
 
     private func scheduleRenewal() {
         let every = Int64(configuration.leaseSeconds * 1000 / 3)
-        let handle = clock.schedule(at: clock.monotonic() + every, on: jobs) { [weak self] in
+        let handle = jobClock.schedule(at: jobClock.monotonic() + every, on: jobs) { [weak self] in
             guard let self else { return }
             self.renewLeases()
             self.scheduleRenewal()
@@ -190,7 +209,7 @@ public final class SessionHost: Sendable {
 
     private func scheduleRetention() {
         let every = Int64(configuration.retentionEvery * 1000)
-        let handle = clock.schedule(at: clock.monotonic() + every, on: jobs) { [weak self] in
+        let handle = jobClock.schedule(at: jobClock.monotonic() + every, on: jobs) { [weak self] in
             guard let self else { return }
             _ = try? self.store.applyRetention()
             self.scheduleRetention()

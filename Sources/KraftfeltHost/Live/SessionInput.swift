@@ -56,18 +56,15 @@ public enum SessionView: Codable, Hashable, Sendable {
         case .participant(var view):
             view.revision = 0
             view.at = 0
-            view.timer?.secondsLeft = 0
             for i in view.questions.indices { view.questions[i].secondsLeft = nil }
             return .participant(view)
         case .screen(var view):
             view.revision = 0
             view.at = 0
-            view.timer?.secondsLeft = 0
             return .screen(view)
         case .console(var view):
             view.revision = 0
             view.at = 0
-            for i in view.timers.indices { view.timers[i].secondsLeft = 0 }
             return .console(view)
         }
     }

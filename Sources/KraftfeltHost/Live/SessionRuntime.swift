@@ -140,7 +140,7 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     /// Starts the session: its `start` event with these parameters (once).
-    func start(parameters: [String: String]) async throws(KraftfeltError) {
+    public func start(parameters: [String: String]) async throws(KraftfeltError) {
         try await onQueueThrowing { () throws(KraftfeltError) in
             do {
                 try self.session.submit(
@@ -405,6 +405,15 @@ public final class SessionRuntime: @unchecked Sendable {
     /// The session time now.
     public func now() async -> Int64 { await onQueue { self.sessionNow() } }
 
+    /// The session's state in the engine (with its error when it failed).
+    public func sessionState() async -> Session.State { await onQueue { self.session.state } }
+
+    /// The measures the scripts took so far.
+    public func measures() async -> [Measure] { await onQueue { self.session.measures } }
+
+    /// Whether the engine's scripts run now: what a watchdog on another thread watches.
+    public func activity() async -> Activity { await onQueue { self.session.activity } }
+
     /// What the runtime measured so far.
     public var measured: Statistics { statistics.withLock { $0 } }
 
@@ -440,6 +449,8 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func saveStateIfChanged() {
+        // A session not started yet keeps the state it was stored with.
+        guard session.state != .notStarted else { return }
         let state = Self.describe(session.state)
         guard state != savedState else { return }
         do {
