@@ -124,7 +124,7 @@ extension SQLiteStore {
 /// A session's log in a store: what the engine appends to, and where its scripts'
 /// storage is read.
 public final class StoredSessionLog: SessionLog {
-    let store: any SessionStore
+    public let store: any SessionStore
     public let session: String
     /// The lease the log writes under (see ``SessionStore``): nil for a writer without one.
     public let lease: SessionLease?

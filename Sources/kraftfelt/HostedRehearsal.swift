@@ -56,9 +56,10 @@ struct HostedRehearsal {
         let settings = runtime.record.rehearsal ?? RehearsalSettings(participants: 0, areas: 1)
         let id = runtime.id
         let stored = keeps ? Supervision.Stored(store: store, id: id, lease: { host.lease(of: id) }) : nil
-        let watchdog = Supervision.watch(
-            await runtime.activity(), limits: runtime.record.definition.limits, stored: stored)
-        defer { watchdog.stop() }
+        let watchdog = await runtime.activity().map {
+            Supervision.watch($0, limits: runtime.record.definition.limits, stored: stored)
+        }
+        defer { watchdog?.stop() }
         let bots = LiveRehearsal(
             runtime: runtime, clock: clock, participants: settings.participants, areas: settings.areas)
         do {

@@ -212,6 +212,23 @@ struct ViewTests {
         #expect(session.failure == "x.lua:3: \(message)")
     }
 
+    /// Someone leaving closes a question whose flow then fails the session, which closes
+    /// every other question: the rest of the leave must not find them.
+    @Test func aLeaveThatEndsTheSessionLeavesTheHostStanding() throws {
+        let session = try openSession(
+            exercise(
+                """
+                    s:each_group({ { s:participants()[1] }, { s:participants()[2], s:participants()[3] } }, function(g)
+                      g:ask(g.everyone, { da = "Hvad?" })
+                      if g.index == 1 then error("gruppe 1 stopper") end
+                    end)
+                """))
+        #expect(session.openAskIDs.count == 2)
+        try session.submit(.leave(participant: "p1", at: 1000))
+        #expect(session.failure == "x.lua:5: gruppe 1 stopper")
+        #expect(session.openAskIDs.isEmpty && session.consoleView.questions.isEmpty)
+    }
+
     @Test func theTrainerRemovesAParticipantWhoCannotComeBack() throws {
         let session = try openSession(
             exercise(#"    local a = s:ask(s.everyone, { da = "Navn" }); s:show(#a .. " svar"); s:wait_for_trainer()"#))

@@ -198,11 +198,12 @@ extension Session {
             }
             present.insert(participant.id)
             transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
-            for id in asks.keys.sorted() {
-                if asks[id]!.members.contains(participant.id) {
-                    asks[id]!.presence(of: participant.id, here: true)
-                } else if asks[id]!.everyone && !listensOnly(participant.id) {
-                    asks[id]!.add(participant.id)
+            for id in askIDs {
+                guard let ask = asks[id] else { continue }
+                if ask.members.contains(participant.id) {
+                    asks[id]?.presence(of: participant.id, here: true)
+                } else if ask.everyone && !listensOnly(participant.id) {
+                    asks[id]?.add(participant.id)
                     askRevision += 1
                 }
             }
@@ -214,8 +215,9 @@ extension Session {
                 transcript.add(at: clock.now, "\(name(of: id)) left")
             }
             let wasHere = present.remove(id) != nil
-            for askID in asks.keys.sorted() {
-                if wasHere { asks[askID]!.presence(of: id, here: false) }
+            // Closing one question can end the session (and so every other question).
+            for askID in askIDs where asks[askID] != nil {
+                if wasHere { asks[askID]?.presence(of: id, here: false) }
                 closeIfComplete(askID)
             }
         case .answer(let askID, let who, let value, _):
@@ -246,7 +248,7 @@ extension Session {
             startNext()
         case .trainer(.advance, _):
             // Decide what moves on before anything does: one press moves each waiting step once.
-            let untimed = asks.keys.sorted().filter { asks[$0]?.timer == nil }
+            let untimed = askIDs.filter { asks[$0]?.timer == nil }
             let waiting = threads.keys.sorted().filter {
                 if case .trainer = threads[$0]!.wait { true } else { false }
             }

@@ -25,6 +25,7 @@ extension Session {
             ask.timer = timer
         }
         asks[id] = ask
+        askIDs.append(id)  // ids grow, so the list stays in order
         askRevision += 1
         return .suspend(RunningThread.Wait.ask(id))
     }

@@ -185,6 +185,7 @@ extension Session {
         state = .finished
         transcript.add(at: clock.now, "the trainer ended the session")
         asks.removeAll()
+        askIDs.removeAll()
         answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
@@ -200,6 +201,7 @@ extension Session {
         state = .failed(error)
         transcript.add(at: clock.now, "error: \(error.message)")
         asks.removeAll()
+        askIDs.removeAll()
         answerOrder.removeAll()
         timers.removeAll()
         threads.removeAll()
@@ -211,6 +213,7 @@ extension Session {
     /// Closes a question and gives the answers to the thread that asked.
     func close(_ askID: Int) {
         guard let ask = asks.removeValue(forKey: askID) else { return }
+        askIDs.removeAll { $0 == askID }
         answerOrder.removeValue(forKey: askID)
         if let timer = ask.timer { timers.removeValue(forKey: timer) }
         let answered = ask.audience.filter { ask.answers[$0] != nil }

@@ -16,7 +16,7 @@ extension Session {
         let language = p.language
         var questions: [QuestionView] = []
         if !listensOnly(id) {
-            for askID in asks.keys.sorted() {
+            for askID in askIDs {
                 guard let ask = asks[askID], ask.members.contains(id) else { continue }
                 questions.append(questionView(askID, ask, for: id, language: language))
             }
@@ -50,7 +50,7 @@ extension Session {
 
     /// What the beamer shows now.
     public var screenView: ScreenView {
-        let open = asks.keys.sorted()
+        let open = askIDs
         let shownAsk = open.last { asks[$0]!.everyone } ?? open.last
         let ask = shownAsk.flatMap { asks[$0] }
         let shown = [shownToEveryone, shownOnScreen].compactMap { $0 }.max { $0.number < $1.number }
@@ -92,8 +92,8 @@ extension Session {
     /// or its audience grows; an answer is added to its question in place).
     func consoleQuestions() -> [ConsoleQuestion] {
         if let consoleQuestionCache { return consoleQuestionCache }
-        let questions = asks.keys.sorted().map { askID -> ConsoleQuestion in
-            let ask = asks[askID]!
+        let questions = askIDs.compactMap { askID -> ConsoleQuestion? in
+            guard let ask = asks[askID] else { return nil }
             let q = ask.question
             return ConsoleQuestion(
                 id: askID, kind: q.kind.rawValue, prompt: localized(q.prompt) ?? "", options: q.options,

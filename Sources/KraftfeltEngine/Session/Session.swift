@@ -32,6 +32,8 @@ public final class Session {
     public internal(set) var measures: [Measure] = []
 
     var asks: [Int: OpenAsk] = [:] { didSet { consoleQuestionCache = nil } }
+    /// The ids of the open questions, in order (kept with `asks`).
+    var askIDs: [Int] = []
     /// The console's open questions, until one changes (see ``consoleQuestions()``).
     var consoleQuestionCache: [ConsoleQuestion]?
     var timers: [Int: RunningTimer] = [:] {
@@ -130,14 +132,14 @@ public final class Session {
 
     /// Questions waiting for answers now, by id.
     public var openAsks: [OpenAskInfo] {
-        asks.keys.sorted().compactMap { id in asks[id].map { OpenAskInfo(id: id, ask: $0) } }
+        askIDs.compactMap { id in asks[id].map { OpenAskInfo(id: id, ask: $0) } }
     }
 
     /// True when an open question has no time limit (only the trainer or the answers end it).
     public var hasUntimedAsk: Bool { asks.values.contains { $0.timer == nil } }
 
     /// The ids of the open questions, in order.
-    public var openAskIDs: [Int] { asks.keys.sorted() }
+    public var openAskIDs: [Int] { askIDs }
 
     /// How many people an open question asks (0 when it is closed).
     public func audienceCount(ask id: Int) -> Int { asks[id]?.audience.count ?? 0 }
@@ -283,7 +285,7 @@ public struct SessionError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An exercise or programme a session loaded: its id, the version it declares, its file.
-public struct RanExercise: Hashable, Sendable {
+public struct RanExercise: Codable, Hashable, Sendable {
     public var id: String
     public var version: String
     public var fileName: String

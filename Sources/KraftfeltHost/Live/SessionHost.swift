@@ -18,14 +18,19 @@ public final class SessionHost: Sendable {
         public var leaseSeconds: Double
         /// Host modules every session's scripts see besides `kf` (tests' stand-ins).
         public var modules: [HostModule]
+        /// When set, every session's scripts run in a supervised worker process of their
+        /// own (the `kraftfelt` binary's `worker` command), which the host kills when a step
+        /// runs past its limits; nil runs them in this process.
+        public var workers: SessionWorker.Configuration?
 
         public init(
             retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds,
-            modules: [HostModule] = []
+            modules: [HostModule] = [], workers: SessionWorker.Configuration? = nil
         ) {
             self.retentionEvery = retentionEvery
             self.leaseSeconds = leaseSeconds
             self.modules = modules
+            self.workers = workers
         }
     }
 
@@ -162,7 +167,8 @@ public final class SessionHost: Sendable {
         let runtime: SessionRuntime
         do {
             runtime = try SessionRuntime(
-                record: record, store: store, lease: lease, clock: clock, modules: configuration.modules)
+                record: record, store: store, lease: lease, clock: clock, modules: configuration.modules,
+                workers: configuration.workers)
         } catch {
             try? store.release(lease)
             throw error

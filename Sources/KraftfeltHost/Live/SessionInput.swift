@@ -29,7 +29,7 @@ public struct Receipt: Hashable, Sendable {
 }
 
 /// Which screen a client shows.
-public enum ViewKind: Hashable, Sendable {
+public enum ViewKind: Codable, Hashable, Sendable {
     case participant(String)
     case screen
     case console

@@ -28,11 +28,11 @@ public final class SessionRuntime: @unchecked Sendable {
     private let clock: any HostClock
     private let store: any SessionStore
     private let lease: SessionLease?
-    private let modules: [HostModule]
+    private let makeEngine: EngineFactory
 
     // Confined to `queue`.
-    private var session: Session
-    private var log: StoredSessionLog
+    private var engine: any RuntimeEngine
+    private var log: StoredSessionLog { engine.log }
     private var origin: (monotonic: Int64, session: Int64)
     private var scheduled: ScheduledAction?
     private var scheduledDeadline: Int64?
@@ -73,36 +73,40 @@ public final class SessionRuntime: @unchecked Sendable {
     /// goes on live), and its clock maps to the time that passed since its last event.
     init(
         record: SessionRecord, store: any SessionStore, lease: SessionLease?, clock: any HostClock,
-        modules: [HostModule]
+        modules: [HostModule], workers: SessionWorker.Configuration? = nil
     ) throws(KraftfeltError) {
         self.id = record.id
         self.record = record
         self.store = store
         self.lease = lease
         self.clock = clock
-        self.modules = modules
+        if let workers {
+            makeEngine = { record, log, events in
+                try WorkerEngine(record: record, log: log, replaying: events, configuration: workers)
+            }
+        } else {
+            makeEngine = { record, log, events in
+                try InProcessEngine(record: record, log: log, replaying: events, modules: modules)
+            }
+        }
         // A serial queue of its own, targeting no shared queue: Dispatch then gives it a
         // thread whenever it has work, however many other sessions block in Lua or in the
         // store. Behind a shared concurrent queue, sessions waited for one of two threads
         // while others synced to disk (timers 16 ms late at p99 with 1,000 sessions, 1 ms
         // now; see docs/performance.md).
         self.queue = DispatchQueue(label: "kraftfelt session \(record.id)")
-        (session, log) = try Self.load(record, store: store, lease: lease, modules: modules)
+        engine = try Self.load(record, store: store, lease: lease, makeEngine)
         let sinceStart = clock.wall() - record.definition.startedAt * 1000
-        origin = (clock.monotonic(), max(session.now, min(sinceStart, SessionLimits.latestEventTime)))
+        origin = (clock.monotonic(), max(engine.now, min(sinceStart, SessionLimits.latestEventTime)))
         savedState = record.state
     }
 
     private static func load(
-        _ record: SessionRecord, store: any SessionStore, lease: SessionLease?, modules: [HostModule]
-    )
-        throws(KraftfeltError) -> (Session, StoredSessionLog)
-    {
+        _ record: SessionRecord, store: any SessionStore, lease: SessionLease?, _ makeEngine: EngineFactory
+    ) throws(KraftfeltError) -> any RuntimeEngine {
         do {
             let log = try StoredSessionLog(store: store, session: record.id, lease: lease)
-            let session = try Session(definition: record.definition, log: log, modules: modules)
-            try session.replay(log.events)
-            return (session, log)
+            return try makeEngine(record, log, log.events)
         } catch {
             throw KraftfeltError.from(error)
         }
@@ -143,7 +147,7 @@ public final class SessionRuntime: @unchecked Sendable {
     public func start(parameters: [String: String]) async throws(KraftfeltError) {
         try await onQueueThrowing { () throws(KraftfeltError) in
             do {
-                try self.session.submit(
+                try self.engine.submit(
                     self.record.definition.startEvent(exercise: self.record.exercise, parameters: parameters))
             } catch {
                 throw KraftfeltError.from(error)
@@ -172,10 +176,10 @@ public final class SessionRuntime: @unchecked Sendable {
                 let at = sessionNow()
                 let before = log.events.count
                 do {
-                    try session.submit(item.input.event(at: at))
+                    try engine.submit(item.input.event(at: at))
                     // The input follows the check of the step before, if one was due.
                     let number = log.events[before...].firstIndex { !$0.isEffect }.map { $0 + 1 } ?? log.events.count
-                    results.append(.success(Receipt(event: number, revision: session.revision, at: at)))
+                    results.append(.success(Receipt(event: number, revision: engine.revision, at: at)))
                 } catch {
                     results.append(.failure(KraftfeltError.from(error)))
                 }
@@ -203,8 +207,9 @@ public final class SessionRuntime: @unchecked Sendable {
     /// Loads the session again from its log after a failed commit (what the engine applied
     /// but the store did not keep is gone with the old engine).
     private func reloadIfBroken() {
+        engine.close()
         do {
-            (session, log) = try Self.load(record, store: store, lease: lease, modules: modules)
+            engine = try Self.load(record, store: store, lease: lease, makeEngine)
             broken = nil
         } catch {
             broken = KraftfeltError(.storageUnavailable, "the session could not be loaded again: \(error.message)")
@@ -232,7 +237,7 @@ public final class SessionRuntime: @unchecked Sendable {
     private func takeBackLastStep() throws(KraftfeltError) -> StepBack {
         if broken != nil { reloadIfBroken() }
         if let broken { throw broken }
-        guard session.state == .running else {
+        guard engine.state == .running else {
             throw KraftfeltError(.ended, "the session has ended; there is no step to take back")
         }
         let events = log.events
@@ -255,10 +260,9 @@ public final class SessionRuntime: @unchecked Sendable {
         }
         let kept = Array(events[..<index])
         let newLog = StoredSessionLog(replacing: store, session: id, lease: lease, keeping: kept)
-        let fresh: Session
+        let fresh: any RuntimeEngine
         do {
-            fresh = try Session(definition: record.definition, log: newLog, modules: modules)
-            try fresh.replay(kept)
+            fresh = try makeEngine(record, newLog, kept)
         } catch {
             throw KraftfeltError(
                 .broken, "the log before the step does not replay: \(KraftfeltError.from(error).message)")
@@ -281,11 +285,12 @@ public final class SessionRuntime: @unchecked Sendable {
         do {
             try newLog.commit()
         } catch {
+            fresh.close()
             throw KraftfeltError(
                 .storageUnavailable, "the step back was not stored (\(error.message)); nothing changed")
         }
-        session = fresh
-        log = newLog
+        engine.close()
+        engine = fresh
         afterWork()
         return report
     }
@@ -295,7 +300,7 @@ public final class SessionRuntime: @unchecked Sendable {
     /// The session time now: the clock's, never before the last event.
     private func sessionNow() -> Int64 {
         let elapsed = clock.monotonic() - origin.monotonic
-        return min(max(session.now, origin.session + elapsed), SessionLimits.latestEventTime)
+        return min(max(engine.now, origin.session + elapsed), SessionLimits.latestEventTime)
     }
 
     /// After the engine changed: save a new state, tell subscribers, set the next timer.
@@ -306,7 +311,7 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func reschedule() {
-        guard broken == nil, session.state == .running, let next = session.nextDeadline else {
+        guard broken == nil, engine.state == .running, let next = engine.nextDeadline else {
             scheduled?.cancel()
             scheduled = nil
             scheduledDeadline = nil
@@ -328,9 +333,9 @@ public final class SessionRuntime: @unchecked Sendable {
         guard broken == nil else { return }
         log.hold()
         var fired = 0
-        while session.state == .running, let next = session.nextDeadline, next.at <= sessionNow(), fired < 10_000 {
+        while engine.state == .running, let next = engine.nextDeadline, next.at <= sessionNow(), fired < 10_000 {
             do {
-                try session.submit(.timerEnded(timer: next.timer, at: sessionNow()))
+                try engine.submit(.timerEnded(timer: next.timer, at: sessionNow()))
             } catch {
                 break
             }
@@ -370,11 +375,7 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func currentView(_ kind: ViewKind) -> SessionView? {
-        switch kind {
-        case .participant(let id): session.participantView(id).map(SessionView.participant)
-        case .screen: .screen(session.screenView)
-        case .console: .console(session.consoleView)
-        }
+        engine.view(kind)
     }
 
     private func publish() {
@@ -397,22 +398,23 @@ public final class SessionRuntime: @unchecked Sendable {
     // MARK: Reading
 
     /// The session's transcript so far.
-    public func transcript() async -> String { await onQueue { self.session.transcript.text } }
+    public func transcript() async -> String { await onQueue { self.engine.transcript } }
 
     /// The session's state, as the store keeps it.
-    public func state() async -> String { await onQueue { Self.describe(self.session.state) } }
+    public func state() async -> String { await onQueue { Self.describe(self.engine.state) } }
 
     /// The session time now.
     public func now() async -> Int64 { await onQueue { self.sessionNow() } }
 
     /// The session's state in the engine (with its error when it failed).
-    public func sessionState() async -> Session.State { await onQueue { self.session.state } }
+    public func sessionState() async -> Session.State { await onQueue { self.engine.state } }
 
     /// The measures the scripts took so far.
-    public func measures() async -> [Measure] { await onQueue { self.session.measures } }
+    public func measures() async -> [Measure] { await onQueue { self.engine.measures } }
 
-    /// Whether the engine's scripts run now: what a watchdog on another thread watches.
-    public func activity() async -> Activity { await onQueue { self.session.activity } }
+    /// Whether the engine's scripts run now: what a watchdog on another thread watches (nil
+    /// when they run in a worker process, which its own watchdog times).
+    public func activity() async -> Activity? { await onQueue { self.engine.activity } }
 
     /// What the runtime measured so far.
     public var measured: Statistics { statistics.withLock { $0 } }
@@ -434,6 +436,7 @@ public final class SessionRuntime: @unchecked Sendable {
         await onQueue {
             self.scheduled?.cancel()
             self.scheduled = nil
+            self.engine.close()
         }
         for subscriber in subscribers.withLock({ $0.values }) { subscriber.continuation.finish() }
     }
@@ -450,12 +453,12 @@ public final class SessionRuntime: @unchecked Sendable {
 
     private func saveStateIfChanged() {
         // A session not started yet keeps the state it was stored with.
-        guard session.state != .notStarted else { return }
-        let state = Self.describe(session.state)
+        guard engine.state != .notStarted else { return }
+        let state = Self.describe(engine.state)
         guard state != savedState else { return }
         do {
             try store.saveOutcome(
-                id, state: state, exercises: record.runs(session.exercises), measures: session.measures, lease: lease)
+                id, state: state, exercises: record.runs(engine.exercises), measures: engine.measures, lease: lease)
             savedState = state
         } catch {
             // Kept for the next change: the log has the truth, listings catch up.

@@ -34,14 +34,15 @@ public final class SessionWorker {
     public let definition: SessionDefinition
     let store: any SessionStore
     let configuration: Configuration
-    /// This host is the session's one writer while the worker runs it.
-    private let keeper: LeaseKeeper
+    /// This host is the session's one writer while the worker runs it: the lease is kept
+    /// here, or by a ``SessionHost`` that gave the worker its log.
+    private let keeper: LeaseKeeper?
+    /// The session's log on the host's side: every event the worker logs is appended here.
+    public let log: StoredSessionLog
     private let process = Process()
     private let channel: LineChannel
     private let toWorker = Pipe()
     private let fromWorker = Pipe()
-    /// Events in the session's log.
-    private var logged: Int
     /// The whole transcript so far, as the worker reported it.
     public private(set) var transcript: [String] = []
     /// What the last step reported.
@@ -51,23 +52,40 @@ public final class SessionWorker {
     private var inputLogged = false
     private var released = false
 
-    /// Starts a worker for a stored session and replays its log there.
-    public init(session: String, store: any SessionStore, configuration: Configuration) throws {
-        self.session = session
-        self.store = store
-        self.configuration = configuration
+    /// Starts a worker for a stored session and replays its log there; the worker keeps
+    /// the session's lease while it runs.
+    public convenience init(session: String, store: any SessionStore, configuration: Configuration) throws {
         let record = try store.session(session)
-        definition = record.definition
-        keeper = LeaseKeeper(
+        let keeper = LeaseKeeper(
             store: store, lease: try store.claim(session, as: .current, for: SessionLease.defaultSeconds))
-        let events: [SessionEvent]
+        let log: StoredSessionLog
         do {
-            events = try store.events(of: session)
+            log = try StoredSessionLog(store: store, session: session, lease: keeper.lease)
         } catch {
             if let lease = try? keeper.stop() { try? store.release(lease) }
             throw error
         }
-        logged = events.count
+        try self.init(record: record, log: log, replaying: log.events, configuration: configuration, keeper: keeper)
+    }
+
+    /// Starts a worker for a session whose log (and lease) the caller holds, and replays
+    /// `events` there (the log's, or the ones a step back keeps).
+    public convenience init(
+        record: SessionRecord, log: StoredSessionLog, replaying events: [SessionEvent], configuration: Configuration
+    ) throws {
+        try self.init(record: record, log: log, replaying: events, configuration: configuration, keeper: nil)
+    }
+
+    private init(
+        record: SessionRecord, log: StoredSessionLog, replaying events: [SessionEvent], configuration: Configuration,
+        keeper: LeaseKeeper?
+    ) throws {
+        self.session = record.id
+        self.store = log.store
+        self.configuration = configuration
+        self.definition = record.definition
+        self.keeper = keeper
+        self.log = log
         process.executableURL = configuration.executable
         process.arguments = ["worker"]
         process.environment = ProcessInfo.processInfo.environment.merging(configuration.environment) { $1 }
@@ -84,6 +102,28 @@ public final class SessionWorker {
         } catch {
             close()
             throw error
+        }
+    }
+
+    /// What one screen shows now, from the worker's engine.
+    /// - Throws: ``WorkerError`` when the worker does not answer in a step's time (it is
+    ///   then ended, as for a stuck step).
+    public func view(_ kind: ViewKind) throws -> SessionView? {
+        guard !ended else { throw WorkerError("the session's worker is gone") }
+        do {
+            try channel.send(WorkerRequest.view(kind))
+            let message = try channel.receive(WorkerMessage.self, until: .now + .seconds(stepSeconds))
+            guard case .view(let view) = message else {
+                throw WorkerError("the worker answered a view with something else")
+            }
+            return view
+        } catch let error as WorkerError {
+            close()
+            throw error
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            close()
+            throw WorkerError("the worker did not show its view (\(error))")
         }
     }
 
@@ -116,7 +156,7 @@ public final class SessionWorker {
             }
             if process.processIdentifier != 0 { process.waitUntilExit() }
         }
-        if !released, let lease = try? keeper.stop() {
+        if !released, let keeper, let lease = try? keeper.stop() {
             released = true
             try? store.release(lease)
         }
@@ -127,7 +167,7 @@ public final class SessionWorker {
 
     private enum Outcome {
         case report(StepReport)
-        case refused(String)
+        case refused(String, SessionError.Code?)
         case broken(String)
         case stopped(StopRecord, at: Int64)
     }
@@ -137,13 +177,13 @@ public final class SessionWorker {
         case .report(let report):
             self.report = report
             transcript += report.transcript
-        case .refused(let message):
-            throw WorkerError(message)
+        case .refused(let message, let code):
+            throw WorkerError(message, refusal: code ?? .invalid)
         case .broken(let message):
             close()
             throw WorkerError(message)
         case .stopped(let stop, let at):
-            try? store.setState(session, "failed: \(stop.message)", lease: keeper.lease)
+            try? store.setState(session, "failed: \(stop.message)", lease: log.lease)
             close()
             // The worker never reported the step: the session ends here, as its replay will.
             let line = Transcript.stamped(at: at, "error: \(stop.message)")
@@ -193,8 +233,9 @@ public final class SessionWorker {
             case .stepping:
                 break
             case .report(let report): return .report(report)
-            case .refused(let message): return .refused(message)
+            case .refused(let message, let code): return .refused(message, code)
             case .broken(let message): return .broken(message)
+            case .view: return .broken("the worker sent a view that nothing asked for")
             }
         }
     }
@@ -209,13 +250,11 @@ public final class SessionWorker {
 
     private func append(_ event: SessionEvent) -> LogReply {
         do {
-            let seq = try store.append(event, to: session, seq: logged + 1, lease: keeper.lease)
-            logged += 1
-            return .appended(seq)
-        } catch  where error.code == .storageRefused {
+            return .appended(try log.append(event))
+        } catch let error as StorageError {
             return .refused(error.message)
         } catch {
-            return .failed(error.message)
+            return .failed((error as? StoreError)?.message ?? "\(error)")
         }
     }
 
@@ -244,10 +283,10 @@ public final class SessionWorker {
         }
         let at = max(input.at, report?.now ?? 0)
         do {
-            try store.append(.stopped(stop, at: at), to: session, seq: logged + 1, lease: keeper.lease)
-            logged += 1
+            try log.append(.stopped(stop, at: at))
+            try log.commit()
         } catch {
-            throw WorkerError("\(stop.message); the stop could not be logged: \(error.message)")
+            throw WorkerError("\(stop.message); the stop could not be logged: \(error)")
         }
         return .stopped(stop, at: at)
     }
@@ -261,7 +300,12 @@ public final class SessionWorker {
 /// Why the host could not do what was asked of a session's worker.
 public struct WorkerError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// Set when the session refused the input (nothing was logged), with the refusal's code.
+    public var refusal: SessionError.Code?
+    public init(_ message: String, refusal: SessionError.Code? = nil) {
+        self.message = message
+        self.refusal = refusal
+    }
     public var description: String { message }
 }
 

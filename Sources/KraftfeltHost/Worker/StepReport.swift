@@ -18,6 +18,10 @@ public struct StepReport: Codable, Hashable, Sendable {
     public var nextDeadline: TimerDeadline?
     public var waitsForTrainer: Bool
     public var joinCode: String
+    /// The views' revision, and what the session loaded and measured (for listings).
+    public var revision: Int = 0
+    public var exercises: [RanExercise] = []
+    public var measures: [Measure] = []
 
     public init(_ session: Session, since lines: Int) {
         switch session.state {
@@ -32,6 +36,9 @@ public struct StepReport: Codable, Hashable, Sendable {
         nextDeadline = session.nextDeadline.map { TimerDeadline(timer: $0.timer, at: $0.at) }
         waitsForTrainer = session.waitsForTrainer
         joinCode = session.joinCode
+        revision = session.revision
+        exercises = session.exercises
+        measures = session.measures
     }
 }
 

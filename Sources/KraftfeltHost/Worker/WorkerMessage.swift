@@ -8,6 +8,8 @@ public enum WorkerRequest: Codable, Sendable {
     case submit(SessionEvent)
     /// The answer to the worker's last ``WorkerMessage/append(_:)`` or ``WorkerMessage/read(_:key:)``.
     case reply(LogReply)
+    /// What one screen shows now (answered with ``WorkerMessage/view(_:)``).
+    case view(ViewKind)
 }
 
 /// What a worker sends the host (one JSON object per line on its standard output).
@@ -22,9 +24,11 @@ public enum WorkerMessage: Codable, Sendable {
     /// The step (or the replay) is done: what the session shows now.
     case report(StepReport)
     /// The input does not fit the session; nothing was logged or run.
-    case refused(String)
+    case refused(String, code: SessionError.Code?)
     /// The session cannot go on in this worker (its log does not replay, say).
     case broken(String)
+    /// A screen's view, as asked.
+    case view(SessionView?)
 }
 
 /// The host's answer to a worker's log request.

@@ -47,10 +47,22 @@ public enum WorkerServer {
                     do {
                         try session.submit(event)
                     } catch let error as SessionError {
-                        try channel.send(WorkerMessage.refused(error.message))
+                        try channel.send(WorkerMessage.refused(error.message, code: error.code))
                         continue
                     }
                     try channel.send(WorkerMessage.report(StepReport(session, since: lines)))
+                case .view(let kind):
+                    guard let session else {
+                        try channel.send(WorkerMessage.broken("a view was asked for before the session was opened"))
+                        return 2
+                    }
+                    let view: SessionView? =
+                        switch kind {
+                        case .participant(let id): session.participantView(id).map(SessionView.participant)
+                        case .screen: .screen(session.screenView)
+                        case .console: .console(session.consoleView)
+                        }
+                    try channel.send(WorkerMessage.view(view))
                 case .reply:
                     try channel.send(WorkerMessage.broken("an answer came that nothing asked for"))
                     return 2
