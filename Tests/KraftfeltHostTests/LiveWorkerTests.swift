@@ -71,6 +71,65 @@ import Testing
         await host.shutdown()
     }
 
+    /// A worker outlives the thread that happened to start it: a session idle for longer
+    /// than Dispatch keeps an idle thread (workers die with the thread that started them,
+    /// so they are started from one that lives as long as the host).
+    @Test func anIdleWorkerSessionStillAnswers() async throws {
+        let host = host(try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
+        let runtime = try await host.create(exercise: "x", main: smallExercise("    s:wait_for_trainer('a')"), seed: 1)
+        try await runtime.submit(.join(Participant(id: "p1", name: "Anne", area: "Sundhed")))
+        try await Task.sleep(for: .seconds(12))
+        try await runtime.submit(.trainer(.advance))
+        #expect(await runtime.transcript().contains("waiting for the trainer: a"))
+        await host.shutdown()
+    }
+
+    /// A worker killed between two steps: the host's next write finds a closed pipe, which
+    /// ends that session (the host must not die of SIGPIPE).
+    @Test func aWorkerKilledBetweenStepsEndsOnlyItsSession() throws {
+        let store = try SQLiteStore(directory: temporaryDirectory())
+        let definition = SessionDefinition(main: smallExercise("    s:wait_for_trainer('a')"), seed: 1)
+        try store.createSession(SessionRecord(id: "killed", exercise: "x", definition: definition))
+        let worker = try SessionWorker(session: "killed", store: store, configuration: SupervisionTests.configuration)
+        try worker.submit(definition.startEvent(exercise: "x"))
+        kill(worker.processIdentifier, SIGKILL)
+        usleep(200_000)
+        #expect(throws: WorkerError.self) {
+            try worker.submit(.join(Participant(id: "p1", name: "Anne", area: "Sundhed"), at: 1000))
+        }
+        worker.close()
+        // The session is where it was: nothing of the refused input was logged.
+        #expect(try store.events(of: "killed").count == 1)
+    }
+
+    /// A live session whose worker is killed while it waits goes on in a new worker: the
+    /// input that met the dead one is refused (nothing of it was logged), the next is taken.
+    @Test func aLiveSessionGoesOnInANewWorkerAfterItsWorkerDied() async throws {
+        let host = host(try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
+        let runtime = try await host.create(
+            exercise: "x",
+            main: smallExercise(#"    local a = s:ask(s.everyone, { da = "Navn" }); s:show(#a .. " svar")"#),
+            seed: 1)
+        try await runtime.submit(.join(Participant(id: "p1", name: "Anne", area: "Sundhed")))
+        let first = try #require(await runtime.workerProcess())
+        kill(first, SIGKILL)
+        usleep(200_000)
+        do {
+            try await runtime.submit(.join(Participant(id: "p2", name: "Bo", area: "Skole")))
+            Issue.record("a dead worker took an input")
+        } catch {
+            #expect(error.code == .broken)
+        }
+        let second = try #require(await runtime.workerProcess())
+        #expect(second != first)
+        try await runtime.submit(.join(Participant(id: "p2", name: "Bo", area: "Skole")))
+        try await runtime.submit(.trainer(.advance))
+        let ask = try await openQuestion(runtime)
+        for id in ["p1", "p2"] { try await runtime.submit(.answer(ask: ask, participant: id, value: .text(id))) }
+        #expect(await runtime.transcript().contains("show: 2 svar"))
+        await host.shutdown()
+    }
+
     /// Step back works the same with the engine in a worker.
     @Test func stepBackInAWorker() async throws {
         let clock = ManualClock()

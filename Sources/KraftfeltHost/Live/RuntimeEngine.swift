@@ -27,6 +27,9 @@ protocol RuntimeEngine: AnyObject {
     func view(_ kind: ViewKind) -> SessionView?
     /// Ends the engine (a worker's process); the session stays in its log.
     func close()
+    /// False when the engine is gone (its worker died): the runtime loads the session
+    /// again from its log.
+    var isAlive: Bool { get }
 }
 
 /// How a runtime makes its engine: from the record, the host-side log, and the events to
@@ -63,6 +66,7 @@ final class InProcessEngine: RuntimeEngine {
     }
 
     func close() {}
+    var isAlive: Bool { true }
 }
 
 /// A session in a supervised worker process: what no limit inside Lua can stop ends the
@@ -113,4 +117,5 @@ final class WorkerEngine: RuntimeEngine {
     func view(_ kind: ViewKind) -> SessionView? { try? worker.view(kind) }
 
     func close() { worker.close() }
+    var isAlive: Bool { worker.isRunning }
 }

@@ -197,6 +197,12 @@ public final class SessionRuntime: @unchecked Sendable {
                 $0.batches += 1
                 $0.inputs += batch.count
             }
+            if !engine.isAlive && broken == nil {
+                // Its worker died between steps: the session goes on in a new one, from
+                // its log (what this batch committed is in it).
+                broken = KraftfeltError(.broken, "the session's worker ended")
+                reloadIfBroken()
+            }
         }
         for (item, result) in zip(batch, results) { item.reply.resume(returning: result) }
         afterWork()
@@ -415,6 +421,12 @@ public final class SessionRuntime: @unchecked Sendable {
     /// Whether the engine's scripts run now: what a watchdog on another thread watches (nil
     /// when they run in a worker process, which its own watchdog times).
     public func activity() async -> Activity? { await onQueue { self.engine.activity } }
+
+    /// The process id of the worker that runs the session's scripts, if they run in one
+    /// (for diagnostics and tests).
+    public func workerProcess() async -> Int32? {
+        await onQueue { (self.engine as? WorkerEngine)?.worker.processIdentifier }
+    }
 
     /// What the runtime measured so far.
     public var measured: Statistics { statistics.withLock { $0 } }

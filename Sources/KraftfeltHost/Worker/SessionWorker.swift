@@ -94,7 +94,8 @@ public final class SessionWorker {
         channel = LineChannel(
             input: fromWorker.fileHandleForReading.fileDescriptor, output: toWorker.fileHandleForWriting.fileDescriptor)
         do {
-            try process.run()
+            let process = self.process
+            try WorkerSpawner.run { try process.run() }
             // A replayed step gets twice a live step's time: it did the same work live.
             let result = try exchange(
                 .open(definition: definition, events: events), input: nil, stepSeconds: 2 * stepSeconds)
@@ -106,13 +107,15 @@ public final class SessionWorker {
     }
 
     /// What one screen shows now, from the worker's engine.
-    /// - Throws: ``WorkerError`` when the worker does not answer in a step's time (it is
-    ///   then ended, as for a stuck step).
+    /// - Throws: ``WorkerError`` when the worker does not answer within 30 seconds (it is
+    ///   then ended).
     public func view(_ kind: ViewKind) throws -> SessionView? {
         guard !ended else { throw WorkerError("the session's worker is gone") }
         do {
             try channel.send(WorkerRequest.view(kind))
-            let message = try channel.receive(WorkerMessage.self, until: .now + .seconds(stepSeconds))
+            // No script runs for a view, so a slow answer means a busy machine, not a stuck
+            // script: it gets more time than a step.
+            let message = try channel.receive(WorkerMessage.self, until: .now + .seconds(max(30, stepSeconds)))
             guard case .view(let view) = message else {
                 throw WorkerError("the worker answered a view with something else")
             }
@@ -162,6 +165,9 @@ public final class SessionWorker {
         }
     }
 
+    /// True while the worker process runs the session.
+    public var isRunning: Bool { !ended }
+
     /// The worker's process id, for tests and diagnostics.
     public var processIdentifier: Int32 { process.processIdentifier }
 
@@ -204,12 +210,12 @@ public final class SessionWorker {
     /// and the grace after it is stuck where no limit inside Lua reaches (the limits inside
     /// Lua bound how long a step computes; every storage call is a message).
     private func exchange(_ request: WorkerRequest, input: SessionEvent?, stepSeconds: Double) throws -> Outcome {
+        inputLogged = false  // before the send: a worker dead before it took the input logged nothing of it
         do {
             try channel.send(request)
         } catch {
             return try ended(by: error, during: input)
         }
-        inputLogged = false
         while true {
             let message: WorkerMessage
             do {
