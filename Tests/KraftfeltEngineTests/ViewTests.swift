@@ -229,6 +229,37 @@ struct ViewTests {
         #expect(session.openAskIDs.isEmpty && session.consoleView.questions.isEmpty)
     }
 
+    /// What a script shows reaches every screen: a list of more than 256 KB, a group list
+    /// of more than 10,000 members or a text of megabytes is shown as its text, cut at 4 KB.
+    @Test func hugeShowsAreCutToTheirText() throws {
+        let session = try openSession(
+            exercise(
+                """
+                    local long = string.rep("x", 4000)
+                    local items = {}
+                    for i = 1, 200 do items[i] = long end
+                    s:show(items)
+                    s:wait_for_trainer("1")
+                    local p = s:participants()
+                    local groups = {}
+                    for i = 1, 4000 do groups[i] = { members = p } end
+                    s:show(groups)
+                    s:wait_for_trainer("2")
+                    s:show({ da = string.rep("y", 5000000) })
+                    s:wait_for_trainer("3")
+                """))
+        func shown() throws -> ShowContent { try #require(session.screenView.shown) }
+        guard case .text(let first) = try shown() else { throw SessionError("200 long items are not cut to text") }
+        #expect(first.utf8.count <= SessionLimits.entryBytes + 100)
+        try session.submit(.trainer(.advance, at: 100))
+        if case .groups = try shown() { Issue.record("12,000 members were shown as groups") }
+        #expect(Session.size(of: try shown()) <= SessionLimits.shownBytes)
+        try session.submit(.trainer(.advance, at: 200))
+        guard case .text(let third) = try shown() else { throw SessionError("a 5 MB text is not cut") }
+        #expect(third.utf8.count <= SessionLimits.entryBytes + 100)
+        #expect(session.state == .running)
+    }
+
     @Test func theTrainerRemovesAParticipantWhoCannotComeBack() throws {
         let session = try openSession(
             exercise(#"    local a = s:ask(s.everyone, { da = "Navn" }); s:show(#a .. " svar"); s:wait_for_trainer()"#))

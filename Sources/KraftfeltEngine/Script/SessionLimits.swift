@@ -16,6 +16,9 @@ public enum SessionLimits {
     /// Items of one list `s:show` shows as a list (people, groups, pairs, a chart's answers);
     /// a longer one is shown as its text, cut at ``entryBytes``.
     public static let shownItems = 10_000
+    /// Bytes of text in what one `s:show` shows as a list (every screen it goes to gets it);
+    /// more is shown as its text, cut at ``entryBytes``.
+    public static let shownBytes = 256 * 1024
 
     // MARK: Questions
 

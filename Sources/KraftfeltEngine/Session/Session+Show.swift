@@ -56,22 +56,49 @@ extension Session {
     func showContent(_ value: LuaValue) throws(HostError) -> ShowContent {
         guard case .table(let table) = value else { return .text(render(value)) }
         if table["chart"] != .nil { return .chart(try chart(table)) }
-        if table["da"] != .nil || table["en"] != .nil { return .text(text(value)) }
+        if table["da"] != .nil || table["en"] != .nil { return .text(Self.clip(text(value))) }
         let items = table.array
         // An empty table, or a list longer than a screen can take, is shown as its text
         // (cut at 4 KB like every entry).
         guard !items.isEmpty, items.count <= SessionLimits.shownItems else { return .text(render(value)) }
+        let content = typedList(items)
+        guard Self.size(of: content) <= SessionLimits.shownBytes else { return .text(render(value)) }
+        return content
+    }
+
+    private func typedList(_ items: [LuaValue]) -> ShowContent {
         if let people = Self.every(items.map(person)) { return .people(people) }
         if let pairs = Self.every(items.map(pair)) { return .pairs(pairs) }
+        var members = 0
         let groups = items.enumerated().map { offset, item -> GroupRef? in
-            guard let members = item.tableValue?["members"].tableValue?.array,
-                let people = Self.every(members.map(person))
+            guard let list = item.tableValue?["members"].tableValue?.array,
+                members + list.count <= SessionLimits.shownItems,
+                let people = Self.every(list.map(person))
             else { return nil }
+            members += list.count
             let index = item.tableValue?["index"].integerValue.map { Int(clamping: $0) } ?? offset + 1
             return GroupRef(index: index, members: people)
         }
         if let groups = Self.every(groups) { return .groups(groups) }
         return .list(items.map { Self.clip(text($0).isEmpty ? render($0) : text($0)) })
+    }
+
+    /// Bytes of text in shown content (what every screen that shows it receives).
+    static func size(of content: ShowContent) -> Int {
+        func person(_ p: PersonRef) -> Int { p.id.utf8.count + p.name.utf8.count + p.area.utf8.count }
+        switch content {
+        case .text(let text): return text.utf8.count
+        case .list(let items): return items.reduce(0) { $0 + $1.utf8.count }
+        case .people(let people): return people.reduce(0) { $0 + person($1) }
+        case .groups(let groups): return groups.reduce(0) { $0 + $1.members.reduce(0) { $0 + person($1) } }
+        case .pairs(let pairs):
+            return pairs.reduce(0) { $0 + person($1.asker) + person($1.helper) + $1.question.utf8.count }
+        case .chart(let chart):
+            return chart.bars.reduce(0) { $0 + $1.label.utf8.count }
+                + chart.ties.reduce(0) {
+                    $0 + $1.from.utf8.count + $1.to.utf8.count
+                }
+        }
     }
 
     /// The values when none is nil.
