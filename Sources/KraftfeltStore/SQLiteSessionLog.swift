@@ -153,6 +153,14 @@ public final class StoredSessionLog: SessionLog {
     }
 
     private func appendOrHold(_ event: SessionEvent) throws(StoreError) -> Int {
+        if let failure { throw failure }
+        let writes: Bool = if case .stored(let write, _) = event { write.refused == nil } else { false }
+        if writes && replacingFrom != nil {
+            // A step back cannot unwind storage: a step that would keep data again ends it.
+            let failure = StoreError(.io, "a step back cannot take back a step that keeps data in storage")
+            self.failure = failure
+            throw failure
+        }
         guard pending != nil else {
             let seq = try store.append(event, to: session, seq: events.count + 1, lease: lease)
             events.append(event)
@@ -210,34 +218,45 @@ public final class StoredSessionLog: SessionLog {
     /// How many events are held, not yet stored.
     public var heldCount: Int { pending?.count ?? 0 }
 
-    /// Stores what is held in one transaction, then `event` (a storage write) in its own.
+    /// Stores what is held, with `event` (a storage write) after it, in one transaction.
+    /// When the store refuses only the write (its scope is full), what was held is stored
+    /// without it and the refusal is thrown (the script is told).
+    ///
+    /// Any other failure stores nothing and leaves the log failed (``failure``): its events
+    /// no longer match what is stored, so every later append and commit throws it, and its
+    /// owner must load the session again from the store.
     private func commitHeld(adding event: SessionEvent?) throws(StoreError) {
+        if let failure { throw failure }
         let held = pending ?? []
-        if let from = replacingFrom {
-            do {
-                try store.replaceEvents(of: session, from: from, with: held, lease: lease)
-            } catch {
-                events.removeLast(held.count)
-                pending = []
-                throw error
+        let all = held + (event.map { [$0] } ?? [])
+        let first = events.count - held.count + 1
+        var refusal: StoreError?
+        do {
+            if let from = replacingFrom {
+                try store.replaceEvents(of: session, from: from, with: all, lease: lease)
+                replacingFrom = nil
+            } else if !all.isEmpty {
+                do {
+                    try store.append(contentsOf: all, to: session, from: first, lease: lease)
+                } catch  where error.code == .storageRefused && event != nil {
+                    // Only the write was refused (its scope is full): the rest is stored.
+                    if !held.isEmpty { try store.append(contentsOf: held, to: session, from: first, lease: lease) }
+                    refusal = error
+                }
             }
-            replacingFrom = nil
+        } catch {
+            events.removeLast(held.count)
             pending = []
-        } else if !held.isEmpty {
-            do {
-                try store.append(contentsOf: held, to: session, from: events.count - held.count + 1, lease: lease)
-            } catch {
-                events.removeLast(held.count)
-                pending = []
-                throw error
-            }
-            pending = []
+            failure = error
+            throw error
         }
-        if let event {
-            try store.append(event, to: session, seq: events.count + 1, lease: lease)
-            events.append(event)
-        }
+        if pending != nil { pending = [] }
+        if let refusal { throw refusal }
+        if let event { events.append(event) }
     }
+
+    /// Set when a held commit failed: the log must be loaded again from the store.
+    public private(set) var failure: StoreError?
 }
 
 /// The log of a session in the SQLite store.

@@ -260,6 +260,34 @@ struct ViewTests {
         #expect(session.state == .running)
     }
 
+    /// A question stops waiting for people who now only listen, and closes when it waits
+    /// for nobody; a listen-only person cannot answer.
+    @Test func aQuestionDoesNotWaitForListeners() throws {
+        let session = try openSession(
+            exercise(
+                """
+                    local p = s:participants()
+                    s:each_group({ { p[1], p[2] }, { p[3] } }, function(g)
+                      if g.index == 1 then
+                        local a = g:ask(g.everyone, { da = "Hvad?" })
+                        g:show(#a .. " svar")
+                      else
+                        g:timer("1m")
+                        s:set_role(p[2], "lyt", { listen_only = true })
+                      end
+                    end)
+                    s:wait_for_trainer("slut")
+                """))
+        let ask = try #require(session.openAskIDs.first)
+        try session.submit(.answer(ask: ask, participant: "p1", value: .text("a"), at: 1000))
+        #expect(session.openAskIDs == [ask], "still waiting for Bo")
+        let timer = try #require(session.nextDeadline)
+        try session.submit(.timerEnded(timer: timer.timer, at: timer.at))
+        #expect(session.openAskIDs.isEmpty, "Bo only listens now: nobody is left to wait for")
+        #expect(session.transcript.lines.contains("[01:00] group 1: 1 of 2 answered"))
+        #expect(session.participantView("p2")?.role == RoleView(name: "lyt", listenOnly: true))
+    }
+
     @Test func theTrainerRemovesAParticipantWhoCannotComeBack() throws {
         let session = try openSession(
             exercise(#"    local a = s:ask(s.everyone, { da = "Navn" }); s:show(#a .. " svar"); s:wait_for_trainer()"#))
@@ -271,6 +299,9 @@ struct ViewTests {
         #expect(session.transcript.lines.contains("[00:00] show: 2 svar"))
         #expect(throws: SessionError.self) {
             try session.submit(.join(Participant(id: "p3", name: "Cecilie", area: "Teknik"), at: 400))
+        }
+        #expect(throws: SessionError.self) {
+            try session.submit(.answer(ask: ask, participant: "p3", value: .text("c"), at: 400))
         }
         do {
             try session.submit(.trainer(.remove(participant: "p9"), at: 500))

@@ -210,6 +210,73 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
         await host.shutdown()
     }
 
+    /// The store fails under a script's storage write in the middle of a batch: nobody in
+    /// the batch is acknowledged, the host stands, and the session goes on from its log.
+    @Test func aStoreFailingUnderAStorageWriteInABatchAcknowledgesNone() async throws {
+        let store = FailingStore(try SQLiteStore(directory: temporaryDirectory()))
+        let host = SessionHost(store: store, clock: ManualClock())
+        let runtime = try await host.create(
+            exercise: "x",
+            main: smallExercise(
+                #"    local a = s:ask(s:participants(), { da = "Navn" }); s:remember("session", "n", #a); s:show(#a .. " svar")"#
+            ),
+            seed: 3)
+        for i in 1...2 { try await runtime.submit(.join(Participant(id: "p\(i)", name: "P\(i)", area: "A"))) }
+        try await runtime.submit(.trainer(.advance))
+        let ask = try await openQuestion(runtime)
+        try await runtime.submit(.answer(ask: ask, participant: "p1", value: .text("a")))
+        let logged = try store.events(of: runtime.id)
+        store.failingStorageWrites.store(true, ordering: .relaxed)
+        // A join and the answer that closes the question (and stores), from two tasks: in one
+        // batch or two, whatever is acknowledged is stored, and the answer is not.
+        async let join = Self.code(runtime, .join(Participant(id: "p3", name: "P3", area: "A")))
+        async let answer = Self.code(runtime, .answer(ask: ask, participant: "p2", value: .text("b")))
+        let (joined, answered) = await (join, answer)
+        store.failingStorageWrites.store(false, ordering: .relaxed)
+        #expect(answered == .storageUnavailable)
+        let now = try store.events(of: runtime.id)
+        #expect(now.prefix(logged.count) == logged[...])
+        let joinStored = now.contains { if case .join(let p, _) = $0 { p.id == "p3" } else { false } }
+        #expect(joined == nil ? joinStored : !joinStored)
+        #expect(!now.contains { if case .answer(_, "p2", _, _) = $0 { true } else { false } })
+        // The session goes on from its log: the answer is taken when given again.
+        try await runtime.submit(.answer(ask: ask, participant: "p2", value: .text("b")))
+        #expect(await runtime.transcript().contains(joined == nil ? "show: 2 svar" : "show: 2 svar"))
+        let replayed = try Session(definition: runtime.record.definition)
+        try replayed.replay(try store.events(of: runtime.id))
+        #expect(replayed.transcript.text == (await runtime.transcript()))
+        await host.shutdown()
+    }
+
+    /// The code of an input's refusal, or nil when it was acknowledged.
+    static func code(_ runtime: SessionRuntime, _ input: SessionInput) async -> KraftfeltError.Code? {
+        do {
+            try await runtime.submit(input)
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    /// Revisions never go back, also after a step back; a subscription after close ends.
+    @Test func revisionsOnlyGrowAndClosedRuntimesTakeNoSubscribers() async throws {
+        let host = SessionHost(store: try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
+        let runtime = try await host.create(
+            exercise: "x", main: smallExercise("    s:wait_for_trainer('a')\n    s:wait_for_trainer('b')"), seed: 3)
+        let first = try await runtime.submit(.join(Participant(id: "p1", name: "Anne", area: "A")))
+        let second = try await runtime.submit(.trainer(.advance))
+        try await runtime.stepBack()
+        let third = try await runtime.submit(.join(Participant(id: "p2", name: "Bo", area: "B")))
+        #expect(first.revision < second.revision && second.revision < third.revision)
+        guard case .console(let view)? = await runtime.view(.console) else { throw KraftfeltError(.broken, "no view") }
+        #expect(view.revision == third.revision)
+        await runtime.close()
+        var count = 0
+        for await _ in runtime.updates(of: .console) { count += 1 }
+        #expect(count == 0)
+        await host.shutdown()
+    }
+
     /// Refusals carry codes: what front ends map to messages and statuses.
     @Test func refusalsHaveCodes() async throws {
         let host = SessionHost(store: try SQLiteStore(directory: temporaryDirectory()), clock: ManualClock())
@@ -243,6 +310,14 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
 final class FailingStore: SessionStore, @unchecked Sendable {
     let base: SQLiteStore
     let failing = Atomic<Bool>(false)
+    /// Fails only appends that hold a script's storage write (a disk that fails just then).
+    let failingStorageWrites = Atomic<Bool>(false)
+
+    private func checkWrites(_ events: [SessionEvent]) throws(StoreError) {
+        if failingStorageWrites.load(ordering: .relaxed), events.contains(where: \.isStorage) {
+            throw StoreError(.io, "disk I/O error (the test's store is failing)")
+        }
+    }
     /// Microseconds each write waits before it goes to the store (a slow disk).
     let commitDelay = Atomic<Int>(0)
     init(_ base: SQLiteStore) { self.base = base }
@@ -263,12 +338,14 @@ final class FailingStore: SessionStore, @unchecked Sendable {
     }
     func append(_ event: SessionEvent, to session: String, seq: Int?, lease: SessionLease?) throws(StoreError) -> Int {
         try check()
+        try checkWrites([event])
         return try base.append(event, to: session, seq: seq, lease: lease)
     }
     func append(contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?)
         throws(StoreError) -> Int
     {
         try check()
+        try checkWrites(events)
         return try base.append(contentsOf: events, to: session, from: seq, lease: lease)
     }
     func replaceEvents(of session: String, from seq: Int, with events: [SessionEvent], lease: SessionLease?)

@@ -62,6 +62,10 @@ extension Session {
         case .leave(let id, _):
             guard present.contains(id) else { throw SessionError("\(id) is not here", code: .notInSession) }
         case .answer(let askID, let who, let value, _):
+            guard !removed.contains(who) else {
+                throw SessionError("the trainer removed \(who) from the session", code: .notInSession)
+            }
+            guard !listensOnly(who) else { throw SessionError("\(who) only listens now", code: .notInSession) }
             guard let ask = asks[askID] else { throw SessionError("question \(askID) is not open", code: .notOpen) }
             guard ask.members.contains(who) else {
                 throw SessionError("\(who) was not asked question \(askID)", code: .notInSession)
@@ -263,6 +267,8 @@ extension Session {
         case .stored, .recalled, .stopped, .checked:
             break  // refused by `check`; a replay hands them to the script
         }
+        // A question whose last people asked now only listen waits for nobody.
+        for askID in askIDs where (asks[askID]?.waitingFor ?? 1) <= 0 { close(askID) }
     }
 
     /// Adds a transcript line, marked with the group when a group's flow wrote it.

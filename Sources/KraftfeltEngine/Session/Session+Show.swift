@@ -55,7 +55,15 @@ extension Session {
     /// The typed content of what a script shows; a table that fits no kind is shown as its text.
     func showContent(_ value: LuaValue) throws(HostError) -> ShowContent {
         guard case .table(let table) = value else { return .text(render(value)) }
-        if table["chart"] != .nil { return .chart(try chart(table)) }
+        if table["chart"] != .nil {
+            let content = ShowContent.chart(try chart(table))
+            guard Self.size(of: content) <= SessionLimits.shownBytes else {
+                throw HostError(
+                    "a chart's labels and areas can have at most \(SessionLimits.bytes(SessionLimits.shownBytes)) of text"
+                )
+            }
+            return content
+        }
         if table["da"] != .nil || table["en"] != .nil { return .text(Self.clip(text(value))) }
         let items = table.array
         // An empty table, or a list longer than a screen can take, is shown as its text
@@ -138,7 +146,8 @@ extension Session {
         case .distribution:
             let low = table["min"].integerValue ?? 1
             let high = table["max"].integerValue ?? 5
-            guard low < high, high - low <= Int64(SessionLimits.scaleSteps) else {
+            let bound = Int64(SessionLimits.scaleBound)
+            guard low >= -bound, high <= bound, low < high, high - low <= Int64(SessionLimits.scaleSteps) else {
                 throw HostError(
                     "a distribution runs over whole numbers from 'min' to a higher 'max', at most "
                         + "\(SessionLimits.scaleSteps) apart, got \(describe(table["min"])) to \(describe(table["max"]))"
@@ -157,12 +166,15 @@ extension Session {
         case .counts:
             var order: [String] = []
             var counts: [String: Int] = [:]
-            for option in table["options"].tableValue?.array.compactMap(\.text) ?? [] where counts[option] == nil {
+            let given = table["options"].tableValue?.array.compactMap(\.text) ?? []
+            for option in given.prefix(SessionLimits.options).map(Self.clip) where counts[option] == nil {
                 order.append(option)
                 counts[option] = 0
             }
             for value in try answerValues(table, chart: name) {
-                let chosen = value.tableValue?.array ?? [value]
+                // A list answer (choices, a ranking) counts each of its options; a person once.
+                let list = value.tableValue?.array ?? []
+                let chosen = list.isEmpty ? [value] : list
                 for option in chosen {
                     let label = Self.clip(option.tableValue?["name"].text ?? text(option))
                     if counts[label] == nil {
@@ -212,6 +224,7 @@ extension Session {
     }
 
     /// The values of `answers` (what `s:ask` returned: `{ who, value }`), or of `values`.
+    /// Text in a chart goes to every screen that shows it, so its labels are capped.
     private func answerValues(_ table: LuaTable, chart: String) throws(HostError) -> [LuaValue] {
         if let answers = table["answers"].tableValue {
             return answers.array.prefix(SessionLimits.shownItems).map { $0.tableValue?["value"] ?? .nil }
@@ -237,6 +250,7 @@ extension Session {
         let listenOnly = options["listen_only"] == .boolean(true)
         if call.isNil(2) {
             for id in ids { roles.removeValue(forKey: id) }
+            excuse(ids, false)
             note("role cleared for \(ids.count == 1 ? name(of: ids[0]) : "\(ids.count) people")")
             return .none
         }
@@ -245,9 +259,18 @@ extension Session {
             throw HostError("'role' must be a name of 1 to \(SessionLimits.roleBytes) bytes")
         }
         for id in ids { roles[id] = RoleView(name: role, listenOnly: listenOnly) }
+        excuse(ids, listenOnly)
         let who = ids.count == 1 ? name(of: ids[0]) : "\(ids.count) people"
         note("role \(role)\(listenOnly ? " (listen only)" : ""): \(who)")
         return .none
+    }
+
+    /// Open questions stop (or start again) waiting for people who only listen; a question
+    /// left waiting for nobody closes when the step ends.
+    func excuse(_ ids: [String], _ excuse: Bool) {
+        for askID in askIDs {
+            for id in ids { asks[askID]?.excuse(id, excuse, present: present.contains(id)) }
+        }
     }
 
     /// True when a person's role says they only listen (they are asked nothing).

@@ -89,6 +89,7 @@ extension Session {
         }
         let exercise = pending.removeFirst()
         current = exercise
+        excuse(roles.filter(\.value.listenOnly).map(\.key).sorted(), false)
         roles.removeAll()
         latestPairs = []
         pairsOf = [:]

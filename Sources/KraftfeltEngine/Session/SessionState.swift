@@ -52,8 +52,23 @@ struct OpenAsk {
 
     /// Someone asked left (`false`) or came back (`true`).
     mutating func presence(of id: String, here: Bool) {
-        guard members.contains(id), answers[id] == nil else { return }
+        guard members.contains(id), answers[id] == nil, !excused.contains(id) else { return }
         waitingFor += here ? 1 : -1
+    }
+
+    /// People asked who only listen now (`s:set_role` with `listen_only`): not waited for.
+    private(set) var excused: Set<String> = []
+
+    /// Someone asked now only listens (`true`), or no longer does (`false`).
+    mutating func excuse(_ id: String, _ excuse: Bool, present: Bool) {
+        guard members.contains(id), answers[id] == nil else { return }
+        if excuse {
+            guard excused.insert(id).inserted else { return }
+            if present { waitingFor -= 1 }
+        } else {
+            guard excused.remove(id) != nil else { return }
+            if present { waitingFor += 1 }
+        }
     }
 }
 

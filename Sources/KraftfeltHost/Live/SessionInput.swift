@@ -49,6 +49,22 @@ public enum SessionView: Codable, Hashable, Sendable {
         }
     }
 
+    /// The view with its revision moved on by `base` (see ``SessionRuntime``).
+    func offset(by base: Int) -> SessionView {
+        guard base != 0 else { return self }
+        switch self {
+        case .participant(var view):
+            view.revision += base
+            return .participant(view)
+        case .screen(var view):
+            view.revision += base
+            return .screen(view)
+        case .console(var view):
+            view.revision += base
+            return .console(view)
+        }
+    }
+
     /// The view without what changes with every event (its revision and time): two views
     /// with the same content show the same thing, and a subscriber is not sent it again.
     var content: SessionView {

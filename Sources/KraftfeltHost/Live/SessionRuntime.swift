@@ -38,6 +38,12 @@ public final class SessionRuntime: @unchecked Sendable {
     private var scheduledDeadline: Int64?
     private var broken: KraftfeltError?
     private var savedState: String?
+    /// Set after a timer's end could not be applied: the next try waits until then.
+    private var retryTimersAt: Int64?
+    /// Added to the engine's revision: a new engine (after a reload or a step back) starts
+    /// counting again, and the views' revisions must never go back.
+    private var revisionBase = 0
+    private var isClosed = false
 
     private struct Waiting {
         let input: SessionInput
@@ -57,6 +63,8 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private let inbox = Mutex(Inbox())
+    /// Set by ``close()``: no new subscription is taken.
+    private let closing = Atomic<Bool>(false)
     private let subscribers = Mutex<[Int: Subscriber]>([:])
     private let nextSubscriber = Atomic<Int>(0)
 
@@ -146,6 +154,7 @@ public final class SessionRuntime: @unchecked Sendable {
     /// Starts the session: its `start` event with these parameters (once).
     public func start(parameters: [String: String]) async throws(KraftfeltError) {
         try await onQueueThrowing { () throws(KraftfeltError) in
+            guard !self.isClosed else { throw KraftfeltError(.shuttingDown, "the host is shutting down") }
             do {
                 try self.engine.submit(
                     self.record.definition.startEvent(exercise: self.record.exercise, parameters: parameters))
@@ -173,19 +182,29 @@ public final class SessionRuntime: @unchecked Sendable {
         } else {
             log.hold()
             for item in batch {
+                // A store that failed under the batch (a storage write inside a step) ends
+                // it: the commit below throws, and nobody in the batch is acknowledged.
+                guard log.failure == nil, engine.isAlive else {
+                    results.append(.failure(KraftfeltError(.storageUnavailable, "the input was not stored; try again")))
+                    continue
+                }
                 let at = sessionNow()
                 let before = log.events.count
                 do {
                     try engine.submit(item.input.event(at: at))
                     // The input follows the check of the step before, if one was due.
-                    let number = log.events[before...].firstIndex { !$0.isEffect }.map { $0 + 1 } ?? log.events.count
-                    results.append(.success(Receipt(event: number, revision: engine.revision, at: at)))
+                    let events = log.events
+                    let number =
+                        before <= events.count
+                        ? events[before...].firstIndex { !$0.isEffect }.map { $0 + 1 } ?? events.count : events.count
+                    results.append(.success(Receipt(event: number, revision: revisionBase + engine.revision, at: at)))
                 } catch {
                     results.append(.failure(KraftfeltError.from(error)))
                 }
             }
-            do {
+            do throws(StoreError) {
                 try log.commit()
+                if let failure = log.failure { throw failure }
             } catch {
                 let failure = KraftfeltError(
                     .storageUnavailable, "the input was not stored (\(error.message)); try again")
@@ -213,9 +232,11 @@ public final class SessionRuntime: @unchecked Sendable {
     /// Loads the session again from its log after a failed commit (what the engine applied
     /// but the store did not keep is gone with the old engine).
     private func reloadIfBroken() {
+        let reached = revisionBase + engine.revision
         engine.close()
         do {
             engine = try Self.load(record, store: store, lease: lease, makeEngine)
+            revisionBase = max(revisionBase, reached + 1 - engine.revision)
             broken = nil
         } catch {
             broken = KraftfeltError(.storageUnavailable, "the session could not be loaded again: \(error.message)")
@@ -241,6 +262,7 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func takeBackLastStep() throws(KraftfeltError) -> StepBack {
+        guard !isClosed else { throw KraftfeltError(.shuttingDown, "the host is shutting down") }
         if broken != nil { reloadIfBroken() }
         if let broken { throw broken }
         guard engine.state == .running else {
@@ -283,20 +305,30 @@ public final class SessionRuntime: @unchecked Sendable {
                 report.dropped.append(StepBack.Dropped(input: event, reason: KraftfeltError.from(error).message))
             }
         }
+        if newLog.failure != nil {
+            fresh.close()
+            throw KraftfeltError(
+                .nothingToUndo,
+                "the steps after the trainer's last \(undone.name) would keep data in storage again; "
+                    + "they cannot be taken back")
+        }
         if case .skip(let timer) = undone, fresh.state == .running {
             // The timer gets back the time it had left when it was skipped.
             let seconds = min(3600, max(1, (sessionNow() - undoneAt + 999) / 1000))
             try? fresh.submit(.trainer(.extend(timer: timer, seconds: seconds), at: max(fresh.now, sessionNow())))
         }
-        do {
+        do throws(StoreError) {
             try newLog.commit()
+            if let failure = newLog.failure { throw failure }
         } catch {
             fresh.close()
             throw KraftfeltError(
                 .storageUnavailable, "the step back was not stored (\(error.message)); nothing changed")
         }
+        let reached = revisionBase + engine.revision
         engine.close()
         engine = fresh
+        revisionBase = max(revisionBase, reached + 1 - engine.revision)
         afterWork()
         return report
     }
@@ -317,7 +349,7 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func reschedule() {
-        guard broken == nil, engine.state == .running, let next = engine.nextDeadline else {
+        guard !isClosed, broken == nil, engine.state == .running, let next = engine.nextDeadline else {
             scheduled?.cancel()
             scheduled = nil
             scheduledDeadline = nil
@@ -325,7 +357,7 @@ public final class SessionRuntime: @unchecked Sendable {
         }
         if scheduled != nil && scheduledDeadline == next.at { return }
         scheduled?.cancel()
-        let due = origin.monotonic + (next.at - origin.session)
+        let due = max(origin.monotonic + (next.at - origin.session), retryTimersAt ?? .min)
         scheduledDeadline = next.at
         scheduled = clock.schedule(at: due, on: queue) { [weak self] in self?.fireTimers(due: due) }
     }
@@ -334,25 +366,40 @@ public final class SessionRuntime: @unchecked Sendable {
     private func fireTimers(due: Int64) {
         scheduled = nil
         scheduledDeadline = nil
+        guard !isClosed else { return }
         let late = clock.monotonic() - due
-        statistics.withLock { $0.timerLateness.append(max(0, late)) }
-        guard broken == nil else { return }
-        log.hold()
-        var fired = 0
-        while engine.state == .running, let next = engine.nextDeadline, next.at <= sessionNow(), fired < 10_000 {
-            do {
-                try engine.submit(.timerEnded(timer: next.timer, at: sessionNow()))
-            } catch {
-                break
-            }
-            fired += 1
+        statistics.withLock {
+            if $0.timerLateness.count >= 100_000 { $0.timerLateness.removeFirst(50_000) }
+            $0.timerLateness.append(max(0, late))
         }
-        do {
-            try log.commit()
-        } catch {
-            broken = KraftfeltError(.storageUnavailable, "a timer's end was not stored (\(error.message))")
+        if broken != nil || !engine.isAlive {
+            broken = broken ?? KraftfeltError(.broken, "the session's worker ended")
             reloadIfBroken()
         }
+        var fired = 0
+        if broken == nil {
+            log.hold()
+            while engine.state == .running, engine.isAlive, log.failure == nil, let next = engine.nextDeadline,
+                next.at <= sessionNow(), fired < 10_000
+            {
+                do {
+                    try engine.submit(.timerEnded(timer: next.timer, at: sessionNow()))
+                } catch {
+                    break
+                }
+                fired += 1
+            }
+            do throws(StoreError) {
+                try log.commit()
+                if let failure = log.failure { throw failure }
+            } catch {
+                fired = 0
+                broken = KraftfeltError(.storageUnavailable, "a timer's end was not stored (\(error.message))")
+                reloadIfBroken()
+            }
+        }
+        // Nothing moved on (the store or the worker failed): try again in a second, not at once.
+        retryTimersAt = fired == 0 ? clock.monotonic() + 1000 : nil
         afterWork()
     }
 
@@ -369,19 +416,33 @@ public final class SessionRuntime: @unchecked Sendable {
     public func updates(of kind: ViewKind, after revision: Int? = nil) -> AsyncStream<SessionView> {
         let (stream, continuation) = AsyncStream.makeStream(of: SessionView.self, bufferingPolicy: .bufferingNewest(1))
         let key = nextSubscriber.add(1, ordering: .relaxed).newValue
+        // Registered at once, so that an end of the stream (which removes it) always comes after.
+        let open = subscribers.withLock { all -> Bool in
+            guard !closing.load(ordering: .relaxed) else { return false }
+            all[key] = Subscriber(kind: kind, continuation: continuation, last: nil)
+            return true
+        }
+        guard open else {
+            continuation.finish()
+            return stream
+        }
         continuation.onTermination = { [weak self] _ in
             _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
         }
         queue.async {
-            let view = self.currentView(kind)
-            if let view, revision.map({ $0 < view.revision }) ?? true { continuation.yield(view) }
-            self.subscribers.withLock { $0[key] = Subscriber(kind: kind, continuation: continuation, last: view) }
+            guard let view = self.currentView(kind) else { return }
+            let stillThere = self.subscribers.withLock { all -> Bool in
+                guard all[key] != nil else { return false }
+                all[key]?.last = view
+                return true
+            }
+            if stillThere, revision.map({ $0 < view.revision }) ?? true { continuation.yield(view) }
         }
         return stream
     }
 
     private func currentView(_ kind: ViewKind) -> SessionView? {
-        engine.view(kind)
+        engine.view(kind)?.offset(by: revisionBase)
     }
 
     private func publish() {
@@ -437,6 +498,7 @@ public final class SessionRuntime: @unchecked Sendable {
     /// Refuses inputs from now on and ends the subscriptions; the session stays in the
     /// store as it is (a host that starts again resumes it).
     public func close() async {
+        closing.store(true, ordering: .relaxed)
         let waiting = inbox.withLock { inbox -> [Waiting] in
             inbox.closed = true
             defer { inbox.waiting = [] }
@@ -446,6 +508,7 @@ public final class SessionRuntime: @unchecked Sendable {
             item.reply.resume(returning: .failure(KraftfeltError(.shuttingDown, "the host is shutting down")))
         }
         await onQueue {
+            self.isClosed = true
             self.scheduled?.cancel()
             self.scheduled = nil
             self.engine.close()
