@@ -194,6 +194,14 @@ struct ViewTests {
             "s:show: a distribution runs over whole numbers from 'min' to a higher 'max', at most 100 apart, got 5 to 1"
         ),
         (
+            #"s:show({ chart = "distribution", min = math.mininteger, max = 0, values = {} })"#,
+            "s:show: a distribution runs over whole numbers from 'min' to a higher 'max', at most 100 apart, got -9223372036854775808 to 0"
+        ),
+        (
+            #"local v = {} for i = 1, 100 do v[i] = string.rep("x", 3990) .. i end s:show({ chart = "counts", values = v })"#,
+            "s:show: a chart's labels and areas can have at most 256 KB of text"
+        ),
+        (
             #"s:show("x", "beamer")"#,
             #"s:show: 'to' must be "screen", "everyone", s.everyone, g.everyone, a person or a list of people, got "beamer""#
         ),
@@ -286,6 +294,18 @@ struct ViewTests {
         #expect(session.openAskIDs.isEmpty, "Bo only listens now: nobody is left to wait for")
         #expect(session.transcript.lines.contains("[01:00] group 1: 1 of 2 answered"))
         #expect(session.participantView("p2")?.role == RoleView(name: "lyt", listenOnly: true))
+    }
+
+    /// A question whose time is centuries long: the rehearsal's bots plan their answers
+    /// without overflowing, and the rehearsal ends.
+    @Test func botsPlanAnswersToAQuestionOfCenturies() throws {
+        let definition = SessionDefinition(
+            main: ExerciseSource(
+                fileName: "x.lua",
+                text: exercise(#"    s:ask(s.everyone, { da = "Hvad?", time = "2000000000000000s" })"#)),
+            seed: 1)
+        let session = try Rehearsal(definition: definition, participants: 24, areas: 2).run(exercise: "x")
+        #expect(session.state != .running)
     }
 
     @Test func theTrainerRemovesAParticipantWhoCannotComeBack() throws {

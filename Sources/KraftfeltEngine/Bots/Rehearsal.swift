@@ -172,8 +172,11 @@ public final class Rehearsal {
                 let delay: Int64
                 switch bot.behaviour {
                 case .silent: continue
-                case .late: delay = window + 10_000 + Int64(rng.next() % 120_000)
-                default: delay = window / 10 + Int64(rng.next() % UInt64(max(1, window * 8 / 10)))
+                case .late: delay = window.addingReportingOverflow(10_000 + Int64(rng.next() % 120_000)).partialValue
+                default:
+                    // 80% of the window (without overflow for a window of centuries).
+                    let span = window <= Int64.max / 8 ? window * 8 / 10 : window / 10 * 8
+                    delay = window / 10 + Int64(rng.next() % UInt64(max(1, span)))
                 }
                 schedule(at: session.now + delay, .answer(ask: ask.id, bot: bot))
             }
