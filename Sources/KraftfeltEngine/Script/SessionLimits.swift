@@ -58,6 +58,8 @@ public enum SessionLimits {
     /// Bytes of one question `s:match` pairs (an answer to a text question has at most 2,000
     /// characters; a script may pass its own).
     public static let matchQuestionBytes = 8000
+    /// Measures one session takes (every report and console view carries them all).
+    public static let measures = 10_000
     /// Characters (and at most four times as many bytes) of a measure's name.
     public static let measureName = 64
     /// Exercises a programme runs.

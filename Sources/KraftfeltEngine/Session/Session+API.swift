@@ -255,6 +255,9 @@ extension Session {
         guard value.isFinite else {
             throw HostError("'value' must be a finite number, got \(describe(.number(value)))")
         }
+        guard measures.count < SessionLimits.measures else {
+            throw HostError("a session can take at most \(SessionLimits.measures) measures")
+        }
         measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
         note("measure \(name) = \(Self.number(value))")
         return .none
