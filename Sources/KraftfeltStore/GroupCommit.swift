@@ -98,6 +98,14 @@ struct PendingAppend: Sendable {
         self.init(session: session, seq: seq, entries: [Entry(event: event, text: text)], lease: lease)
     }
 
+    /// Several events of one session, each encoded for the store.
+    init(session: String, seq: Int, events: [SessionEvent], lease: SessionLease?) throws(StoreError) {
+        var entries: [Entry] = []
+        entries.reserveCapacity(events.count)
+        for event in events { entries.append(Entry(event: event, text: try StoredForm.encode(event))) }
+        self.init(session: session, seq: seq, entries: entries, lease: lease)
+    }
+
     init(session: String, seq: Int?, entries: [Entry], lease: SessionLease?) {
         self.session = session
         self.seq = seq

@@ -97,12 +97,8 @@ extension PostgresStore {
         contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?
     ) throws(StoreError) -> Int {
         guard !events.isEmpty else { return seq - 1 }
-        var entries: [PendingAppend.Entry] = []
-        entries.reserveCapacity(events.count)
-        for event in events { entries.append(PendingAppend.Entry(event: event, text: try StoredForm.encode(event))) }
-        return try appends.submit(PendingAppend(session: session, seq: seq, entries: entries, lease: lease)) {
-            batch in commit(batch)
-        }
+        let append = try PendingAppend(session: session, seq: seq, events: events, lease: lease)
+        return try appends.submit(append) { batch in commit(batch) }
     }
 
     /// Commits a batch of appends: one alone as a single statement (or, with a storage

@@ -25,10 +25,7 @@ extension SQLiteStore {
         contentsOf events: [SessionEvent], to session: String, from seq: Int, lease: SessionLease?
     ) throws(StoreError) -> Int {
         guard !events.isEmpty else { return seq - 1 }
-        var entries: [PendingAppend.Entry] = []
-        entries.reserveCapacity(events.count)
-        for event in events { entries.append(PendingAppend.Entry(event: event, text: try StoredForm.encode(event))) }
-        let append = PendingAppend(session: session, seq: seq, entries: entries, lease: lease)
+        let append = try PendingAppend(session: session, seq: seq, events: events, lease: lease)
         return try appends.submit(append) { batch in Self.commit(batch, writer, path: path) }
     }
 
@@ -214,9 +211,6 @@ public final class StoredSessionLog: SessionLog {
         defer { pending = nil }
         try commitHeld(adding: nil)
     }
-
-    /// How many events are held, not yet stored.
-    public var heldCount: Int { pending?.count ?? 0 }
 
     /// Stores what is held, with `event` (a storage write) after it, in one transaction.
     /// When the store refuses only the write (its scope is full), what was held is stored

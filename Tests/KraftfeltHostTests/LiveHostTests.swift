@@ -307,7 +307,7 @@ func openQuestion(_ runtime: SessionRuntime) async throws -> Int {
 
 /// A store that refuses appends while `failing` is set (a disk gone away); everything else
 /// goes to the real store underneath.
-final class FailingStore: SessionStore, @unchecked Sendable {
+final class FailingStore: SessionStore, Sendable {
     let base: SQLiteStore
     let failing = Atomic<Bool>(false)
     /// Fails only appends that hold a script's storage write (a disk that fails just then).

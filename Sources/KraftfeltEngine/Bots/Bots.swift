@@ -65,6 +65,33 @@ public enum BotRoom {
         }
     }
 
+    /// When each bot joins, and when those who leave half-way leave (`leaves` true), in
+    /// the order a rehearsal schedules them: what every rehearsal driver shares.
+    public static func arrivals(of bots: [Bot], using rng: inout SeededGenerator)
+        -> [(at: Int64, bot: Bot, leaves: Bool)]
+    {
+        var plan: [(at: Int64, bot: Bot, leaves: Bool)] = []
+        for bot in bots {
+            plan.append((bot.behaviour == .joinsLate ? 30_000 + Int64(rng.next() % 270_000) : 0, bot, false))
+            if bot.behaviour == .leaves { plan.append((60_000 + Int64(rng.next() % 1_200_000), bot, true)) }
+        }
+        return plan
+    }
+
+    /// How long after a question opens a bot answers it (nil: it never does). Most answer
+    /// within the first 90% of the time limit (or of 100 s without one), late bots after it.
+    public static func answerDelay(of bot: Bot, timeLimit: Int64?, using rng: inout SeededGenerator) -> Int64? {
+        let window = timeLimit ?? 100_000
+        switch bot.behaviour {
+        case .silent: return nil
+        case .late: return window.addingReportingOverflow(10_000 + Int64(rng.next() % 120_000)).partialValue
+        default:
+            // 80% of the window (without overflow for a window of centuries).
+            let span = window <= Int64.max / 8 ? window * 8 / 10 : window / 10 * 8
+            return window / 10 + Int64(rng.next() % UInt64(max(1, span)))
+        }
+    }
+
     /// What a bot answers to an open question: from the exercise's `bot_answers` when it
     /// gives some, otherwise something plausible for the kind of question. Always an answer
     /// the session accepts (the question parser makes sure one exists); nil, and the bot

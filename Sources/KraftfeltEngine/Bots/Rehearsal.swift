@@ -35,6 +35,18 @@ public final class Rehearsal {
     /// session as failed, with its transcript so far.
     public static let maximumSessionTime: Int64 = 24 * 3_600_000
 
+    /// When the rehearsal's trainer moves on next: the time already planned, or a delay
+    /// from now once something waits for them (the lobby, a step, a question without a
+    /// time limit); nil while nothing does.
+    public static func trainerMoves(
+        at planned: Int64?, now: Int64, inLobby: Bool, waiting: Bool, untimedQuestion: Bool
+    ) -> Int64? {
+        guard inLobby || waiting || untimedQuestion else { return nil }
+        if let planned { return planned }
+        let delay = inLobby ? trainerDelay.lobby : waiting ? trainerDelay.step : trainerDelay.untimedQuestion
+        return now + delay
+    }
+
     /// Why a rehearsal ends a session that still waits after ``maximumSessionTime``.
     public static let giveUpReason =
         "the rehearsal reached its limit of \(DurationText.format(maximumSessionTime)) "
@@ -75,13 +87,8 @@ public final class Rehearsal {
         progress: ((Double) -> Void)? = nil
     ) throws -> Session {
         try emit(session.definition.startEvent(exercise: exercise, parameters: parameters))
-        for bot in bots {
-            if bot.behaviour == .joinsLate {
-                schedule(at: 30_000 + Int64(rng.next() % 270_000), .join(bot))
-            } else {
-                schedule(at: 0, .join(bot))
-            }
-            if bot.behaviour == .leaves { schedule(at: 60_000 + Int64(rng.next() % 1_200_000), .leave(bot)) }
+        for arrival in BotRoom.arrivals(of: bots, using: &rng) {
+            schedule(at: arrival.at, arrival.leaves ? .leave(arrival.bot) : .join(arrival.bot))
         }
         var steps = 0
         while session.state == .running || session.state == .notStarted {
@@ -136,18 +143,9 @@ public final class Rehearsal {
 
     /// The rehearsal's trainer moves on a while after the session starts waiting for them.
     private func planTrainer() {
-        let untimed = session.hasUntimedAsk
-        if session.waitsForTrainer || untimed {
-            if trainerAt == nil {
-                let delay =
-                    session.inLobby
-                    ? Self.trainerDelay.lobby
-                    : session.waitsForTrainer ? Self.trainerDelay.step : Self.trainerDelay.untimedQuestion
-                trainerAt = session.now + delay
-            }
-        } else {
-            trainerAt = nil
-        }
+        trainerAt = Self.trainerMoves(
+            at: trainerAt, now: session.now, inLobby: session.inLobby, waiting: session.waitsForTrainer,
+            untimedQuestion: session.hasUntimedAsk)
     }
 
     private func schedule(at time: Int64, _ action: Action) {
@@ -166,18 +164,9 @@ public final class Rehearsal {
             guard session.audienceCount(ask: id) > done, let ask = session.openAsk(id) else { continue }
             planned[ask.id] = ask.audience.count
             for id in ask.audience[done...] where session.present.contains(id) {
-                guard let bot = botsByID[id] else { continue }
-                // Most answer within the first 90% of the time (or 90 s), late bots after it.
-                let window = ask.time ?? 100_000
-                let delay: Int64
-                switch bot.behaviour {
-                case .silent: continue
-                case .late: delay = window.addingReportingOverflow(10_000 + Int64(rng.next() % 120_000)).partialValue
-                default:
-                    // 80% of the window (without overflow for a window of centuries).
-                    let span = window <= Int64.max / 8 ? window * 8 / 10 : window / 10 * 8
-                    delay = window / 10 + Int64(rng.next() % UInt64(max(1, span)))
-                }
+                guard let bot = botsByID[id],
+                    let delay = BotRoom.answerDelay(of: bot, timeLimit: ask.time, using: &rng)
+                else { continue }
                 schedule(at: session.now + delay, .answer(ask: ask.id, bot: bot))
             }
         }

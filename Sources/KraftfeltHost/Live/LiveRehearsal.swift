@@ -62,13 +62,8 @@ public final class LiveRehearsal {
             if replay.nextLoggedInput != nil { shadow = replay }
         }
         origin = clock.monotonic() - (await runtime.now())
-        for bot in bots {
-            if bot.behaviour == .joinsLate {
-                schedule(at: 30_000 + Int64(rng.next() % 270_000), .join(bot))
-            } else {
-                schedule(at: 0, .join(bot))
-            }
-            if bot.behaviour == .leaves { schedule(at: 60_000 + Int64(rng.next() % 1_200_000), .leave(bot)) }
+        for arrival in BotRoom.arrivals(of: bots, using: &rng) {
+            schedule(at: arrival.at, arrival.leaves ? .leave(arrival.bot) : .join(arrival.bot))
         }
         var steps = 0
         while true {
@@ -174,19 +169,10 @@ public final class LiveRehearsal {
     }
 
     private func planTrainer(_ console: ConsoleView, now: Int64) {
-        let untimed = console.questions.contains { $0.timer == nil }
-        let waits = console.phase == .lobby || console.waiting.contains { $0 != "lobby" }
-        if waits || untimed {
-            if trainerAt == nil {
-                let delay =
-                    console.phase == .lobby
-                    ? Rehearsal.trainerDelay.lobby
-                    : waits ? Rehearsal.trainerDelay.step : Rehearsal.trainerDelay.untimedQuestion
-                trainerAt = now + delay
-            }
-        } else {
-            trainerAt = nil
-        }
+        trainerAt = Rehearsal.trainerMoves(
+            at: trainerAt, now: now, inLobby: console.phase == .lobby,
+            waiting: console.waiting.contains { $0 != "lobby" },
+            untimedQuestion: console.questions.contains { $0.timer == nil })
     }
 
     private func schedule(at time: Int64, _ action: Action) {
@@ -203,17 +189,9 @@ public final class LiveRehearsal {
             guard question.audience.count > done else { continue }
             planned[question.id] = question.audience.count
             for id in question.audience[done...] where present.contains(id) {
-                guard let bot = botsByID[id] else { continue }
-                let window = question.time ?? 100_000
-                let delay: Int64
-                switch bot.behaviour {
-                case .silent: continue
-                case .late: delay = window.addingReportingOverflow(10_000 + Int64(rng.next() % 120_000)).partialValue
-                default:
-                    // 80% of the window (without overflow for a window of centuries).
-                    let span = window <= Int64.max / 8 ? window * 8 / 10 : window / 10 * 8
-                    delay = window / 10 + Int64(rng.next() % UInt64(max(1, span)))
-                }
+                guard let bot = botsByID[id],
+                    let delay = BotRoom.answerDelay(of: bot, timeLimit: question.time, using: &rng)
+                else { continue }
                 schedule(at: now + delay, .answer(ask: question.id, bot: bot))
             }
         }

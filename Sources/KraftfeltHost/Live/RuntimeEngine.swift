@@ -57,13 +57,7 @@ final class InProcessEngine: RuntimeEngine {
     var activity: Activity? { session.activity }
     func submit(_ event: SessionEvent) throws { try session.submit(event) }
 
-    func view(_ kind: ViewKind) -> SessionView? {
-        switch kind {
-        case .participant(let id): session.participantView(id).map(SessionView.participant)
-        case .screen: .screen(session.screenView)
-        case .console: .console(session.consoleView)
-        }
-    }
+    func view(_ kind: ViewKind) -> SessionView? { session.view(kind) }
 
     func close() {}
     var isAlive: Bool { true }

@@ -35,6 +35,17 @@ public enum ViewKind: Codable, Hashable, Sendable {
     case console
 }
 
+extension Session {
+    /// One screen's view now; nil for a participant who never joined.
+    func view(_ kind: ViewKind) -> SessionView? {
+        switch kind {
+        case .participant(let id): participantView(id).map(SessionView.participant)
+        case .screen: .screen(screenView)
+        case .console: .console(consoleView)
+        }
+    }
+}
+
 /// One screen's view (see ``ParticipantView``, ``ScreenView``, ``ConsoleView``).
 public enum SessionView: Codable, Hashable, Sendable {
     case participant(ParticipantView)

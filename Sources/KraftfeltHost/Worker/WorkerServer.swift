@@ -56,13 +56,7 @@ public enum WorkerServer {
                         try channel.send(WorkerMessage.broken("a view was asked for before the session was opened"))
                         return 2
                     }
-                    let view: SessionView? =
-                        switch kind {
-                        case .participant(let id): session.participantView(id).map(SessionView.participant)
-                        case .screen: .screen(session.screenView)
-                        case .console: .console(session.consoleView)
-                        }
-                    try channel.send(WorkerMessage.view(view))
+                    try channel.send(WorkerMessage.view(session.view(kind)))
                 case .reply:
                     try channel.send(WorkerMessage.broken("an answer came that nothing asked for"))
                     return 2
