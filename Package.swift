@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -10,11 +10,19 @@ let package = Package(
         .library(name: "KraftfeltEngine", targets: ["KraftfeltEngine"]),
         .library(name: "KraftfeltStore", targets: ["KraftfeltStore"]),
         .library(name: "KraftfeltHost", targets: ["KraftfeltHost"]),
+        .library(name: "KraftfeltServer", targets: ["KraftfeltServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The web server: HTTP and WebSockets on swift-service-lifecycle, pages from
+        // Mustache templates, tokens hashed and signed with swift-crypto.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev), found with pkg-config.
@@ -60,13 +68,35 @@ let package = Package(
             dependencies: ["KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "CKraftfeltHost"],
             path: "Sources/KraftfeltHost"
         ),
+        // QR codes from Debian's libqrencode (libqrencode-dev), found with pkg-config.
+        .systemLibrary(
+            name: "CQRencode",
+            path: "Sources/CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        // `kraftfelt serve`: the participant page, the trainer console and the beamer
+        // screen over HTTP and WebSockets, and the JSON API behind them.
+        .target(
+            name: "KraftfeltServer",
+            dependencies: [
+                "KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "CQRencode",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/KraftfeltServer",
+            resources: [.copy("Web"), .copy("Exercises")]
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
                 "KraftfeltEngine",
                 "KraftfeltStore",
-                "KraftfeltHost", "CKraftfeltHost",
+                "KraftfeltHost", "CKraftfeltHost", "KraftfeltServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/kraftfelt"
@@ -106,6 +136,15 @@ let package = Package(
             dependencies: ["KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "kraftfelt"],
             path: "Tests/KraftfeltHostTests",
             exclude: ["Hostile"]
+        ),
+        .testTarget(
+            name: "KraftfeltServerTests",
+            dependencies: [
+                "KraftfeltServer", "KraftfeltHost", "KraftfeltEngine", "KraftfeltStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            path: "Tests/KraftfeltServerTests"
         ),
         .testTarget(
             name: "KraftfeltCLITests",

@@ -63,4 +63,7 @@ public struct EmptyStore: SessionStore {
     public func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String] {
         []
     }
+    public func serverValue(_ name: String) throws(StoreError) -> String? { nil }
+    public func setServerValue(_ name: String, _ value: String?) throws(StoreError) { throw refusal }
+    public func serverValue(_ name: String, orInsert value: String) throws(StoreError) -> String { throw refusal }
 }

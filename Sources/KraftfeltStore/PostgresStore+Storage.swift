@@ -155,6 +155,37 @@ extension PostgresStore {
         }
     }
 
+    public func serverValue(_ name: String) throws(StoreError) -> String? {
+        try with { db in
+            try run("SELECT value FROM server_value WHERE name = \(name)", on: db).collect().first?.decode(
+                String.self)
+        }
+    }
+
+    public func setServerValue(_ name: String, _ value: String?) throws(StoreError) {
+        try with { db in
+            if let value {
+                try run(
+                    """
+                    INSERT INTO server_value (name, value) VALUES (\(name), \(value))
+                    ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                    """, on: db)
+            } else {
+                try run("DELETE FROM server_value WHERE name = \(name)", on: db)
+            }
+        }
+    }
+
+    public func serverValue(_ name: String, orInsert value: String) throws(StoreError) -> String {
+        try with { db in
+            try run(
+                "INSERT INTO server_value (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING",
+                on: db)
+            return try run("SELECT value FROM server_value WHERE name = \(name)", on: db).collect().first?.decode(
+                String.self) ?? value
+        }
+    }
+
     public func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) {
         try with { db in
             try run(

@@ -129,6 +129,34 @@ extension SQLiteStore {
         }
     }
 
+    public func serverValue(_ name: String) throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM server_value WHERE name = ?", arguments: [name]) }
+    }
+
+    public func setServerValue(_ name: String, _ value: String?) throws(StoreError) {
+        try write { db in
+            if let value {
+                try db.execute(
+                    sql: """
+                        INSERT INTO server_value (name, value) VALUES (?, ?)
+                        ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                        """, arguments: [name, value])
+            } else {
+                try db.execute(sql: "DELETE FROM server_value WHERE name = ?", arguments: [name])
+            }
+        }
+    }
+
+    public func serverValue(_ name: String, orInsert value: String) throws(StoreError) -> String {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO server_value (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                arguments: [name, value])
+            return try String.fetchOne(db, sql: "SELECT value FROM server_value WHERE name = ?", arguments: [name])
+                ?? value
+        }
+    }
+
     public func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) {
         try write { db in
             try db.execute(

@@ -96,6 +96,15 @@ public protocol SessionStore: Sendable {
     /// Live sessions of an organisation started before `date` whose personal data is still
     /// there (rehearsals hold bots, not people, and are left alone).
     func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String]
+
+    /// A value the server keeps (its signing secret, hashes of trainer tokens, a session's
+    /// list of areas), by name; nil when none is stored.
+    func serverValue(_ name: String) throws(StoreError) -> String?
+    /// Stores a server value, or removes it (nil).
+    func setServerValue(_ name: String, _ value: String?) throws(StoreError)
+    /// The stored value of `name`, storing `value` first when there is none: hosts that
+    /// start at once agree on one.
+    func serverValue(_ name: String, orInsert value: String) throws(StoreError) -> String
 }
 
 extension SessionStore {

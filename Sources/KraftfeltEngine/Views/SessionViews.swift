@@ -79,6 +79,8 @@ public struct ParticipantView: Codable, Hashable, Sendable {
     public var at: Int64
     public var phase: SessionPhase
     public var you: PersonRef
+    /// The language the person chose: their prompts are in it.
+    public var language: String
     public var present: Bool
     /// The exercise running now, in the participant's language.
     public var exercise: String?

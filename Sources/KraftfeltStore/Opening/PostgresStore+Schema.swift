@@ -6,11 +6,11 @@ import PostgresNIO
 /// one transaction (read-write only).
 extension PostgresStore {
     /// This build's schema version (the highest in `kraftfelt_schema`).
-    static let version = 3
+    static let version = 4
 
     /// The tables each version adds.
     static let tables: [[String]] = [
-        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
+        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"], ["server_value"],
     ]
 
     /// What the schema holds.
@@ -171,6 +171,11 @@ extension PostgresStore {
                   program TEXT NOT NULL, since TIMESTAMPTZ NOT NULL, expires TIMESTAMPTZ NOT NULL)
                 """, on: db)
             try run("INSERT INTO kraftfelt_schema VALUES (3)", on: db)
+        }
+        if version < 4 {
+            // What `kraftfelt serve` keeps: its signing secret, trainer tokens' hashes, areas.
+            try run("CREATE TABLE server_value (name TEXT PRIMARY KEY, value TEXT NOT NULL)", on: db)
+            try run("INSERT INTO kraftfelt_schema VALUES (4)", on: db)
         }
     }
 }

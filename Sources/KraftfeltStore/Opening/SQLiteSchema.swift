@@ -11,11 +11,12 @@ enum SQLiteSchema {
     /// The migrations, in order: the schema version is how many a file has.
     static let identifiers = [
         "v1-sessions-events-scripts", "v2-organisations-storage-measures", "v3-session-leases",
+        "v4-server-values",
     ]
 
     /// The tables each migration adds.
     static let tables: [[String]] = [
-        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
+        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"], ["server_value"],
     ]
 
     /// This build's schema version.
@@ -116,6 +117,13 @@ enum SQLiteSchema {
                 t.column("expires", .double).notNull()
             }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+        }
+        migrator.registerMigration(identifiers[3]) { db in
+            // What `kraftfelt serve` keeps: its signing secret, trainer tokens' hashes, areas.
+            try db.create(table: "server_value") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
         }
         return migrator
     }

@@ -1,0 +1,188 @@
+import Foundation
+import KraftfeltEngine
+import KraftfeltHost
+import Mustache
+
+/// The pages and the live fragments, rendered from the Mustache templates in `Web/templates`
+/// (which escape every value); what the templates cannot say (charts, shown content) is
+/// built in ``Shown`` and ``Charts`` with ``HTML/escape(_:)``.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+    let styles: String
+    let script: String
+
+    init() throws {
+        let web = Bundle.module.bundleURL.appendingPathComponent("Web")
+        let folder = web.appendingPathComponent("templates").path
+        var library = MustacheLibrary()
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".mustache") {
+            let text = try String(contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8)
+            try library.register(text, named: String(name.dropLast(9)))
+        }
+        self.library = library
+        styles = try String(contentsOf: web.appendingPathComponent("static/kraftfelt.css"), encoding: .utf8)
+        script = try String(contentsOf: web.appendingPathComponent("static/kraftfelt.js"), encoding: .utf8)
+    }
+
+    func render(_ template: String, _ context: [String: Any]) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+
+    // MARK: Live fragments
+
+    /// A participant's phone.
+    func participant(_ view: ParticipantView) -> String {
+        let language = view.language
+        var context: [String: Any] = ["t": Labels.of(language), "name": view.you.name, "area": view.you.area]
+        context[view.phase.rawValue] = true
+        context["exercise"] = view.exercise ?? ""
+        if let role = view.role { context["role"] = ["name": role.name, "listenOnly": role.listenOnly] }
+        if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
+        context["questions"] = view.questions.map { Self.question($0, at: view.at, language: language) }
+        if let group = view.group {
+            context["group"] = [
+                "index": group.index,
+                "members": group.members.map {
+                    ["name": $0.name, "area": $0.area, "isYou": $0.id == view.you.id] as [String: Any]
+                },
+            ]
+        }
+        context["matches"] = view.matches.map {
+            [
+                "asker": $0.youAre == "asker", "partner": $0.partner.name, "partnerArea": $0.partner.area,
+                "question": $0.question, "across": $0.across,
+            ] as [String: Any]
+        }
+        if let shown = view.shown { context["shown"] = ShownHTML.render(shown, language: language) }
+        if let error = view.error { context["error"] = error }
+        context["idle"] = view.questions.isEmpty && view.phase == .running
+        return render("participant", context)
+    }
+
+    /// The beamer.
+    func screen(_ view: ScreenView, language: String, joinURL: String) -> String {
+        var context: [String: Any] = [
+            "t": Labels.of(language), "title": view.title, "code": view.joinCode, "joinURL": joinURL,
+            "joined": view.joined, "asked": view.asked, "answered": view.answered,
+            "waitingForTrainer": view.waitingForTrainer,
+        ]
+        context[view.phase.rawValue] = true
+        context["exercise"] = view.exercise ?? ""
+        if let prompt = view.prompt { context["prompt"] = prompt }
+        if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
+        if let shown = view.shown { context["shown"] = ShownHTML.render(shown, language: language) }
+        context["qr"] = QRCode.svg(joinURL, label: joinURL) ?? ""
+        return render("screen", context)
+    }
+
+    /// The trainer's console.
+    func console(_ view: ConsoleView, language: String, joinURL: String, session: String) -> String {
+        let names = Dictionary(view.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var context: [String: Any] = [
+            "t": Labels.of(language), "title": view.title, "code": view.joinCode, "joinURL": joinURL,
+            "session": session, "waitingForTrainer": view.waitingForTrainer, "waiting": view.waiting,
+            "joined": view.people.count, "present": view.people.filter(\.present).count,
+        ]
+        context[view.phase.rawValue] = true
+        context["people"] = view.people.map {
+            [
+                "id": $0.id, "name": $0.name, "area": $0.area, "present": $0.present,
+                "role": $0.role.map { $0.listenOnly ? "\($0.name) (listen only)" : $0.name } ?? "",
+            ] as [String: Any]
+        }
+        context["questions"] = view.questions.map { question -> [String: Any] in
+            let newest = question.answers.suffix(50).reversed().map {
+                ["name": $0.name, "value": Self.answerText($0.value, names: names)] as [String: Any]
+            }
+            return [
+                "id": question.id, "kind": question.kind, "prompt": question.prompt, "asked": question.asked,
+                "count": question.answers.count, "answers": Array(newest),
+                "more": max(0, question.answers.count - 50),
+            ]
+        }
+        context["hasQuestions"] = !view.questions.isEmpty
+        context["timers"] = view.timers.map { Self.timer($0, at: view.at) }
+        context["hasTimers"] = !view.timers.isEmpty
+        context["programme"] = view.programme.map {
+            ["title": $0.title, "status": $0.status.rawValue, $0.status.rawValue: true] as [String: Any]
+        }
+        context["measures"] = view.measures.suffix(100).map {
+            ["name": "\($0.exercise).\($0.name)", "value": Charts.format($0.value)]
+        }
+        context["errors"] = view.errors
+        return render("console", context)
+    }
+
+    // MARK: Pieces
+
+    static func timer(_ timer: TimerView, at: Int64) -> [String: Any] {
+        ["id": timer.id, "label": timer.label, "endsAt": timer.endsAt, "group": timer.group ?? 0]
+    }
+
+    static func question(_ question: QuestionView, at: Int64, language: String) -> [String: Any] {
+        var context: [String: Any] = [
+            "id": question.id, "kind": question.kind, "prompt": question.prompt, "answered": question.answered,
+        ]
+        context["is_" + question.kind] = true
+        context["options"] = question.options.enumerated().map { ["value": $0.element, "n": $0.offset + 1] }
+        context["positions"] = (1...max(1, question.options.count)).map { ["n": $0] }
+        if let closesAt = question.closesAt { context["closesAt"] = closesAt }
+        if let min = question.min { context["min"] = Charts.format(min) }
+        if let max = question.max { context["max"] = Charts.format(max) }
+        if question.kind == "scale", let low = question.min, let high = question.max, high - low <= 10, low <= high {
+            context["points"] = stride(from: Int(low), through: Int(high), by: 1).map { ["value": $0] }
+        } else if question.kind == "scale" {
+            context["is_scale"] = false
+            context["is_number"] = true
+        }
+        context["people"] = question.people.map { ["id": $0.id, "name": $0.name, "area": $0.area] }
+        if let answer = question.answer {
+            let names = Dictionary(question.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            context["answer"] = answerText(answer, names: names)
+        }
+        return context
+    }
+
+    static func answerText(_ answer: Answer, names: [String: String]) -> String {
+        switch answer {
+        case .text(let text): names[text] ?? text
+        case .number(let number): Charts.format(number)
+        case .list(let items): items.map { names[$0] ?? $0 }.joined(separator: ", ")
+        }
+    }
+}
+
+/// What a script showed (``ShowContent``) as HTML.
+enum ShownHTML {
+    static func render(_ content: ShowContent, language: String) -> String {
+        switch content {
+        case .text(let text): return "<p class=\"shown-text\">\(HTML.escape(text))</p>"
+        case .list(let items):
+            return "<ul class=\"shown-list\">" + items.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        case .people(let people):
+            return "<ul class=\"shown-people\">" + people.map(person).joined() + "</ul>"
+        case .groups(let groups):
+            let word = language == "en" ? "Group" : "Gruppe"
+            return "<div class=\"shown-groups\">"
+                + groups.map { group in
+                    "<section class=\"group-card\"><h3>\(word) \(group.index)</h3><ul>"
+                        + group.members.map(person).joined() + "</ul></section>"
+                }.joined() + "</div>"
+        case .pairs(let pairs):
+            let helps = language == "en" ? "helps" : "hjælper"
+            return "<ul class=\"shown-pairs\">"
+                + pairs.map { pair in
+                    "<li><strong>\(HTML.escape(pair.helper.name))</strong> (\(HTML.escape(pair.helper.area))) \(helps) "
+                        + "<strong>\(HTML.escape(pair.asker.name))</strong> (\(HTML.escape(pair.asker.area))): "
+                        + "\(HTML.escape(pair.question))</li>"
+                }.joined() + "</ul>"
+        case .chart(let chart):
+            let title = chart.title.map { "<h3>\(HTML.escape($0))</h3>" } ?? ""
+            return "<figure class=\"shown-chart\">\(title)\(Charts.svg(chart, language: language))</figure>"
+        }
+    }
+
+    private static func person(_ person: PersonRef) -> String {
+        "<li>\(HTML.escape(person.name)) <span class=\"area\">\(HTML.escape(person.area))</span></li>"
+    }
+}

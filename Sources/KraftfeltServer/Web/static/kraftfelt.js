@@ -1,0 +1,217 @@
+// Kraftfelt's pages: the server renders every screen; this script only keeps a WebSocket
+// open, swaps in the sections that changed, counts down, and posts answers and actions.
+"use strict";
+(function () {
+  const body = document.body;
+  const page = body.dataset.page;
+  const session = body.dataset.session;
+  const store = window.localStorage;
+
+  // A trainer's token comes in the URL's fragment once (never sent to the server in a URL).
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get("token")) {
+    store.setItem("kf.trainer", hash.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  const trainerToken = () => store.getItem("kf.trainer");
+  const participantToken = () => store.getItem("kf.p." + session);
+
+  function api(method, path, token, data) {
+    const headers = { "Accept": "application/json" };
+    if (token) headers["Authorization"] = "Bearer " + token;
+    if (data !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) })
+      .then(async (response) => {
+        const text = await response.text();
+        let json = null;
+        try { json = JSON.parse(text); } catch (e) { json = null; }
+        if (!response.ok) {
+          const message = json && json.error ? json.error.message : response.status + " " + response.statusText;
+          throw new Error(message);
+        }
+        return json === null ? text : json;
+      });
+  }
+
+  function showError(element, message) {
+    if (!element) return;
+    element.textContent = message;
+    element.hidden = !message;
+  }
+
+  // Countdowns: the views give session times; `offset` maps them to this device's clock.
+  let offset = null;
+  function tick() {
+    if (offset === null) return;
+    const now = Date.now() - offset;
+    for (const element of document.querySelectorAll("[data-ends-at]")) {
+      const left = Math.max(0, Math.round((Number(element.dataset.endsAt) - now) / 1000));
+      const text = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (element.textContent !== text) element.textContent = text;
+    }
+  }
+  setInterval(tick, 500);
+
+  // Swaps in the sections (children with data-key) whose HTML changed; unchanged ones
+  // stay, with what someone is typing and where the focus is.
+  const rendered = new Map();
+  function morph(live, html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    const fresh = Array.from(template.content.children);
+    const keys = fresh.map((element) => element.dataset.key || "");
+    const current = Array.from(live.children);
+    const sameShape = current.length === fresh.length && current.every((element, i) => element.dataset.key === keys[i]);
+    fresh.forEach((element, i) => {
+      const markup = element.outerHTML;
+      if (sameShape) {
+        if (rendered.get(keys[i]) !== markup) current[i].replaceWith(element);
+      }
+      rendered.set(keys[i], markup);
+    });
+    if (!sameShape) live.replaceChildren(...fresh);
+    tick();
+  }
+
+  // One WebSocket per screen: says who it is, then receives every new view. It comes back
+  // after a lost connection or a locked phone, with the revision it has.
+  function connect(view, token) {
+    const live = document.getElementById("live");
+    const status = document.getElementById("status");
+    let revision = null;
+    let socket = null;
+    let delay = 500;
+    let timer = null;
+    function open() {
+      if (socket && socket.readyState <= 1) return;
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      socket = new WebSocket(scheme + "//" + location.host + "/ws/sessions/" + session + "?view=" + view);
+      socket.onopen = () => {
+        socket.send(JSON.stringify(revision === null ? { token } : { token, revision }));
+      };
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === "view") {
+          delay = 500;
+          status.hidden = true;
+          revision = message.revision;
+          offset = Date.now() - message.at;
+          morph(live, message.html);
+        } else if (message.type === "error") {
+          status.textContent = message.message;
+          status.hidden = false;
+          if (message.code === "unauthorised") { socket.onclose = null; }
+        }
+      };
+      socket.onclose = () => {
+        status.textContent = body.dataset.offline;
+        status.hidden = false;
+        clearTimeout(timer);
+        timer = setTimeout(open, delay);
+        delay = Math.min(delay * 2, 8000);
+      };
+    }
+    document.addEventListener("visibilitychange", () => { if (!document.hidden) open(); });
+    window.addEventListener("online", open);
+    open();
+  }
+
+  // The value of an answer form, as the API takes it.
+  function answerValue(form) {
+    const kind = form.dataset.kind;
+    if (kind === "choices" || kind === "vote") {
+      return Array.from(form.querySelectorAll("input[name=value]:checked")).map((input) => input.value);
+    }
+    if (kind === "rank") {
+      const picks = Array.from(form.querySelectorAll("select[name=rank]"));
+      return picks.slice().sort((a, b) => Number(a.value) - Number(b.value)).map((select) => select.dataset.option);
+    }
+    const checked = form.querySelector("input[name=value]:checked");
+    const field = checked || form.querySelector("[name=value]");
+    const value = field ? field.value : "";
+    return kind === "scale" || kind === "number" ? Number(value) : value;
+  }
+
+  if (page === "join") {
+    const form = document.getElementById("join-form");
+    const existing = store.getItem("kf.p." + form.dataset.session);
+    if (existing) location.replace("/p/" + form.dataset.session);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(form);
+      api("POST", "/api/join", null, {
+        code: form.dataset.code, name: data.get("name"), area: data.get("area"), language: data.get("language") || "da",
+      }).then((joined) => {
+        store.setItem("kf.p." + joined.session, joined.token);
+        location.assign("/p/" + joined.session);
+      }).catch((error) => showError(document.getElementById("join-error"), error.message));
+    });
+  }
+
+  if (page === "participant") {
+    const token = participantToken();
+    if (!token) { location.replace("/"); return; }
+    connect("participant", token);
+    document.getElementById("live").addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-ask]");
+      if (!form) return;
+      event.preventDefault();
+      const button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      api("POST", "/api/sessions/" + session + "/answers", token, { ask: Number(form.dataset.ask), value: answerValue(form) })
+        .then(() => showError(form.querySelector(".error"), ""))
+        .catch((error) => { showError(form.querySelector(".error"), error.message); if (button) button.disabled = false; });
+    });
+  }
+
+  if (page === "screen") connect("screen", trainerToken());
+
+  if (page === "console") {
+    const token = trainerToken();
+    connect("console", token);
+    document.body.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-action], button[data-download]");
+      if (!button) return;
+      if (button.dataset.download) {
+        const path = "/api/sessions/" + session + "/" + button.dataset.download;
+        fetch(path, { headers: { "Authorization": "Bearer " + token } }).then((response) => response.blob()).then((blob) => {
+          const link = document.createElement("a");
+          link.href = URL.createObjectURL(blob);
+          link.download = "kraftfelt-" + session + (button.dataset.download === "export" ? ".json" : ".txt");
+          link.click();
+        });
+        return;
+      }
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+      const action = { action: button.dataset.action };
+      if (button.dataset.timer) action.timer = Number(button.dataset.timer);
+      if (button.dataset.seconds) action.seconds = Number(button.dataset.seconds);
+      if (button.dataset.participant) action.participant = button.dataset.participant;
+      api("POST", "/api/sessions/" + session + "/actions", token, action)
+        .then(() => showError(document.getElementById("action-error"), ""))
+        .catch((error) => showError(document.getElementById("action-error"), error.message));
+    });
+  }
+
+  if (page === "console-home") {
+    const token = trainerToken();
+    const list = document.getElementById("sessions");
+    if (!token) { document.getElementById("no-token").hidden = false; return; }
+    const refresh = () => fetch("/console/sessions", { headers: { "Authorization": "Bearer " + token } })
+      .then((response) => response.text()).then((html) => { list.innerHTML = html; });
+    refresh();
+    document.getElementById("create-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const parameters = {};
+      for (const line of String(data.get("parameters")).split("\n")) {
+        const at = line.indexOf("=");
+        if (at > 0) parameters[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+      }
+      const areas = String(data.get("areas")).split("\n").map((line) => line.trim()).filter((line) => line);
+      api("POST", "/api/sessions", token, { exercise: data.get("exercise"), language: data.get("language"), areas, parameters })
+        .then((created) => location.assign("/console/" + created.id))
+        .catch((error) => showError(document.getElementById("create-error"), error.message));
+    });
+  }
+})();
