@@ -22,7 +22,7 @@ enum Labels {
         "gone": "gået", "joinAt": "Deltag på", "withCode": "med koden", "noToken": "Åbn linket som kommandoen `kraftfelt serve` skrev ud (med #token=…).",
         "parameters": "Parametre (navn=værdi, én per linje)", "more": "flere", "waitsForYou": "Venter på dig",
         "unknownCode": "Ingen åben session har den kode. Tjek koden på skærmen.",
-        "choose": "Vælg …", "other": "English", "skipLink": "Gå til indholdet",
+        "choose": "Vælg …", "other": "English", "skipLink": "Gå til indholdet", "nameCol": "Navn", "areaCol": "Område", "roleCol": "Rolle",
     ]
 
     static let en: [String: String] = [
@@ -45,6 +45,6 @@ enum Labels {
         "gone": "gone", "joinAt": "Join at", "withCode": "with the code", "noToken": "Open the link `kraftfelt serve` printed (with #token=…).",
         "parameters": "Parameters (name=value, one per line)", "more": "more", "waitsForYou": "Waits for you",
         "unknownCode": "No open session has that code. Check the code on the screen.",
-        "choose": "Choose …", "other": "Dansk", "skipLink": "Skip to content",
+        "choose": "Choose …", "other": "Dansk", "skipLink": "Skip to content", "nameCol": "Name", "areaCol": "Area", "roleCol": "Role",
     ]
 }

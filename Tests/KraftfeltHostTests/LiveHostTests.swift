@@ -392,4 +392,13 @@ final class FailingStore: SessionStore, Sendable {
     func sessionsToAnonymise(in organisation: String, startedBefore date: Date) throws(StoreError) -> [String] {
         try base.sessionsToAnonymise(in: organisation, startedBefore: date)
     }
+    func serverValue(_ name: String) throws(StoreError) -> String? { try base.serverValue(name) }
+    func setServerValue(_ name: String, _ value: String?) throws(StoreError) {
+        try check()
+        try base.setServerValue(name, value)
+    }
+    func serverValue(_ name: String, orInsert value: String) throws(StoreError) -> String {
+        try check()
+        return try base.serverValue(name, orInsert: value)
+    }
 }

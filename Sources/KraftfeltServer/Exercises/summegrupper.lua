@@ -42,7 +42,8 @@ return kf.exercise {
             },
           })
           for _, answer in ipairs(written) do
-            goals[#goals + 1] = { who = answer.who.id, name = answer.who.name, goal = answer.value }
+            goals[#goals + 1] = { who = answer.who.id, name = answer.who.name, area = answer.who.area,
+                                  goal = answer.value }
             g:remember(answer.who, "goal", answer.value)   -- for next month's follow-up
           end
         end
@@ -55,6 +56,10 @@ return kf.exercise {
       for _, goal in ipairs(list) do goals[#goals + 1] = goal end
     end
     s:measure("goals_set", #goals)
+    local areas = {}
+    for _, goal in ipairs(goals) do areas[#areas + 1] = goal.area end
+    s:show({ chart = "counts", values = areas,
+             title = { da = "Mål sat, efter område", en = "Goals set, by area" } }, "screen")
     return { groups = #groups, goals = goals }
   end,
 }

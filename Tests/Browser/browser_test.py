@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""The seed's Summegrupper in a real browser: headless Chromium (Debian's chromium and
+chromium-driver, through Selenium) with three participants on phone-sized windows, the
+trainer's console and the beamer, against a real `kraftfelt serve`.
+
+Usage: browser_test.py KRAFTFELT_BINARY [ARTIFACTS_DIR]
+
+It joins three phones, the trainer advances, the buzz group appears on every phone, the
+trainer skips the group's timers, steps back and skips again, one participant reloads in
+the middle of the question and carries on, an answer written as a script tag shows as
+text, and the beamer ends with the results chart. Screenshots go to ARTIFACTS_DIR."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 20
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(binary, data):
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--data", data, "--port", str(port), "--no-ready-session"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    token = None
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise SystemExit("kraftfelt serve ended: " + process.stderr.read())
+        match = re.search(r"console#token=(\S+)", line)
+        if match:
+            token = match.group(1)
+            break
+    if token is None:
+        raise SystemExit("kraftfelt serve printed no trainer link")
+    return process, f"http://127.0.0.1:{port}", token
+
+
+def browser(width, height):
+    options = webdriver.ChromeOptions()
+    options.add_experimental_option("prefs", {"intl.accept_languages": "da,en"})
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--lang=da"]:
+        options.add_argument(argument)
+    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_window_size(width, height)
+    return driver
+
+
+def wait(driver, condition, what):
+    try:
+        return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: condition(d))
+    except TimeoutException:
+        raise AssertionError(f"timed out waiting for {what}; page text:\n{driver.find_element(By.TAG_NAME, 'body').text}")
+
+
+def text_of(driver):
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def wait_text(driver, text, what=None):
+    wait(driver, lambda d: text in text_of(d), what or repr(text))
+
+
+def wait_no_text(driver, text, what=None):
+    wait(driver, lambda d: text not in text_of(d), what or f"{text!r} to go")
+
+
+def no_alert(driver):
+    try:
+        driver.switch_to.alert
+        raise AssertionError("an alert opened: a participant's text ran as a script")
+    except NoAlertPresentException:
+        pass
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    artifacts = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/artifacts/browser")
+    os.makedirs(artifacts, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="kraftfelt-browser-")
+    server, base, token = start_server(binary, data)
+    drivers = []
+    checks = 0
+
+    def shot(driver, name):
+        path = os.path.join(artifacts, name + ".png")
+        driver.save_screenshot(path)
+        print("screenshot", path)
+
+    try:
+        trainer = browser(1280, 900)
+        beamer = browser(1280, 800)
+        phones = [browser(390, 844) for _ in range(3)]
+        drivers += [trainer, beamer] + phones
+
+        # The trainer creates a Summegrupper session from the console.
+        trainer.get(base + "/console#token=" + token)
+        wait(trainer, lambda d: d.find_elements(By.ID, "exercise"), "the console")
+        Select(trainer.find_element(By.ID, "exercise")).select_by_value("summegrupper")
+        areas = trainer.find_element(By.ID, "areas")
+        areas.clear()
+        areas.send_keys("Sundhed\nSkole\nKultur")
+        trainer.find_element(By.CSS_SELECTOR, "#create-form button[type=submit]").click()
+        wait(trainer, lambda d: re.search(r"/console/[a-z0-9]+$", d.current_url), "the session's console")
+        session = trainer.current_url.rsplit("/", 1)[1]
+        code = wait(trainer, lambda d: d.find_elements(By.CSS_SELECTOR, ".console-head .code"), "the join code")[0].text
+        assert re.fullmatch(r"[A-Z0-9]{6}", code), code
+        checks += 1
+
+        # The beamer shows the code and a QR code.
+        beamer.get(f"{base}/screen/{session}#token={token}")
+        wait_text(beamer, code, "the code on the beamer")
+        assert beamer.find_elements(By.CSS_SELECTOR, ".qr svg path"), "no QR code on the beamer"
+        checks += 1
+
+        # Three phones join with the code.
+        people = [("Anne", "Sundhed"), ("Bo", "Skole"), ("<script>alert(1)</script>", "Kultur")]
+        for i, (phone, (name, area)) in enumerate(zip(phones, people)):
+            phone.get(base + "/")
+            phone.find_element(By.ID, "code").send_keys(code.lower())
+            phone.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            wait(phone, lambda d: d.find_elements(By.ID, "join-form"), "the join page")
+            phone.find_element(By.ID, "name").send_keys(name)
+            Select(phone.find_element(By.ID, "area")).select_by_visible_text(area)
+            phone.find_element(By.CSS_SELECTOR, "input[name=language][value=da]").click()
+            if i == 0:
+                shot(phone, "1-join-page")
+            phone.find_element(By.CSS_SELECTOR, "#join-form button[type=submit]").click()
+            wait_text(phone, "Du er med", "the lobby on a phone")
+        wait_text(trainer, "3 til stede", "three people on the console")
+        wait_text(beamer, "3 deltagere", "three joined on the beamer")
+        no_alert(trainer)
+        checks += 3
+
+        # The trainer starts: every phone shows its buzz group.
+        trainer.find_element(By.CSS_SELECTOR, "button[data-action=advance]").click()
+        for phone in phones:
+            wait_text(phone, "Din gruppe: Gruppe 1", "the group on a phone")
+        wait(beamer, lambda d: d.find_elements(By.CSS_SELECTOR, ".shown-groups .group-card"), "groups on the beamer")
+        shot(phones[0], "3-group")
+        checks += 2
+
+        def skip_timer(expected_next):
+            button = wait(trainer, lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-action=skip]"), "a timer")[0]
+            button.click()
+            wait_text(trainer, expected_next, f"the timer {expected_next!r}")
+
+        prompts = ["Hvor vil den nye måde", "Hvad kan du gøre", "Sæt et mål", "Hvem vil du dele"]
+        wait_text(trainer, prompts[0])
+        skip_timer(prompts[1])
+        skip_timer(prompts[2])
+        # The third prompt's timer: when it is up, everyone writes down their goal.
+        trainer.find_element(By.CSS_SELECTOR, "button[data-action=skip]").click()
+        for phone in phones:
+            wait_text(phone, "Skriv dit mål ned.", "the question on a phone")
+        checks += 1
+
+        # The trainer steps back: the timer has its time again, the question is gone…
+        trainer.find_element(By.CSS_SELECTOR, "button[data-action=step_back]").click()
+        for phone in phones:
+            wait_no_text(phone, "Skriv dit mål ned.", "the question to go after the step back")
+        wait_text(trainer, prompts[2])
+        # …and skips it again.
+        trainer.find_element(By.CSS_SELECTOR, "button[data-action=skip]").click()
+        for phone in phones:
+            wait_text(phone, "Skriv dit mål ned.", "the question again")
+        shot(phones[0], "2-question")
+        checks += 2
+
+        def answer(phone, text):
+            box = wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "form[data-kind=text] textarea"), "the text box")[0]
+            box.send_keys(text)
+            phone.find_element(By.CSS_SELECTOR, "form[data-kind=text] button[type=submit]").click()
+            # Acknowledged, or the question closed because everyone has answered.
+            wait(phone, lambda d: "Dit svar" in text_of(d) or "Skriv dit mål ned." not in text_of(d),
+                 "the answer acknowledged")
+
+        # The third participant answers with a script tag: the console shows it as text.
+        answer(phones[2], "<script>alert(1)</script>")
+        wait_text(trainer, "<script>alert(1)</script>: <script>alert(1)</script>", "the answer as text on the console")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in trainer.page_source
+        no_alert(trainer)
+        no_alert(beamer)
+        wait_text(beamer, "1 af 3 svar", "the count on the beamer")
+        checks += 2
+
+        # Anne answers; Bo starts typing, reloads his page and carries on.
+        answer(phones[0], "Jeg inviterer Skole til vores næste møde.")
+        phones[1].find_element(By.CSS_SELECTOR, "form[data-kind=text] textarea").send_keys("halv")
+        phones[1].refresh()
+        wait_text(phones[1], "Skriv dit mål ned.", "the question after a reload")
+        assert "Du er med" not in text_of(phones[1]) and phones[1].find_elements(By.ID, "join-form") == []
+        answer(phones[1], "Jeg deler målet med min leder.")
+        checks += 2
+
+        # The last prompt's timer, then the results on the beamer.
+        wait_text(trainer, prompts[3])
+        trainer.find_element(By.CSS_SELECTOR, "button[data-action=skip]").click()
+        wait(beamer, lambda d: d.find_elements(By.CSS_SELECTOR, ".shown-chart svg rect"), "the results chart")
+        wait_text(beamer, "Mål sat, efter område")
+        for phone in phones:
+            wait_text(phone, "Sessionen er slut", "the end on a phone")
+        shot(beamer, "4-beamer-results")
+        shot(trainer, "5-console")
+        checks += 2
+
+        # Nothing stored was lost: the export has every answer.
+        request = urllib.request.Request(f"{base}/api/sessions/{session}/export",
+                                         headers={"Authorization": "Bearer " + token})
+        export = json.load(urllib.request.urlopen(request))
+        answers = [e for e in export["events"] if "answer" in e]
+        assert len(answers) == 3, f"expected 3 answers in the export, got {len(answers)}"
+        checks += 1
+        print(f"browser test: {checks} checks passed")
+    finally:
+        for driver in drivers:
+            try:
+                driver.quit()
+            except Exception:
+                pass
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
