@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
@@ -114,6 +115,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/KraftfeltBenchmarks"
+        ),
+        // The load test of `kraftfelt serve`: phones over real WebSockets (scripts/load-test.sh).
+        .executableTarget(
+            name: "kraftfelt-load",
+            dependencies: [.product(name: "WSClient", package: "swift-websocket")],
+            path: "Benchmarks/KraftfeltLoad"
         ),
         .testTarget(
             name: "KraftfeltLuaTests",

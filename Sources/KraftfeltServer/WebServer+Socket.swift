@@ -115,7 +115,7 @@ extension WebServer {
             let push = API.Push(revision: view.revision, at: at, view: ViewBody(view), html: html)
             guard let data = try? encoder.encode(push) else { continue }
             do {
-                try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+                try await outbound.writeTextMessage(String(decoding: data, as: UTF8.self))
             } catch {
                 return
             }
@@ -125,8 +125,12 @@ extension WebServer {
 
     func joinURL(_ code: String) -> String { configuration.baseURL + "/j/" + code }
 
+    /// True when a WebSocket's `Origin` is this server's: the same host and port (an
+    /// origin without a port, as some non-browser clients send it, names the same host).
     static func sameOrigin(_ origin: String, _ request: Request) -> Bool {
         guard let host = request.head.authority else { return false }
-        return origin == "http://" + host || origin == "https://" + host
+        if origin == "http://" + host || origin == "https://" + host { return true }
+        let hostname = host.split(separator: ":").first.map(String.init) ?? host
+        return origin == "http://" + hostname || origin == "ws://" + hostname
     }
 }
