@@ -6,6 +6,7 @@ cd "$(dirname "$0")/../.."
 binary="$1"
 artifacts="${2:-.build/artifacts/browser}"
 python3 Tests/Browser/browser_test.py "$binary" "$artifacts"
+python3 Tests/Browser/restart_test.py "$binary"
 if [ -f Tests/Browser/check_openapi.py ]; then
     data="$(mktemp -d)"
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
