@@ -347,7 +347,8 @@ func scenario(rooms roomCount: Int, phones: Int) async throws -> Figures {
         if due > now() { try await Task.sleep(for: .milliseconds(Int((due - now()) * 1000))) }
         room.sent.withLock { $0[who] = now() }
         let (status, data) = try await request(
-            "POST", server.base + "/api/sessions/\(room.id)/answers", token: token, body: ["ask": askOf[room.id] ?? 0, "value": 4])
+            "POST", server.base + "/api/sessions/\(room.id)/answers", token: token,
+            body: ["ask": askOf[room.id] ?? 0, "value": 4])
         guard status == 200 else { throw LoadError("answer: \(status) \(String(decoding: data, as: UTF8.self))") }
     }
     _ = await waitUntil(60) { rooms.allSatisfy { room in room.seen.withLock { $0.count } == phones } }
@@ -384,7 +385,9 @@ for count in phoneCounts {
 }
 if sessionShape.count == 2 {
     do {
-        report("\(sessionShape[0]) sessions of \(sessionShape[1])", try await scenario(rooms: sessionShape[0], phones: sessionShape[1]))
+        report(
+            "\(sessionShape[0]) sessions of \(sessionShape[1])",
+            try await scenario(rooms: sessionShape[0], phones: sessionShape[1]))
     } catch {
         print("\(sessionShape[0]) sessions: failed: \(error)")
     }

@@ -100,6 +100,7 @@ enum API {
         var timer: Int?
         var seconds: Int64?
         var participant: String?
+        /// Read and ignored: a session the trainer ends finishes (a reason would fail it).
         var reason: String?
     }
 

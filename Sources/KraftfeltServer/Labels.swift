@@ -19,10 +19,12 @@ enum Labels {
         "download": "Hent data (JSON)", "transcript": "Hent forløb (tekst)", "newSession": "Ny session",
         "exercise": "Øvelse", "areas": "Områder (ét per linje)", "create": "Opret session",
         "sessions": "Sessioner", "openConsole": "Konsol", "openScreen": "Storskærm", "present": "til stede",
-        "gone": "gået", "joinAt": "Deltag på", "withCode": "med koden", "noToken": "Åbn linket som kommandoen `kraftfelt serve` skrev ud (med #token=…).",
+        "gone": "gået", "joinAt": "Deltag på", "withCode": "med koden",
+        "noToken": "Åbn linket som kommandoen `kraftfelt serve` skrev ud (med #token=…).",
         "parameters": "Parametre (navn=værdi, én per linje)", "more": "flere", "waitsForYou": "Venter på dig",
         "unknownCode": "Ingen åben session har den kode. Tjek koden på skærmen.",
-        "choose": "Vælg …", "other": "English", "skipLink": "Gå til indholdet", "nameCol": "Navn", "areaCol": "Område", "roleCol": "Rolle",
+        "choose": "Vælg …", "other": "English", "skipLink": "Gå til indholdet", "nameCol": "Navn", "areaCol": "Område",
+        "roleCol": "Rolle",
     ]
 
     static let en: [String: String] = [
@@ -42,9 +44,11 @@ enum Labels {
         "download": "Download data (JSON)", "transcript": "Download transcript (text)", "newSession": "New session",
         "exercise": "Exercise", "areas": "Areas (one per line)", "create": "Create session",
         "sessions": "Sessions", "openConsole": "Console", "openScreen": "Beamer", "present": "here",
-        "gone": "gone", "joinAt": "Join at", "withCode": "with the code", "noToken": "Open the link `kraftfelt serve` printed (with #token=…).",
+        "gone": "gone", "joinAt": "Join at", "withCode": "with the code",
+        "noToken": "Open the link `kraftfelt serve` printed (with #token=…).",
         "parameters": "Parameters (name=value, one per line)", "more": "more", "waitsForYou": "Waits for you",
         "unknownCode": "No open session has that code. Check the code on the screen.",
-        "choose": "Choose …", "other": "Dansk", "skipLink": "Skip to content", "nameCol": "Name", "areaCol": "Area", "roleCol": "Role",
+        "choose": "Choose …", "other": "Dansk", "skipLink": "Skip to content", "nameCol": "Name", "areaCol": "Area",
+        "roleCol": "Role",
     ]
 }

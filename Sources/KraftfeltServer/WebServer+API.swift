@@ -26,7 +26,8 @@ extension WebServer {
         }
         api.post("join") { request, context in
             if let wait = self.joins.take(context.clientKey) {
-                throw APIError(.tooManyRequests, "rate_limited", "too many joins from here; wait \(wait) s", retryAfter: wait)
+                throw APIError(
+                    .tooManyRequests, "rate_limited", "too many joins from here; wait \(wait) s", retryAfter: wait)
             }
             let body = try await self.decode(API.JoinRequest.self, request)
             return try await self.join(body)
@@ -48,7 +49,8 @@ extension WebServer {
             let body = try await self.decode(API.AnswerRequest.self, request)
             guard let runtime = try? self.host.runtime(id) else { throw APIError.unknownSession(id) }
             do {
-                let receipt = try await runtime.submit(.answer(ask: body.ask, participant: who, value: body.value.answer))
+                let receipt = try await runtime.submit(
+                    .answer(ask: body.ask, participant: who, value: body.value.answer))
                 return try Self.json(API.ReceiptBody(event: receipt.event, revision: receipt.revision))
             } catch {
                 throw APIError(KraftfeltError.from(error))
@@ -96,8 +98,10 @@ extension WebServer {
             let record = runtime.record
             let export = API.Export(
                 id: record.id, exercise: record.exercise, organisation: record.organisation,
-                state: await runtime.state(), seed: String(record.definition.seed), language: record.definition.language,
-                events: await runtime.events(), measures: await runtime.measures(), transcript: await runtime.transcript())
+                state: await runtime.state(), seed: String(record.definition.seed),
+                language: record.definition.language,
+                events: await runtime.events(), measures: await runtime.measures(),
+                transcript: await runtime.transcript())
             var response = try Self.json(export)
             response.headers[.contentDisposition] = "attachment; filename=\"kraftfelt-\(id).json\""
             return response
@@ -134,7 +138,8 @@ extension WebServer {
         } else {
             guard areas.contains(area) else {
                 throw APIError.invalid(
-                    "'area' must be one of the session's areas (\(areas.joined(separator: ", "))), got \(APIError.shown(area))")
+                    "'area' must be one of the session's areas (\(areas.joined(separator: ", "))), got \(APIError.shown(area))"
+                )
             }
         }
         let language = body.language ?? "da"

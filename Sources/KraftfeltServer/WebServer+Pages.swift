@@ -48,7 +48,8 @@ extension WebServer {
         }
         router.get("p/:id") { request, context in
             let id = try Self.id(context)
-            return self.page("participant-page", ["page": "participant", "session": id, "t": Labels.of(Self.language(request))])
+            return self.page(
+                "participant-page", ["page": "participant", "session": id, "t": Labels.of(Self.language(request))])
         }
         router.get("console") { request, _ in
             let language = Self.language(request)
@@ -58,7 +59,8 @@ extension WebServer {
                     "selected": $0.id == "netvaerksorganisering",
                 ] as [String: Any]
             }
-            return self.page("console-home", ["page": "console-home", "t": Labels.of(language), "exercises": exercises])
+            return self.page(
+                "console-home", ["page": "console-home", "t": Labels.of(language), "exercises": exercises])
         }
         router.get("console/sessions") { request, context in
             let organisation = try self.trainer(request, context)

@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,7 @@ import KraftfeltEngine
 import KraftfeltHost
 import KraftfeltStore
 import NIOCore
+import Synchronization
 
 extension WebServer {
     /// `GET /ws/sessions/{id}?view=participant|console|screen`: the client's first message
@@ -43,7 +43,9 @@ extension WebServer {
                 guard push.withLock({ $0 == nil }) else { continue }
                 let hello: API.Hello
                 do {
-                    guard case .text(let text) = message else { throw APIError.invalid("the first message must be text") }
+                    guard case .text(let text) = message else {
+                        throw APIError.invalid("the first message must be text")
+                    }
                     hello = try JSONDecoder().decode(API.Hello.self, from: Data(text.utf8))
                 } catch {
                     try await self.refuse(outbound, APIError.invalid("the first message must be {\"token\": \"…\"}"))
@@ -79,7 +81,8 @@ extension WebServer {
 
     private func failed(_ client: String) -> APIError {
         if let wait = failures.take(client) {
-            return APIError(.tooManyRequests, "rate_limited", "too many failed attempts; wait \(wait) s", retryAfter: wait)
+            return APIError(
+                .tooManyRequests, "rate_limited", "too many failed attempts; wait \(wait) s", retryAfter: wait)
         }
         return .unauthorised
     }
@@ -92,7 +95,9 @@ extension WebServer {
 
     /// Sends every new view of one screen, rendered, until the client goes or the session
     /// closes.
-    private func send(_ runtime: SessionRuntime, _ kind: ViewKind, after revision: Int?, to outbound: WebSocketOutboundWriter)
+    private func send(
+        _ runtime: SessionRuntime, _ kind: ViewKind, after revision: Int?, to outbound: WebSocketOutboundWriter
+    )
         async
     {
         let language = runtime.record.definition.language
@@ -109,7 +114,8 @@ extension WebServer {
                 html = pages.screen(screen, language: language, joinURL: joinURL(screen.joinCode))
                 at = screen.at
             case .console(let console):
-                html = pages.console(console, language: language, joinURL: joinURL(console.joinCode), session: runtime.id)
+                html = pages.console(
+                    console, language: language, joinURL: joinURL(console.joinCode), session: runtime.id)
                 at = console.at
             }
             let push = API.Push(revision: view.revision, at: at, view: ViewBody(view), html: html)

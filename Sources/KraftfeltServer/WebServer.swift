@@ -60,7 +60,9 @@ public final class WebServer: Sendable {
 
     /// The areas people choose from when they join a session.
     func areas(of id: String) -> [String] {
-        guard let text = try? host.store.serverValue("areas:" + id), let data = text.data(using: .utf8) else { return [] }
+        guard let text = try? host.store.serverValue("areas:" + id), let data = text.data(using: .utf8) else {
+            return []
+        }
         return (try? JSONDecoder().decode([String].self, from: data)) ?? []
     }
 
@@ -85,9 +87,7 @@ public final class WebServer: Sendable {
             main = source
             name = id
         case (nil, let script?):
-            guard script.utf8.count <= 256 * 1024 else {
-                throw APIError.invalid("'script' has more than 262144 bytes")
-            }
+            // Its size is bounded by the body's (`maxBody`, 64 KB by default).
             main = ExerciseSource(fileName: "script.lua", text: script)
             name = "script"
         default:
@@ -187,7 +187,8 @@ public final class WebServer: Sendable {
 
     func failed(_ context: ServerContext) -> APIError {
         if let wait = failures.take(context.clientKey) {
-            return APIError(.tooManyRequests, "rate_limited", "too many failed attempts; wait \(wait) s", retryAfter: wait)
+            return APIError(
+                .tooManyRequests, "rate_limited", "too many failed attempts; wait \(wait) s", retryAfter: wait)
         }
         return .unauthorised
     }

@@ -130,7 +130,9 @@ extension SQLiteStore {
     }
 
     public func serverValue(_ name: String) throws(StoreError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM server_value WHERE name = ?", arguments: [name]) }
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM server_value WHERE name = ?", arguments: [name])
+        }
     }
 
     public func setServerValue(_ name: String, _ value: String?) throws(StoreError) {

@@ -66,8 +66,12 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let store = try data.open(.readWrite)
-        let workers = isolate ? SessionWorker.Configuration(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()) : nil
-        let sessionHost = SessionHost(store: store, configuration: .init(modules: TestingModule.modules, workers: workers))
+        let workers =
+            isolate
+            ? SessionWorker.Configuration(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath())
+            : nil
+        let sessionHost = SessionHost(
+            store: store, configuration: .init(modules: TestingModule.modules, workers: workers))
         let listen = lan && host == "127.0.0.1" ? "0.0.0.0" : host
         var advertised = publicURL
         if advertised == nil, lan, let address = WebServer.localNetworkAddress() {
@@ -88,10 +92,13 @@ struct Serve: ParsableCommand {
         let areas = areas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         try blocking {
             let (_, failed) = await server.resumeSessions()
-            for failure in failed { Terminal.line("warning: session \(failure.id) was not resumed: \(failure.error.message)") }
+            for failure in failed {
+                Terminal.line("warning: session \(failure.id) was not resumed: \(failure.error.message)")
+            }
             var line: String?
             if ready, let session = try await server.readySession(for: organisation, areas: areas) {
-                line = "the seed's workshop is ready: join code \(session.code), beamer \(server.configuration.baseURL)/screen/\(session.id)"
+                line =
+                    "the seed's workshop is ready: join code \(session.code), beamer \(server.configuration.baseURL)/screen/\(session.id)"
             }
             let readyLine = line
             try await server.run {

@@ -43,7 +43,8 @@ extension Session {
         let shown = [shownToEveryone, shownToPerson[id]].compactMap { $0 }.max { $0.number < $1.number }
         return ParticipantView(
             revision: revision, at: clock.now, phase: phase, you: PersonRef(id: p.id, name: p.name, area: p.area),
-            language: language, present: present.contains(id), exercise: current.map { localized($0.title, language) ?? $0.id },
+            language: language, present: present.contains(id),
+            exercise: current.map { localized($0.title, language) ?? $0.id },
             questions: questions, group: group, timer: timer, matches: matches, role: roles[id],
             shown: shown?.content, error: errorText)
     }

@@ -10,7 +10,8 @@ extension PostgresStore {
 
     /// The tables each version adds.
     static let tables: [[String]] = [
-        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"], ["server_value"],
+        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
+        ["server_value"],
     ]
 
     /// What the schema holds.

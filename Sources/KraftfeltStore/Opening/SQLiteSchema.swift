@@ -16,7 +16,8 @@ enum SQLiteSchema {
 
     /// The tables each migration adds.
     static let tables: [[String]] = [
-        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"], ["server_value"],
+        ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
+        ["server_value"],
     ]
 
     /// This build's schema version.

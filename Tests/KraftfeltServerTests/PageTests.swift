@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import KraftfeltEngine
+import KraftfeltHost
+import KraftfeltServer
+import Testing
+
+/// The HTML pages, the static files and the headers every response carries.
+@Suite(.timeLimit(.minutes(1))) struct PageTests {
+    /// The security headers, on a page as on a refusal.
+    static func expectSecurityHeaders(_ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) {
+        let policy = reply.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+        #expect(policy.contains("script-src 'self'"), sourceLocation: sourceLocation)
+        #expect(policy.contains("default-src 'none'"), sourceLocation: sourceLocation)
+        #expect(policy.contains("frame-ancestors 'none'"), sourceLocation: sourceLocation)
+        #expect(!policy.contains("unsafe-inline"), sourceLocation: sourceLocation)
+        #expect(!policy.contains("unsafe-eval"), sourceLocation: sourceLocation)
+        #expect(reply.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", sourceLocation: sourceLocation)
+        #expect(reply.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", sourceLocation: sourceLocation)
+        #expect(reply.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", sourceLocation: sourceLocation)
+    }
+
+    /// A page the policy lets run: scripts only from files, no inline handlers or styles.
+    static func expectNothingInline(_ html: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let scripts = html.matches(of: /<script[^>]*>/).map { String($0.output) }
+        #expect(scripts.allSatisfy { $0.contains("src=\"/static/") }, "\(scripts)", sourceLocation: sourceLocation)
+        #expect(html.firstMatch(of: /\son[a-z]+\s*=/) == nil, "an inline event handler", sourceLocation: sourceLocation)
+        #expect(html.firstMatch(of: /\sstyle\s*=/) == nil, "an inline style", sourceLocation: sourceLocation)
+        #expect(!html.contains("<style"), "an inline style sheet", sourceLocation: sourceLocation)
+        #expect(!html.contains("javascript:"), sourceLocation: sourceLocation)
+    }
+
+    static func expectPage(
+        _ reply: Reply, _ status: HTTPResponse.Status = .ok, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(reply.status == status, sourceLocation: sourceLocation)
+        #expect(reply.contentType == "text/html; charset=utf-8", sourceLocation: sourceLocation)
+        #expect(reply.text.hasPrefix("<!doctype html>"), sourceLocation: sourceLocation)
+        #expect(reply.headers[.cacheControl] == "no-store", sourceLocation: sourceLocation)
+        expectSecurityHeaders(reply, sourceLocation: sourceLocation)
+        expectNothingInline(reply.text, sourceLocation: sourceLocation)
+    }
+
+    @Test func thePagesRender() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let (id, code) = try await client.create("summegrupper")
+
+            let home = try await client.get("/")
+            Self.expectPage(home)
+            #expect(home.text.contains(#"<html lang="da">"#))
+            #expect(try await client.get("/?lang=en").text.contains(#"<html lang="en">"#))
+            let english = try await client.get("/", headers: [.acceptLanguage: "en-GB,en;q=0.9,da;q=0.8"])
+            #expect(english.text.contains(#"<html lang="en">"#))
+
+            let join = try await client.get("/j/\(code)")
+            Self.expectPage(join)
+            #expect(join.text.contains("<h1>Summegrupper</h1>"))
+            #expect(join.text.contains(code))
+            #expect(join.text.contains("Sundhed"))
+            #expect(join.text.contains("Skole"))
+            #expect(join.text.contains(#"data-session="\#(id)""#))
+
+            let unknown = try await client.get("/j/QQQQQQQQQQ")
+            Self.expectPage(unknown, .notFound)
+            #expect(unknown.text.contains("QQQQQQQQQQ"))
+            #expect(!unknown.text.contains(id))
+
+            let typed = try await client.get("/j?code=ab-c%201")
+            #expect(typed.status == .seeOther)
+            #expect(typed.headers[.location] == "/j/ABC1")
+            Self.expectSecurityHeaders(typed)
+
+            for path in ["/console", "/console/\(id)", "/p/\(id)", "/screen/\(id)"] {
+                let page = try await client.get(path)
+                Self.expectPage(page)
+                if path != "/console" { #expect(page.text.contains(#"data-session="\#(id)""#), "\(path)") }
+            }
+            #expect(try await client.get("/console").text.contains(#"value="netvaerksorganisering""#))
+
+            let sessions = try await client.get("/console/sessions", token: fixture.token)
+            #expect(sessions.status == .ok)
+            #expect(sessions.contentType == "text/html; charset=utf-8")
+            #expect(sessions.text.contains(id))
+            Self.expectSecurityHeaders(sessions)
+            Self.expectNothingInline(sessions.text)
+        }
+    }
+
+    @Test func theStaticFilesHaveTheirTypes() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let script = try await client.get("/static/kraftfelt.js")
+            #expect(script.status == .ok)
+            #expect(script.contentType == "text/javascript; charset=utf-8")
+            #expect(script.headers[.cacheControl] == "no-cache")
+            #expect(!script.text.isEmpty)
+            Self.expectSecurityHeaders(script)
+            let styles = try await client.get("/static/kraftfelt.css")
+            #expect(styles.status == .ok)
+            #expect(styles.contentType == "text/css; charset=utf-8")
+            #expect(styles.headers[.cacheControl] == "no-cache")
+            #expect(!styles.text.isEmpty)
+            Self.expectSecurityHeaders(styles)
+            expectRefusal(
+                try await client.get("/static/other.js"), .notFound, "not_found", "no such page or API route")
+        }
+    }
+
+    @Test func refusalsCarryTheSecurityHeadersToo() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let replies = [
+                try await client.get("/api/health"),
+                try await client.get("/nowhere"),
+                try await client.get("/api/sessions"),
+                try await client.get("/p/-bad"),
+                try await client.post("/api/join", "{", contentType: "text/plain"),
+                try await client.post("/api/join", "{"),
+                try await client.post("/api/join", String(repeating: " ", count: 70_000)),
+                try await client.get("/ws/sessions/zzzzzzzz?view=participant"),
+            ]
+            #expect(replies.map(\.status.code) == [200, 404, 401, 404, 415, 400, 413, 404])
+            for reply in replies { Self.expectSecurityHeaders(reply) }
+            expectRefusal(replies[3], .notFound, "unknown_session", #"no session "-bad" here"#)
+        }
+    }
+}
