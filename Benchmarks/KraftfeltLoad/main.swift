@@ -60,7 +60,12 @@ final class Server: @unchecked Sendable {
         ]
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        if let log = ProcessInfo.processInfo.environment["KRAFTFELT_LOAD_SERVER_LOG"] {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: log)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         var text = ""
         let deadline = Date().addingTimeInterval(60)
@@ -165,18 +170,6 @@ final class Room: Sendable {
     }
 }
 
-struct ConsoleMessage: Decodable {
-    struct View: Decodable {
-        struct Question: Decodable {
-            struct Reply: Decodable { var who: String }
-            var answers: [Reply]
-        }
-        var questions: [Question]
-    }
-    var type: String
-    var view: View?
-}
-
 func createRoom(_ server: Server) async throws -> Room {
     let (status, data) = try await request(
         "POST", server.base + "/api/sessions", token: server.token,
@@ -198,7 +191,8 @@ func join(_ server: Server, _ room: Room, _ i: Int) async throws -> Double {
     return now() - start
 }
 
-/// A phone's socket: says who it is, then counts as ready once its question arrives.
+/// A phone's socket, as the phone's page reads it (HTML only): says who it is, then counts
+/// as ready once its question's form arrives.
 func phoneSocket(_ server: Server, _ room: Room, token: String) async throws {
     let url = "ws://127.0.0.1:\(server.port)/ws/sessions/\(room.id)?view=participant"
     try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) {
@@ -206,48 +200,42 @@ func phoneSocket(_ server: Server, _ room: Room, token: String) async throws {
         try await outbound.write(.text("{\"token\":\"\(token)\"}"))
         var counted = false
         for try await message in inbound.messages(maxSize: 1 << 24) {
-            guard !counted, case .text(let text) = message, text.contains("\"kind\":\"scale\"") else { continue }
+            guard !counted, case .text(let text) = message, text.contains(#"data-kind=\"scale\""#) else { continue }
             counted = true
             room.ready.add(1, ordering: .relaxed)
         }
     }
 }
 
-/// The console's socket: every answer it sees for the first time is timed.
+/// The console's socket, as the trainer's page reads it (HTML only): when its count of
+/// answers grows from c to c′, answers c+1…c′ are on the console. Answers reach the
+/// session in about the order they were sent, so the k-th answer seen is timed against
+/// the k-th sent.
 func consoleSocket(_ server: Server, _ room: Room) async throws {
     let url = "ws://127.0.0.1:\(server.port)/ws/sessions/\(room.id)?view=console"
     try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 24), logger: logger) {
         inbound, outbound, _ in
         try await outbound.write(.text("{\"token\":\"\(server.token)\"}"))
         room.consoleOpen.store(true, ordering: .relaxed)
+        var counted = 0
         for try await message in inbound.messages(maxSize: 1 << 28) {
-            guard case .text(let text) = message,
-                let decoded = try? JSONDecoder().decode(ConsoleMessage.self, from: Data(text.utf8)),
-                let view = decoded.view
-            else { continue }
+            guard case .text(let text) = message else { continue }
             let at = now()
-            guard let question = view.questions.first else {
-                // The question closed: everyone has answered, and the console shows that.
-                let sent = room.sent.withLock { $0 }
-                let fresh = room.seen.withLock { seen -> [String] in
-                    let fresh = sent.keys.filter { seen[$0] == nil }
-                    for who in fresh { seen[who] = at }
-                    return fresh
-                }
-                room.latencies.withLock { $0.append(contentsOf: fresh.compactMap { sent[$0].map { at - $0 } }) }
-                continue
+            let sentSoFar = room.sent.withLock { $0.count }
+            var count = counted
+            if let range = text.range(of: "data-count=") {
+                // In the push's JSON the attribute's quotes are escaped: data-count=\"12\".
+                let digits = text[range.upperBound...].drop { !$0.isNumber }.prefix { $0.isNumber }
+                count = Int(digits) ?? counted
+            } else if sentSoFar > 0 && !text.contains("data-question=") {
+                count = sentSoFar  // the question closed: everyone has answered
             }
-            let fresh = room.seen.withLock { seen -> [String] in
-                var fresh: [String] = []
-                for reply in question.answers where seen[reply.who] == nil {
-                    seen[reply.who] = at
-                    fresh.append(reply.who)
-                }
-                return fresh
-            }
-            let sent = room.sent.withLock { $0 }
-            let times = fresh.compactMap { sent[$0].map { at - $0 } }
+            guard count > counted else { continue }
+            let order = room.sent.withLock { sent in sent.sorted { $0.value < $1.value } }
+            let times = order[min(counted, order.count)..<min(count, order.count)].map { at - $0.value }
             room.latencies.withLock { $0.append(contentsOf: times) }
+            room.seen.withLock { seen in for (who, _) in order[min(counted, order.count)..<min(count, order.count)] { seen[who] = at } }
+            counted = count
         }
     }
 }

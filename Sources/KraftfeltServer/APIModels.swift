@@ -129,6 +129,8 @@ enum API {
     struct Hello: Codable, Sendable {
         var token: String
         var revision: Int?
+        /// True to receive each view as data besides its HTML.
+        var data: Bool?
     }
 
     /// What the server pushes: the view as data and, rendered, as HTML.
@@ -137,7 +139,7 @@ enum API {
         var revision: Int
         /// The view's session time: countdowns in the HTML count to session times.
         var at: Int64
-        var view: ViewBody
+        var view: ViewBody?
         var html: String
     }
 }

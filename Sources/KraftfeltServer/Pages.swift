@@ -35,7 +35,7 @@ struct Pages: Sendable {
         let language = view.language
         var context: [String: Any] = ["t": Labels.of(language), "name": view.you.name, "area": view.you.area]
         context[view.phase.rawValue] = true
-        context["exercise"] = view.exercise ?? ""
+        if let exercise = view.exercise, !exercise.isEmpty { context["exercise"] = exercise }
         if let role = view.role { context["role"] = ["name": role.name, "listenOnly": role.listenOnly] }
         if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
         context["questions"] = view.questions.map { Self.question($0, at: view.at, language: language) }
@@ -67,7 +67,7 @@ struct Pages: Sendable {
             "waitingForTrainer": view.waitingForTrainer,
         ]
         context[view.phase.rawValue] = true
-        context["exercise"] = view.exercise ?? ""
+        if let exercise = view.exercise, !exercise.isEmpty { context["exercise"] = exercise }
         if let prompt = view.prompt { context["prompt"] = prompt }
         if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
         if let shown = view.shown { context["shown"] = ShownHTML.render(shown, language: language) }
@@ -75,8 +75,21 @@ struct Pages: Sendable {
         return render("screen", context)
     }
 
+    /// The people table of one console connection, rendered again only when the people
+    /// change (in a room of thousands, rendering it is most of a console update).
+    final class PeopleCache {
+        var people: [ConsolePerson]?
+        var finished = false
+        var html = ""
+    }
+
+    /// At most this many people are listed on the console (all are in the JSON view).
+    static let consolePeople = 1000
+
     /// The trainer's console.
-    func console(_ view: ConsoleView, language: String, joinURL: String, session: String) -> String {
+    func console(_ view: ConsoleView, language: String, joinURL: String, session: String, cache: PeopleCache)
+        -> String
+    {
         let names = Dictionary(view.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var context: [String: Any] = [
             "t": Labels.of(language), "title": view.title, "code": view.joinCode, "joinURL": joinURL,
@@ -84,21 +97,34 @@ struct Pages: Sendable {
             "joined": view.people.count, "present": view.people.filter(\.present).count,
         ]
         context[view.phase.rawValue] = true
-        context["people"] = view.people.map {
-            [
-                "id": $0.id, "name": $0.name, "area": $0.area, "present": $0.present,
-                "role": $0.role.map { $0.listenOnly ? "\($0.name) (listen only)" : $0.name } ?? "",
-            ] as [String: Any]
+        if cache.people != view.people || cache.finished != (view.phase == .finished) {
+            let shown = view.people.prefix(Self.consolePeople).map {
+                [
+                    "id": $0.id, "name": $0.name, "area": $0.area, "present": $0.present,
+                    "role": $0.role.map { $0.listenOnly ? "\($0.name) (listen only)" : $0.name } ?? "",
+                ] as [String: Any]
+            }
+            var people: [String: Any] = [
+                "t": Labels.of(language), "people": Array(shown), "joined": view.people.count,
+                "finished": view.phase == .finished,
+            ]
+            // Only a count above zero: Mustache shows a section for 0 too.
+            if view.people.count > Self.consolePeople { people["hidden"] = view.people.count - Self.consolePeople }
+            cache.html = render("console-people", people)
+            cache.people = view.people
+            cache.finished = view.phase == .finished
         }
+        context["peopleHTML"] = cache.html
         context["questions"] = view.questions.map { question -> [String: Any] in
             let newest = question.answers.suffix(50).reversed().map {
                 ["name": $0.name, "value": Self.answerText($0.value, names: names)] as [String: Any]
             }
-            return [
+            var shown: [String: Any] = [
                 "id": question.id, "kind": question.kind, "prompt": question.prompt, "asked": question.asked,
                 "count": question.answers.count, "answers": Array(newest),
-                "more": max(0, question.answers.count - 50),
             ]
+            if question.answers.count > 50 { shown["more"] = question.answers.count - 50 }
+            return shown
         }
         context["hasQuestions"] = !view.questions.isEmpty
         context["timers"] = view.timers.map { Self.timer($0, at: view.at) }

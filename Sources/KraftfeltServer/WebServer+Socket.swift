@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,8 +11,9 @@ import Synchronization
 
 extension WebServer {
     /// `GET /ws/sessions/{id}?view=participant|console|screen`: the client's first message
-    /// is `{"token": "…", "revision": n}`; then every new view of its screen arrives as
-    /// `{"type": "view", "revision": …, "at": …, "view": {…}, "html": "…"}`. A wrong token
+    /// is `{"token": "…", "revision": n, "data": true}`; then every new view of its screen
+    /// arrives as `{"type": "view", "revision": …, "at": …, "html": "…"}`, with the view as
+    /// data in `"view"` too when the client asked for it (`data`; the pages do not). A wrong token
     /// gets `{"type": "error", …}` and the socket closes.
     func addSocketRoute(to router: Router<ServerContext>) {
         router.ws("ws/sessions/:id") { request, context in
@@ -58,7 +60,9 @@ extension WebServer {
                     try await self.refuse(outbound, error as? APIError ?? .unauthorised)
                     return
                 }
-                let task = Task { await self.send(subscription.0, subscription.1, after: hello.revision, to: outbound) }
+                let task = Task { await self.send(
+                        subscription.0, subscription.1, after: hello.revision, withData: hello.data ?? false,
+                        to: outbound) }
                 push.withLock { $0 = task }
             }
         }
@@ -96,13 +100,13 @@ extension WebServer {
     /// Sends every new view of one screen, rendered, until the client goes or the session
     /// closes.
     private func send(
-        _ runtime: SessionRuntime, _ kind: ViewKind, after revision: Int?, to outbound: WebSocketOutboundWriter
-    )
-        async
-    {
+        _ runtime: SessionRuntime, _ kind: ViewKind, after revision: Int?, withData: Bool,
+        to outbound: WebSocketOutboundWriter
+    ) async {
         let language = runtime.record.definition.language
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let people = Pages.PeopleCache()
         for await view in runtime.updates(of: kind, after: revision) {
             let html: String
             let at: Int64
@@ -115,10 +119,10 @@ extension WebServer {
                 at = screen.at
             case .console(let console):
                 html = pages.console(
-                    console, language: language, joinURL: joinURL(console.joinCode), session: runtime.id)
+                    console, language: language, joinURL: joinURL(console.joinCode), session: runtime.id, cache: people)
                 at = console.at
             }
-            let push = API.Push(revision: view.revision, at: at, view: ViewBody(view), html: html)
+            let push = API.Push(revision: view.revision, at: at, view: withData ? ViewBody(view) : nil, html: html)
             guard let data = try? encoder.encode(push) else { continue }
             do {
                 try await outbound.writeTextMessage(String(decoding: data, as: UTF8.self))

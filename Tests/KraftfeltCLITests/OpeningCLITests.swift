@@ -63,7 +63,7 @@ struct OpeningCLITests {
         }
         try queue.close()
         let message =
-            "the database has schema version 2 of Kraftfelt and this version reads 3: it must be upgraded first "
+            "the database has schema version 2 of Kraftfelt and this version reads 4: it must be upgraded first "
             + "(`kraftfelt upgrade --data \(data)` upgrades it, as does any command that writes)"
         try expectRefusal(["sessions"], data, message)
         try expectRefusal(["export-participant", "p1"], data, message)

@@ -167,10 +167,12 @@ actor SocketWriter {
 
     func binary(_ text: String) async throws { try await send(opcode: 0x2, Array(text.utf8)) }
 
-    /// The client's first message: its token and the revision it has.
-    func hello(_ token: String, revision: Int? = nil) async throws {
+    /// The client's first message: its token, the revision it has, and whether each push
+    /// should carry the view as data beside its HTML.
+    func hello(_ token: String, revision: Int? = nil, data: Bool = true) async throws {
         let revisionText = revision.map { #","revision":\#($0)"# } ?? ""
-        try await text(#"{"token":\#(json(token))\#(revisionText)}"#)
+        let dataText = data ? #","data":true"# : ""
+        try await text(#"{"token":\#(json(token))\#(revisionText)\#(dataText)}"#)
     }
 
     /// Closes the socket (normal closure), or answers the server's close.

@@ -52,6 +52,23 @@ import WSClient
         }
     }
 
+    /// The page's script asks for HTML only: a push without `data` carries no view, so a
+    /// room of thousands is not encoded twice for each screen.
+    @Test func aClientThatAsksForNoDataGetsOnlyTheHTML() async throws {
+        let fixture = try Fixture()
+        try await fixture.run(.live) { client in
+            let (id, code) = try await client.create()
+            let ann = try await client.join(code: code, name: "Ann")
+            try await client.socket("/ws/sessions/\(id)?view=participant") { inbox, writer in
+                try await writer.hello(ann.token, data: false)
+                let first = try await inbox.view(after: -1)
+                #expect(first["view"] == nil)
+                #expect(Set(first.keys) == ["type", "revision", "at", "html"])
+                #expect((first["html"] as? String)?.contains("Ann") == true)
+            }
+        }
+    }
+
     @Test func theTrainersScreensGetTheirViews() async throws {
         let fixture = try Fixture()
         try await fixture.run(.live) { client in
@@ -222,7 +239,7 @@ import WSClient
             let ann = try await client.join(code: code, name: "Ann")
             let received = Collected<String>()
             let close = try await client.client.ws("/ws/sessions/\(id)?view=participant") { inbound, outbound, _ in
-                try await outbound.write(.text(#"{"token":\#(json(ann.token))}"#))
+                try await outbound.write(.text(#"{"token":\#(json(ann.token)),"data":true}"#))
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 if case .text(let text)? = try await messages.next() { await received.set("first", text) }
                 try await outbound.close(.normalClosure, reason: nil)

@@ -238,7 +238,7 @@ extension ScriptStorageStoreTests {
         let store = try PostgresStore(url: url, schema: schema)
         try store.transaction { db in
             try store.run(
-                "DROP TABLE session_lease, exercise, measure, storage, event, session, script, organisation", on: db)
+                "DROP TABLE server_value, session_lease, exercise, measure, storage, event, session, script, organisation", on: db)
             try store.run("DELETE FROM kraftfelt_schema", on: db)
             try store.run(
                 "CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL)", on: db)
@@ -286,7 +286,7 @@ extension ScriptStorageStoreTests {
         let store = try SQLiteStore(directory: directory)
         #expect(
             try snapshot(directory)
-                == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases")
+                == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases,v4-server-values")
         let record = try store.session("s")
         #expect(record.organisation == "default")
         #expect(record.exercise == "x" && record.state == "finished" && record.seed == 42)

@@ -287,7 +287,7 @@ struct PostgresStoreTests {
         #expect(
             error.message
                 == "\(store.url) (schema \(schema)): the database was written by a newer version of Kraftfelt "
-                + "(schema version 99; this version knows 1 to 3)")
+                + "(schema version 99; this version knows 1 to 4)")
         #expect(try store.session("s").exercise == "x")
     }
 }

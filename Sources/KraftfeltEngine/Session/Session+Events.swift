@@ -190,6 +190,15 @@ extension Session {
         defer { endIfTranscriptIsFull() }
         clock.now = event.at
         switch event {
+        case .answer(_, let who, _, _):
+            touchedParticipants?.insert(who)
+        case .join(let participant, _)
+        where participantIndex[participant.id] == nil && !askIDs.contains { asks[$0]?.question.kind == .person }:
+            touchedParticipants?.insert(participant.id)
+        default:
+            touchedParticipants = nil
+        }
+        switch event {
         case .start(let start):
             startParameters = start.parameters
             begin()

@@ -130,6 +130,7 @@ extension Session {
     /// Runs a thread until it finishes or waits, and records what it waits for.
     func step(_ id: Int, _ run: (ScriptThread) throws(ScriptError) -> ScriptStep) {
         guard let thread = threads[id]?.thread else { return }
+        touchedParticipants = nil  // a script may change what anyone sees
         runningThread = id
         let result: ScriptStep
         do {
@@ -183,6 +184,7 @@ extension Session {
     /// Ends the session as the trainer asked: finished, with nothing more running.
     func end() {
         guard state == .running else { return }
+        touchedParticipants = nil
         state = .finished
         transcript.add(at: clock.now, "the trainer ended the session")
         asks.removeAll()
@@ -198,6 +200,7 @@ extension Session {
     /// Ends the session with the script's error; nothing else runs.
     func fail(_ error: ScriptError) {
         guard state == .running || state == .notStarted else { return }
+        touchedParticipants = nil
         let error = recordStop(error)
         state = .failed(error)
         transcript.add(at: clock.now, "error: \(error.message)")
@@ -214,6 +217,7 @@ extension Session {
     /// Closes a question and gives the answers to the thread that asked.
     func close(_ askID: Int) {
         guard let ask = asks.removeValue(forKey: askID) else { return }
+        touchedParticipants = nil
         askIDs.removeAll { $0 == askID }
         answerOrder.removeValue(forKey: askID)
         if let timer = ask.timer { timers.removeValue(forKey: timer) }

@@ -106,6 +106,12 @@ public final class Session {
     /// The session's title by language, and the programme's exercises with theirs.
     var title: [String: String] = [:]
     var programme: [(id: String, title: [String: String])] = []
+    /// Whose phone views the events since ``takeTouchedParticipants()`` may have changed:
+    /// nil for anyone's. Most events may change anyone's; an answer changes only the
+    /// answerer's, and a first join only the newcomer's (unless a question lists people),
+    /// while nothing closes, resumes or ends: what a host needs to render only those
+    /// phones in a room of thousands.
+    var touchedParticipants: Set<String>? = []
     /// Grows with every applied event: the revision of every view.
     public internal(set) var revision = 0
     /// Set when the store failed under the scripts: the step did not complete, so no check
@@ -189,6 +195,13 @@ public final class Session {
         try log.append(event)
         apply(event)
         noteOutput()
+    }
+
+    /// The people whose phone views may have changed since the last call (nil: anyone's),
+    /// and starts counting again.
+    public func takeTouchedParticipants() -> Set<String>? {
+        defer { touchedParticipants = [] }
+        return touchedParticipants
     }
 
     /// Applies events from a log without logging them again.

@@ -25,6 +25,8 @@ protocol RuntimeEngine: AnyObject {
     ///   ``KraftfeltError`` when the engine cannot go on.
     func submit(_ event: SessionEvent) throws
     func view(_ kind: ViewKind) -> SessionView?
+    /// The people whose phone views may have changed since the last call; nil for anyone's.
+    func takeTouchedParticipants() -> Set<String>?
     /// Ends the engine (a worker's process); the session stays in its log.
     func close()
     /// False when the engine is gone (its worker died): the runtime loads the session
@@ -58,6 +60,8 @@ final class InProcessEngine: RuntimeEngine {
     func submit(_ event: SessionEvent) throws { try session.submit(event) }
 
     func view(_ kind: ViewKind) -> SessionView? { session.view(kind) }
+
+    func takeTouchedParticipants() -> Set<String>? { session.takeTouchedParticipants() }
 
     func close() {}
     var isAlive: Bool { true }
@@ -101,7 +105,12 @@ final class WorkerEngine: RuntimeEngine {
 
     func submit(_ event: SessionEvent) throws {
         do {
-            try worker.submit(event)
+            let report = try worker.submit(event)
+            if let some = report.touched {
+                touched?.formUnion(some)
+            } else {
+                touched = nil
+            }
         } catch let error as WorkerError {
             if let code = error.refusal { throw SessionError(error.message, code: code) }
             throw KraftfeltError(.broken, error.message)
@@ -109,6 +118,14 @@ final class WorkerEngine: RuntimeEngine {
     }
 
     func view(_ kind: ViewKind) -> SessionView? { try? worker.view(kind) }
+
+    /// Whose views the worker's reports since the last call said may have changed.
+    private var touched: Set<String>? = []
+
+    func takeTouchedParticipants() -> Set<String>? {
+        defer { touched = [] }
+        return touched
+    }
 
     func close() { worker.close() }
     var isAlive: Bool { worker.isRunning }

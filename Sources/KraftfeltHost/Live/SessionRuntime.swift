@@ -31,7 +31,10 @@ public final class SessionRuntime: @unchecked Sendable {
     private let makeEngine: EngineFactory
 
     // Confined to `queue`.
-    private var engine: any RuntimeEngine
+    /// Set whenever a new engine takes over (loaded again, a step back): every view is
+    /// looked at again, whatever its engine says it touched.
+    private var engine: any RuntimeEngine { didSet { engineReplaced = true } }
+    private var engineReplaced = true
     private var log: StoredSessionLog { engine.log }
     private var origin: (monotonic: Int64, session: Int64)
     private var scheduled: ScheduledAction?
@@ -446,11 +449,22 @@ public final class SessionRuntime: @unchecked Sendable {
     }
 
     private func publish() {
+        // Only the phones whose views may have changed are looked at (an answer changes
+        // the answerer's): in a room of thousands, each answer would otherwise cost a
+        // view of everyone's phone.
+        let touched = engine.takeTouchedParticipants()
+        let everyone = touched == nil || engineReplaced
+        engineReplaced = false
         let current = subscribers.withLock { $0 }
         guard !current.isEmpty else { return }
         var sent: [Int: SessionView] = [:]
         var cache: [ViewKind: SessionView] = [:]
         for (key, subscriber) in current {
+            if !everyone, case .participant(let who) = subscriber.kind, subscriber.last != nil,
+                touched?.contains(who) == false
+            {
+                continue
+            }
             guard let view = cache[subscriber.kind] ?? currentView(subscriber.kind) else { continue }
             cache[subscriber.kind] = view
             if subscriber.last.map({ $0.content == view.content }) ?? false { continue }

@@ -22,6 +22,8 @@ public struct StepReport: Codable, Hashable, Sendable {
     public var revision: Int = 0
     public var exercises: [RanExercise] = []
     public var measures: [Measure] = []
+    /// The people whose phone views the step may have changed; nil for anyone's.
+    public var touched: [String]? = nil
 
     public init(_ session: Session, since lines: Int) {
         switch session.state {

@@ -50,7 +50,9 @@ public enum WorkerServer {
                         try channel.send(WorkerMessage.refused(error.message, code: error.code))
                         continue
                     }
-                    try channel.send(WorkerMessage.report(StepReport(session, since: lines)))
+                    var report = StepReport(session, since: lines)
+                    report.touched = session.takeTouchedParticipants().map { $0.sorted() }
+                    try channel.send(WorkerMessage.report(report))
                 case .view(let kind):
                     guard let session else {
                         try channel.send(WorkerMessage.broken("a view was asked for before the session was opened"))
