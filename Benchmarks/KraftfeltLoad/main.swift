@@ -4,8 +4,8 @@ import Logging
 import Synchronization
 import WSClient
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
+#if canImport(Glibc)
+    import Glibc
 #endif
 
 // The load test of `kraftfelt serve`, on loopback: simulated phones over real WebSocket
@@ -103,23 +103,153 @@ struct LoadError: Error, CustomStringConvertible {
 
 // MARK: HTTP
 
-let session: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.httpMaximumConnectionsPerHost = 64
-    configuration.timeoutIntervalForRequest = 120
-    return URLSession(configuration: configuration)
-}()
+/// HTTP/1.1 over a few kept-alive loopback connections, each served by a thread of its
+/// own with blocking sockets: light enough that the load generator, on the same two cores
+/// as the server, takes little of the CPU it measures (URLSession took as much as the
+/// server did).
+/// `@unchecked Sendable`: `jobs` is guarded by `ready`.
+final class HTTPPool: @unchecked Sendable {
+    struct Job {
+        let bytes: [UInt8]
+        let done: @Sendable (Result<(Int, Data), Error>) -> Void
+    }
+
+    let port: Int
+    private let ready = NSCondition()
+    private var jobs: [Job] = []
+
+    init(port: Int, connections: Int) {
+        self.port = port
+        for _ in 0..<connections {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    func send(_ method: String, _ path: String, headers: [String], body: Data?) async throws -> (Int, Data) {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for header in headers { head += header + "\r\n" }
+        head += "Content-Length: \(body?.count ?? 0)\r\n\r\n"
+        let bytes = Array(head.utf8) + Array(body ?? Data())
+        return try await withCheckedThrowingContinuation { continuation in
+            ready.lock()
+            jobs.append(Job(bytes: bytes) { continuation.resume(with: $0) })
+            ready.signal()
+            ready.unlock()
+        }
+    }
+
+    private func work() {
+        var socket: Int32 = -1
+        while true {
+            ready.lock()
+            while jobs.isEmpty { ready.wait() }
+            let job = jobs.removeFirst()
+            ready.unlock()
+            var result: Result<(Int, Data), Error> = .failure(LoadError("no attempt"))
+            // A kept-alive connection the server closed meanwhile fails before any reply:
+            // the request goes again on a new one.
+            for _ in 0..<2 {
+                if socket < 0 { socket = Self.connect(port) }
+                do {
+                    let (status, body, keep) = try Self.exchange(socket, job.bytes)
+                    result = .success((status, body))
+                    if !keep {
+                        close(socket)
+                        socket = -1
+                    }
+                    break
+                } catch {
+                    if socket >= 0 { close(socket) }
+                    socket = -1
+                    result = .failure(error)
+                }
+            }
+            job.done(result)
+        }
+    }
+
+    static func connect(_ port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return -1
+        }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        return fd
+    }
+
+    /// Writes one request and reads its reply: the status, the body, and whether the
+    /// connection stays open.
+    static func exchange(_ fd: Int32, _ bytes: [UInt8]) throws -> (Int, Data, Bool) {
+        guard fd >= 0 else { throw LoadError("cannot connect") }
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw LoadError("send failed") }
+            sent += n
+        }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        func fill() throws {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { throw LoadError("the connection closed") }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+        let separator: [UInt8] = [13, 10, 13, 10]
+        var headEnd: Int?
+        while headEnd == nil {
+            try fill()
+            if buffer.count >= 4 {
+                headEnd = (0...(buffer.count - 4)).first { buffer[$0..<($0 + 4)].elementsEqual(separator) }
+            }
+        }
+        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self).lowercased()
+        let lines = head.split(separator: "\r\n")
+        let status = lines.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+        let length =
+            lines.first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        let keep = !lines.contains { $0.hasPrefix("connection:") && $0.contains("close") }
+        let bodyStart = headEnd! + 4
+        while buffer.count < bodyStart + length { try fill() }
+        return (status, Data(buffer[bodyStart..<(bodyStart + length)]), keep)
+    }
+}
+
+let pools = Mutex<[Int: HTTPPool]>([:])
 
 func request(_ method: String, _ url: String, token: String? = nil, body: Any? = nil) async throws -> (Int, Data) {
-    var request = URLRequest(url: URL(string: url)!)
-    request.httpMethod = method
-    if let token { request.setValue("Bearer " + token, forHTTPHeaderField: "Authorization") }
-    if let body {
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+    // url: http://127.0.0.1:PORT/path
+    let rest = url.dropFirst("http://127.0.0.1:".count)
+    let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+    let port = Int(rest[..<slash]) ?? 0
+    let pool = pools.withLock { pools in
+        if let pool = pools[port] { return pool }
+        let pool = HTTPPool(port: port, connections: 256)
+        pools[port] = pool
+        return pool
     }
-    let (data, response) = try await session.data(for: request)
-    return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    var headers: [String] = []
+    if let token { headers.append("Authorization: Bearer " + token) }
+    var data: Data?
+    if let body {
+        headers.append("Content-Type: application/json")
+        data = try JSONSerialization.data(withJSONObject: body)
+    }
+    return try await pool.send(method, String(rest[slash...]), headers: headers, body: data)
 }
 
 func json(_ data: Data) -> [String: Any] { (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:] }
@@ -159,8 +289,14 @@ final class Room: Sendable {
     let code: String
     let phones = Mutex<[(participant: String, token: String)]>([])
     let sent = Mutex<[String: Double]>([:])
+    /// The answers in the order they were sent, with their times.
+    let order = Mutex<[(who: String, at: Double)]>([])
     let seen = Mutex<[String: Double]>([:])
     let ready = Atomic<Int>(0)
+    /// Phones whose socket brought their first view.
+    let connected = Atomic<Int>(0)
+    /// Phone sockets that failed and connected again (as the page's script does).
+    let reconnects = Atomic<Int>(0)
     let latencies = Mutex<[Double]>([])
     let consoleOpen = Atomic<Bool>(false)
 
@@ -193,16 +329,37 @@ func join(_ server: Server, _ room: Room, _ i: Int) async throws -> Double {
 
 /// A phone's socket, as the phone's page reads it (HTML only): says who it is, then counts
 /// as ready once its question's form arrives.
+/// A socket that fails is opened again a second later, up to five times, as the page does.
 func phoneSocket(_ server: Server, _ room: Room, token: String) async throws {
     let url = "ws://127.0.0.1:\(server.port)/ws/sessions/\(room.id)?view=participant"
-    try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) {
-        inbound, outbound, _ in
-        try await outbound.write(.text("{\"token\":\"\(token)\"}"))
-        var counted = false
-        for try await message in inbound.messages(maxSize: 1 << 24) {
-            guard !counted, case .text(let text) = message, text.contains(#"data-kind=\"scale\""#) else { continue }
-            counted = true
-            room.ready.add(1, ordering: .relaxed)
+    let counted = Atomic<Bool>(false)
+    let first = Atomic<Bool>(false)
+    for attempt in 0..<5 {
+        if attempt > 0 {
+            room.reconnects.add(1, ordering: .relaxed)
+            try await Task.sleep(for: .seconds(1))
+        }
+        do {
+            try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) {
+                inbound, outbound, _ in
+                try await outbound.write(.text("{\"token\":\"\(token)\"}"))
+                for try await message in inbound.messages(maxSize: 1 << 24) {
+                    if !first.load(ordering: .relaxed) {
+                        first.store(true, ordering: .relaxed)
+                        room.connected.add(1, ordering: .relaxed)
+                    }
+                    guard !counted.load(ordering: .relaxed), case .text(let text) = message,
+                        text.contains(#"data-kind=\"scale\""#)
+                    else { continue }
+                    counted.store(true, ordering: .relaxed)
+                    room.ready.add(1, ordering: .relaxed)
+                }
+            }
+            return
+        } catch is CancellationError {
+            return
+        } catch {
+            continue
         }
     }
 }
@@ -231,10 +388,9 @@ func consoleSocket(_ server: Server, _ room: Room) async throws {
                 count = sentSoFar  // the question closed: everyone has answered
             }
             guard count > counted else { continue }
-            let order = room.sent.withLock { sent in sent.sorted { $0.value < $1.value } }
-            let times = order[min(counted, order.count)..<min(count, order.count)].map { at - $0.value }
-            room.latencies.withLock { $0.append(contentsOf: times) }
-            room.seen.withLock { seen in for (who, _) in order[min(counted, order.count)..<min(count, order.count)] { seen[who] = at } }
+            let fresh = room.order.withLock { order in Array(order[min(counted, order.count)..<min(count, order.count)]) }
+            room.latencies.withLock { $0.append(contentsOf: fresh.map { at - $0.at }) }
+            room.seen.withLock { seen in for (who, _) in fresh { seen[who] = at } }
             counted = count
         }
     }
@@ -260,6 +416,9 @@ struct Figures {
     var answered: Int
     var bytesPerConnection: Double
     var baseline: Double
+    var reconnects: Int
+    /// From the last join until every phone's socket brought its first view.
+    var connectSeconds: Double
 }
 
 /// `rooms` sessions of `phones` phones each: join, connect, the trainer starts, everyone
@@ -304,7 +463,13 @@ func scenario(rooms roomCount: Int, phones: Int) async throws -> Figures {
     guard await waitUntil(120, { rooms.allSatisfy { $0.consoleOpen.load(ordering: .relaxed) } }) else {
         throw LoadError("the consoles did not connect")
     }
-    try await Task.sleep(for: .seconds(2))  // every phone has its first view
+    let connectStart = now()
+    guard await waitUntil(120, { rooms.reduce(0) { $0 + $1.connected.load(ordering: .relaxed) } == total }) else {
+        let connected = rooms.reduce(0) { $0 + $1.connected.load(ordering: .relaxed) }
+        throw LoadError("only \(connected) of \(total) phones got their first view")
+    }
+    let connectSeconds = now() - connectStart
+    try await Task.sleep(for: .seconds(1))
     let after = server.residentBytes
     let startAt = now()
     for room in rooms {
@@ -333,7 +498,12 @@ func scenario(rooms roomCount: Int, phones: Int) async throws -> Figures {
         let (room, who, token) = everyone[i]
         let due = answerStart + answerWindow * Double(i) / Double(everyone.count)
         if due > now() { try await Task.sleep(for: .milliseconds(Int((due - now()) * 1000))) }
-        room.sent.withLock { $0[who] = now() }
+        let at = room.order.withLock { order in
+            let at = now()
+            order.append((who, at))
+            return at
+        }
+        room.sent.withLock { $0[who] = at }
         let (status, data) = try await request(
             "POST", server.base + "/api/sessions/\(room.id)/answers", token: token,
             body: ["ask": askOf[room.id] ?? 0, "value": 4])
@@ -346,7 +516,8 @@ func scenario(rooms roomCount: Int, phones: Int) async throws -> Figures {
         phones: total, joinP50: percentile(joins, 0.5), joinP99: percentile(joins, 0.99),
         joinsPerSecond: Double(total) / joinSeconds, fanOut: fanOut, answerP50: percentile(latencies, 0.5),
         answerP99: percentile(latencies, 0.99), answered: latencies.count,
-        bytesPerConnection: Double(after - before) / Double(total + roomCount), baseline: percentile(baseline, 0.5))
+        bytesPerConnection: Double(after - before) / Double(total + roomCount), baseline: percentile(baseline, 0.5),
+        reconnects: rooms.reduce(0) { $0 + $1.reconnects.load(ordering: .relaxed) }, connectSeconds: connectSeconds)
 }
 
 func report(_ name: String, _ f: Figures) {
@@ -355,7 +526,9 @@ func report(_ name: String, _ f: Figures) {
         """
         \(name): \(f.phones) phones
           join: p50 \(ms(f.joinP50)), p99 \(ms(f.joinP99)), \(Int(f.joinsPerSecond)) joins/s (64 at once)
-          question on every phone \(ms(f.fanOut)) after the trainer's advance
+          every phone's socket open with its view \(ms(f.connectSeconds)) after the last join
+          question on every phone \(ms(f.fanOut)) after the trainer's advance\
+        \(f.reconnects > 0 ? " (\(f.reconnects) phone sockets connected again)" : "")
           answer to console: p50 \(ms(f.answerP50)), p99 \(ms(f.answerP99)) (\(f.answered) of \(f.phones) seen; \
         answers spread over \(Int(answerWindow)) s)
           server memory per connection: \(String(format: "%.1f", f.bytesPerConnection / 1024)) KB

@@ -75,6 +75,12 @@ enum API {
         var revision: Int
     }
 
+    /// `GET /api/health`: the server runs, with this many sessions live.
+    struct Health: Codable, Sendable {
+        var status: String
+        var sessions: Int
+    }
+
     struct CreateSession: Codable, Sendable {
         /// A shipped exercise or programme by id…
         var exercise: String?
@@ -84,6 +90,37 @@ enum API {
         var language: String?
         var areas: [String]?
         var seed: UInt64?
+
+        enum CodingKeys: String, CodingKey { case exercise, script, parameters, language, areas, seed }
+
+        init(
+            exercise: String? = nil, script: String? = nil, parameters: [String: String]? = nil,
+            language: String? = nil, areas: [String]? = nil, seed: UInt64? = nil
+        ) {
+            self.exercise = exercise
+            self.script = script
+            self.parameters = parameters
+            self.language = language
+            self.areas = areas
+            self.seed = seed
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            exercise = try container.decodeIfPresent(String.self, forKey: .exercise)
+            script = try container.decodeIfPresent(String.self, forKey: .script)
+            parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters)
+            language = try container.decodeIfPresent(String.self, forKey: .language)
+            areas = try container.decodeIfPresent([String].self, forKey: .areas)
+            // Foundation reports a number out of range as JSON that is not valid: say which.
+            do {
+                seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .seed, in: container,
+                    debugDescription: "must be a whole number from 0 to \(UInt64.max)")
+            }
+        }
     }
 
     struct SessionSummary: Codable, Sendable {

@@ -10,18 +10,21 @@ public struct Catalog: Sendable {
         public var title: [String: String]
         /// True for a programme (several exercises in one session).
         public var programme: Bool
+        /// "shipped" with Kraftfelt, or "installed" from the server's `--exercises` folder.
         public var source: String
     }
 
     public let library: [ExerciseSource]
     public let entries: [Entry]
 
-    public init(library: [ExerciseSource]) {
+    /// - Parameter installed: the file names that came from the `--exercises` folder.
+    public init(library: [ExerciseSource], installed: Set<String> = []) {
         self.library = library.sorted { $0.fileName < $1.fileName }
         entries = self.library.map { source in
             Entry(
                 id: String(source.fileName.dropLast(4)), title: Self.titles(in: source.text),
-                programme: source.text.contains("kf.programme"), source: "shipped")
+                programme: source.text.contains("kf.programme"),
+                source: installed.contains(source.fileName) ? "installed" : "shipped")
         }
     }
 
@@ -30,8 +33,14 @@ public struct Catalog: Sendable {
     public static func load(extra folder: String? = nil) throws -> Catalog {
         var byName: [String: ExerciseSource] = [:]
         for source in try read(shippedFolder) { byName[source.fileName] = source }
-        if let folder { for source in try read(folder) { byName[source.fileName] = source } }
-        return Catalog(library: Array(byName.values))
+        var installed: Set<String> = []
+        if let folder {
+            for source in try read(folder) {
+                byName[source.fileName] = source
+                installed.insert(source.fileName)
+            }
+        }
+        return Catalog(library: Array(byName.values), installed: installed)
     }
 
     /// Where the shipped exercises are: the target's resources.

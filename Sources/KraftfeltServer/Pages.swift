@@ -2,6 +2,7 @@ import Foundation
 import KraftfeltEngine
 import KraftfeltHost
 import Mustache
+import Synchronization
 
 /// The pages and the live fragments, rendered from the Mustache templates in `Web/templates`
 /// (which escape every value); what the templates cannot say (charts, shown content) is
@@ -10,6 +11,7 @@ struct Pages: Sendable {
     let library: MustacheLibrary
     let styles: String
     let script: String
+    let phones = PhoneCache()
 
     init() throws {
         let web = Bundle.module.bundleURL.appendingPathComponent("Web")
@@ -30,12 +32,43 @@ struct Pages: Sendable {
 
     // MARK: Live fragments
 
-    /// A participant's phone.
+    /// A participant's phone: their name over what their view shows, which is rendered
+    /// once for every phone that shows the same (in a room of thousands, most phones show
+    /// the same question).
     func participant(_ view: ParticipantView) -> String {
+        var head: [String: Any] = ["name": view.you.name, "area": view.you.area]
+        if let exercise = view.exercise, !exercise.isEmpty { head["exercise"] = exercise }
+        var key = view
+        key.revision = 0
+        key.at = 0
+        for i in key.questions.indices { key.questions[i].secondsLeft = nil }
+        // The person's id marks them in their group's list; nothing else shows it.
+        key.you = PersonRef(id: view.group == nil ? "" : view.you.id, name: "", area: "")
+        key.exercise = nil
+        return render("participant-head", head) + phones.page(key) { participantBody($0) }
+    }
+
+    /// Phone pages by what they show.
+    final class PhoneCache: Sendable {
+        private let pages = Mutex<[ParticipantView: String]>([:])
+        /// Pages kept at most (a session's steps, in every language, many sessions).
+        static let limit = 1000
+
+        func page(_ key: ParticipantView, _ render: (ParticipantView) -> String) -> String {
+            if let page = pages.withLock({ $0[key] }) { return page }
+            let page = render(key)
+            pages.withLock {
+                if $0.count >= Self.limit { $0.removeAll(keepingCapacity: true) }
+                $0[key] = page
+            }
+            return page
+        }
+    }
+
+    private func participantBody(_ view: ParticipantView) -> String {
         let language = view.language
-        var context: [String: Any] = ["t": Labels.of(language), "name": view.you.name, "area": view.you.area]
+        var context: [String: Any] = ["t": Labels.of(language)]
         context[view.phase.rawValue] = true
-        if let exercise = view.exercise, !exercise.isEmpty { context["exercise"] = exercise }
         if let role = view.role { context["role"] = ["name": role.name, "listenOnly": role.listenOnly] }
         if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
         context["questions"] = view.questions.map { Self.question($0, at: view.at, language: language) }

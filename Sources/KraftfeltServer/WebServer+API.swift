@@ -10,7 +10,7 @@ extension WebServer {
     func addAPIRoutes(to router: Router<ServerContext>) {
         let api = router.group("api")
         api.get("health") { _, _ in
-            try Self.json(["status": "ok", "sessions": String(self.host.list().filter(\.live).count)])
+            try Self.json(API.Health(status: "ok", sessions: self.host.list().filter(\.live).count))
         }
 
         // Participants

@@ -24,6 +24,9 @@ extension WebServer {
             if let origin = request.headers[.origin], !Self.sameOrigin(origin, request) {
                 throw APIError(.forbidden, "forbidden", "a WebSocket from another site is refused")
             }
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                throw APIError(.upgradeRequired, "upgrade_required", "this address takes WebSocket connections only")
+            }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let id = context.requestContext.parameters.get("id") ?? ""

@@ -90,6 +90,8 @@ public final class WebServer: Sendable {
             // Its size is bounded by the body's (`maxBody`, 64 KB by default).
             main = ExerciseSource(fileName: "script.lua", text: script)
             name = "script"
+        case (nil, nil):
+            throw APIError.invalid("give 'exercise' (an id) or 'script' (a Lua text)")
         default:
             throw APIError.invalid("give 'exercise' (an id) or 'script' (a Lua text), not both")
         }
@@ -119,6 +121,14 @@ public final class WebServer: Sendable {
         } catch {
             try? host.store.setServerValue("areas:" + id, nil)
             throw APIError(error)
+        }
+        // A script that does not load, or a parameter it refuses, ends the session at its
+        // start: the trainer is told why, and no failed session is left behind.
+        if case .failed(let error) = await runtime.sessionState() {
+            await host.stop(id)
+            try? host.store.deleteSession(id)
+            try? host.store.setServerValue("areas:" + id, nil)
+            throw APIError.invalid("the session could not start: \(error.message)")
         }
         await learnCode(of: id)
         return runtime
@@ -161,8 +171,11 @@ public final class WebServer: Sendable {
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
                 configuration: .init(ws: .init(maxFrameSize: configuration.maxMessage))),
+            // A room of phones that scan the QR code at once connects in a burst: a long
+            // queue of pending connections (the kernel caps it at net.core.somaxconn).
             configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "kraftfelt"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "kraftfelt",
+                backlog: 4096),
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -58,7 +58,8 @@ struct OpeningCLITests {
         let queue = try DatabaseQueue(path: data + "/kraftfelt.sqlite")
         try queue.write { db in
             try db.execute(
-                sql: "DROP TABLE session_lease; DELETE FROM grdb_migrations WHERE identifier = 'v3-session-leases'")
+                sql: "DROP TABLE session_lease; DROP TABLE server_value; "
+                    + "DELETE FROM grdb_migrations WHERE identifier IN ('v3-session-leases', 'v4-server-values')")
             try db.execute(sql: "PRAGMA application_id = 0")
         }
         try queue.close()

@@ -52,3 +52,42 @@ struct ConsolePageTests {
         #expect(!render(try Self.view(people: 4, phase: "finished")).contains(#"data-action="remove""#))
     }
 }
+
+/// Phone pages are rendered once for every phone that shows the same, with each phone's
+/// own name over it, and their own mark in their group.
+struct PhonePageTests {
+    static func view(_ id: String, _ name: String, group: Bool = false) throws -> ParticipantView {
+        let members = #"[{"id":"p1","name":"Ann","area":"Kultur"},{"id":"p2","name":"Bo","area":"Skole"}]"#
+        let json = """
+            {"revision":\(Int.random(in: 1...99)),"at":\(Int.random(in: 1...99)),"phase":"running",
+             "you":{"id":"\(id)","name":"\(name)","area":"Kultur"},"language":"en","present":true,
+             "exercise":"Summegrupper",
+             "questions":[{"id":3,"kind":"scale","prompt":"How well?","options":[],"min":1,"max":5,
+               "secondsLeft":\(Int.random(in: 1...99)),"people":[],"answered":false}],
+             \(group ? #""group":{"index":2,"members":\#(members)},"# : "")
+             "matches":[]}
+            """
+        return try JSONDecoder().decode(ParticipantView.self, from: Data(json.utf8))
+    }
+
+    @Test func phonesThatShowTheSameShareTheirPageButNotTheirName() throws {
+        let pages = try Pages()
+        let ann = pages.participant(try Self.view("p1", "Ann"))
+        let bo = pages.participant(try Self.view("p2", "Bo <b>"))
+        #expect(ann.contains("<strong>Ann</strong> · Kultur") && bo.contains("<strong>Bo &lt;b&gt;</strong> · Kultur"))
+        #expect(!ann.contains("Bo") && !bo.contains("Ann"))
+        func body(_ page: String) -> Substring { page[page.range(of: "</header>")!.upperBound...] }
+        #expect(body(ann) == body(bo))
+        #expect(body(ann).contains(#"data-kind="scale""#) && ann.contains("<h1>Summegrupper</h1>"))
+    }
+
+    @Test func eachGroupMemberIsMarkedOnTheirOwnPhone() throws {
+        let pages = try Pages()
+        let ann = pages.participant(try Self.view("p1", "Ann", group: true))
+        let bo = pages.participant(try Self.view("p2", "Bo", group: true))
+        #expect(ann.contains("<li>Ann <span class=\"area\">Kultur</span> (you)</li>"))
+        #expect(!ann.contains("Skole</span> (you)"))
+        #expect(bo.contains("<li>Bo <span class=\"area\">Skole</span> (you)</li>"))
+        #expect(!bo.contains("Kultur</span> (you)"))
+    }
+}

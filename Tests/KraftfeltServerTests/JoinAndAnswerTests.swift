@@ -16,9 +16,9 @@ import Testing
             let before = try await client.get("/api/health")
             #expect(before.status == .ok)
             #expect(before.contentType == "application/json; charset=utf-8")
-            #expect(before.text == #"{"sessions":"0","status":"ok"}"#)
+            #expect(before.text == #"{"sessions":0,"status":"ok"}"#)
             _ = try await client.create()
-            #expect(try await client.get("/api/health").text == #"{"sessions":"1","status":"ok"}"#)
+            #expect(try await client.get("/api/health").text == #"{"sessions":1,"status":"ok"}"#)
         }
     }
 

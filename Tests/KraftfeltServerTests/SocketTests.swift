@@ -52,6 +52,18 @@ import WSClient
         }
     }
 
+    /// The socket's address answers a plain GET (a browser's address bar, a crawler) with
+    /// what it needs.
+    @Test func aPlainGetOfTheSocketsAddressIsToldToUpgrade() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let (id, _) = try await client.create()
+            expectRefusal(
+                try await client.get("/ws/sessions/\(id)?view=screen"), .upgradeRequired, "upgrade_required",
+                "this address takes WebSocket connections only")
+        }
+    }
+
     /// The page's script asks for HTML only: a push without `data` carries no view, so a
     /// room of thousands is not encoded twice for each screen.
     @Test func aClientThatAsksForNoDataGetsOnlyTheHTML() async throws {

@@ -170,7 +170,7 @@ import Testing
                     #"{"exercise":"maaling","script":"return 1"}"#,
                     "give 'exercise' (an id) or 'script' (a Lua text), not both"
                 ),
-                ("{}", "give 'exercise' (an id) or 'script' (a Lua text), not both"),
+                ("{}", "give 'exercise' (an id) or 'script' (a Lua text)"),
                 (#"{"exercise":"maaling","language":"de"}"#, #"'language' must be da or en, got "de""#),
                 (#"{"exercise":"maaling","areas":["Skole","Skole"]}"#, "'areas' lists an area twice"),
                 (#"{"exercise":"maaling","areas":["Skole"," Skole "]}"#, "'areas' lists an area twice"),
@@ -190,11 +190,14 @@ import Testing
                     try await client.post("/api/sessions", token: fixture.token, body), .badRequest, "invalid",
                     message)
             }
-            // A seed that is no UInt64: Foundation's decoder calls that JSON invalid, without a path.
-            let seed = try await client.post(
-                "/api/sessions", token: fixture.token, #"{"exercise":"maaling","seed":-1}"#)
-            #expect(seed.status == .badRequest)
-            #expect(try seed.decode(ErrorBody.self).error.code == "invalid")
+            // A seed that is no UInt64 (Foundation's decoder calls that JSON invalid, without a
+            // path): the message names the seed.
+            for seed in ["-1", "1.5", "18446744073709551616", "1e30", #""7""#] {
+                expectRefusal(
+                    try await client.post(
+                        "/api/sessions", token: fixture.token, #"{"exercise":"maaling","seed":\#(seed)}"#),
+                    .badRequest, "invalid", "'seed': must be a whole number from 0 to 18446744073709551615")
+            }
             #expect(try fixture.host.list().isEmpty)
             #expect(try await client.get("/api/sessions", token: fixture.token).text == "[]")
         }
@@ -380,21 +383,24 @@ import Testing
         }
     }
 
-    /// A script that does not load makes a session that failed at once: the trainer sees why.
-    @Test func aBrokenScriptMakesAFailedSession() async throws {
+    /// A script that does not load, or a parameter the exercise refuses, is refused with
+    /// the script's own words, and leaves no session behind.
+    @Test(arguments: [
+        (#"{"script":"return {"}"#, "script.lua:1: unexpected symbol near <eof>"),
+        (#"{"exercise":"summegrupper","parameters":{"rundr":"3"}}"#, "summegrupper: there is no parameter 'rundr'"),
+    ])
+    func anExerciseThatCannotStartIsRefusedAndLeavesNothing(_ body: String, _ why: String) async throws {
         let fixture = try Fixture()
         try await fixture.run { client in
-            let reply = try await client.post("/api/sessions", token: fixture.token, json(["script": "return {"]))
-            #expect(reply.status == .created, "\(reply.text)")
-            let created = try reply.decode(Created.self)
-            let why = "script.lua:1: unexpected symbol near <eof>"
-            #expect(created.state == "failed: " + why)
-            let console = try await client.console(created.id)
-            #expect(console.phase == .failed)
-            #expect(console.errors.contains { $0.contains(why) }, "\(console.errors)")
-            let code = try #require(created.joinCode)
-            let join = try await client.joinRequest(code: code, name: "Ann")
-            expectRefusal(join, .conflict, "ended", "the session has ended")
+            let before = try fixture.store.sessions().map(\.id)
+            let reply = try await client.post("/api/sessions", token: fixture.token, body)
+            #expect(reply.status == .badRequest, "\(reply.text)")
+            let error = try reply.decode(ErrorBody.self).error
+            #expect(error.code == "invalid")
+            #expect(error.message.hasPrefix("the session could not start: "), "\(error.message)")
+            #expect(error.message.contains(why), "\(error.message)")
+            #expect(try fixture.store.sessions().map(\.id) == before)
+            #expect(try await client.get("/api/sessions", token: fixture.token).text == "[]")
         }
     }
 

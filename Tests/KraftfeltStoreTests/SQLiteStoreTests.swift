@@ -250,7 +250,7 @@ struct PostgresStoreTests {
                 try $0.decode(Int.self)
             }
         }
-        #expect(versions == [1, 2, 3])
+        #expect(versions == [1, 2, 3, 4])
     }
 
     @Test func aBadURLIsAClearError() throws {

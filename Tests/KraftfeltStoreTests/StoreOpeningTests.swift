@@ -341,7 +341,9 @@ struct PostgresOpeningTests {
         let store = try PostgresStore(url: url, schema: schema)
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
         try execute(
-            admin, "DROP TABLE \(schema).session_lease; DELETE FROM \(schema).kraftfelt_schema WHERE version = 3")
+            admin,
+            "DROP TABLE \(schema).session_lease, \(schema).server_value; "
+                + "DELETE FROM \(schema).kraftfelt_schema WHERE version >= 3")
         let error = try #require(throws: StoreError.self) {
             try PostgresStore(url: url, schema: schema, access: .readOnly)
         }

@@ -65,10 +65,45 @@ public final class SessionRuntime: @unchecked Sendable {
         var last: SessionView?
     }
 
+    /// Every subscription by key, and the keys by participant: a publish after an answer
+    /// looks only at the answerer's phones and the trainer's screens.
+    private struct Subscribers {
+        var all: [Int: Subscriber] = [:]
+        var ofParticipant: [String: Set<Int>] = [:]
+        var screens: Set<Int> = []
+
+        mutating func add(_ key: Int, _ subscriber: Subscriber) {
+            all[key] = subscriber
+            if case .participant(let who) = subscriber.kind {
+                ofParticipant[who, default: []].insert(key)
+            } else {
+                screens.insert(key)
+            }
+        }
+
+        mutating func remove(_ key: Int) {
+            guard let subscriber = all.removeValue(forKey: key) else { return }
+            if case .participant(let who) = subscriber.kind {
+                ofParticipant[who]?.remove(key)
+                if ofParticipant[who]?.isEmpty == true { ofParticipant.removeValue(forKey: who) }
+            } else {
+                screens.remove(key)
+            }
+        }
+
+        /// The subscriptions to look at: all, or the screens' and those of `touched`.
+        func of(_ touched: Set<String>?) -> [(key: Int, value: Subscriber)] {
+            guard let touched else { return Array(all) }
+            var keys = screens
+            for who in touched { keys.formUnion(ofParticipant[who] ?? []) }
+            return keys.compactMap { key in all[key].map { (key, $0) } }
+        }
+    }
+
     private let inbox = Mutex(Inbox())
     /// Set by ``close()``: no new subscription is taken.
     private let closing = Atomic<Bool>(false)
-    private let subscribers = Mutex<[Int: Subscriber]>([:])
+    private let subscribers = Mutex(Subscribers())
     private let nextSubscriber = Atomic<Int>(0)
 
     /// What the runtime measured: batches committed, inputs in them, and how late each
@@ -420,9 +455,9 @@ public final class SessionRuntime: @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: SessionView.self, bufferingPolicy: .bufferingNewest(1))
         let key = nextSubscriber.add(1, ordering: .relaxed).newValue
         // Registered at once, so that an end of the stream (which removes it) always comes after.
-        let open = subscribers.withLock { all -> Bool in
+        let open = subscribers.withLock { subscribers -> Bool in
             guard !closing.load(ordering: .relaxed) else { return false }
-            all[key] = Subscriber(kind: kind, continuation: continuation, last: nil)
+            subscribers.add(key, Subscriber(kind: kind, continuation: continuation, last: nil))
             return true
         }
         guard open else {
@@ -430,13 +465,13 @@ public final class SessionRuntime: @unchecked Sendable {
             return stream
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.subscribers.withLock { $0.removeValue(forKey: key) }
+            self?.subscribers.withLock { $0.remove(key) }
         }
         queue.async {
             guard let view = self.currentView(kind) else { return }
-            let stillThere = self.subscribers.withLock { all -> Bool in
-                guard all[key] != nil else { return false }
-                all[key]?.last = view
+            let stillThere = self.subscribers.withLock { subscribers -> Bool in
+                guard subscribers.all[key] != nil else { return false }
+                subscribers.all[key]?.last = view
                 return true
             }
             if stillThere, revision.map({ $0 < view.revision }) ?? true { continuation.yield(view) }
@@ -452,27 +487,24 @@ public final class SessionRuntime: @unchecked Sendable {
         // Only the phones whose views may have changed are looked at (an answer changes
         // the answerer's): in a room of thousands, each answer would otherwise cost a
         // view of everyone's phone.
-        let touched = engine.takeTouchedParticipants()
-        let everyone = touched == nil || engineReplaced
+        // (A subscription whose first view has not gone out yet gets the view of its
+        // time from ``updates(of:after:)``, which runs on this queue after it.)
+        let touched = engineReplaced ? nil : engine.takeTouchedParticipants()
+        if engineReplaced { _ = engine.takeTouchedParticipants() }
         engineReplaced = false
-        let current = subscribers.withLock { $0 }
+        let current = subscribers.withLock { $0.of(touched) }
         guard !current.isEmpty else { return }
         var sent: [Int: SessionView] = [:]
         var cache: [ViewKind: SessionView] = [:]
         for (key, subscriber) in current {
-            if !everyone, case .participant(let who) = subscriber.kind, subscriber.last != nil,
-                touched?.contains(who) == false
-            {
-                continue
-            }
             guard let view = cache[subscriber.kind] ?? currentView(subscriber.kind) else { continue }
             cache[subscriber.kind] = view
             if subscriber.last.map({ $0.content == view.content }) ?? false { continue }
             subscriber.continuation.yield(view)
             sent[key] = view
         }
-        subscribers.withLock { all in
-            for (key, view) in sent { all[key]?.last = view }
+        subscribers.withLock { subscribers in
+            for (key, view) in sent { subscribers.all[key]?.last = view }
         }
     }
 
@@ -527,7 +559,7 @@ public final class SessionRuntime: @unchecked Sendable {
             self.scheduled = nil
             self.engine.close()
         }
-        for subscriber in subscribers.withLock({ $0.values }) { subscriber.continuation.finish() }
+        for subscriber in subscribers.withLock({ $0.all.values }) { subscriber.continuation.finish() }
     }
 
     /// How a session's state is stored.
