@@ -388,7 +388,8 @@ func consoleSocket(_ server: Server, _ room: Room) async throws {
                 count = sentSoFar  // the question closed: everyone has answered
             }
             guard count > counted else { continue }
-            let fresh = room.order.withLock { order in Array(order[min(counted, order.count)..<min(count, order.count)]) }
+            let fresh = room.order.withLock { order in Array(order[min(counted, order.count)..<min(count, order.count)])
+            }
             room.latencies.withLock { $0.append(contentsOf: fresh.map { at - $0.at }) }
             room.seen.withLock { seen in for (who, _) in fresh { seen[who] = at } }
             counted = count

@@ -63,9 +63,11 @@ extension WebServer {
                     try await self.refuse(outbound, error as? APIError ?? .unauthorised)
                     return
                 }
-                let task = Task { await self.send(
+                let task = Task {
+                    await self.send(
                         subscription.0, subscription.1, after: hello.revision, withData: hello.data ?? false,
-                        to: outbound) }
+                        to: outbound)
+                }
                 push.withLock { $0 = task }
             }
         }

@@ -52,7 +52,9 @@ struct TouchedViewTests {
 
     @Test func anAnswerTouchesTheAnswererAndAFirstJoinTheNewcomer() throws {
         let session = try openSession(
-            exercise(#"    s:ask(s.everyone, { da = "Hvor meget?", kind = "scale", min = 1, max = 5 }); s:wait_for_trainer()"#))
+            exercise(
+                #"    s:ask(s.everyone, { da = "Hvor meget?", kind = "scale", min = 1, max = 5 }); s:wait_for_trainer()"#
+            ))
         #expect(session.failure == nil, "\(session.failure ?? "")")
         _ = session.takeTouchedParticipants()
         try session.submit(.answer(ask: session.openAsks[0].id, participant: "p2", value: .number(3), at: 10))

@@ -238,7 +238,8 @@ extension ScriptStorageStoreTests {
         let store = try PostgresStore(url: url, schema: schema)
         try store.transaction { db in
             try store.run(
-                "DROP TABLE server_value, session_lease, exercise, measure, storage, event, session, script, organisation", on: db)
+                "DROP TABLE server_value, session_lease, exercise, measure, storage, event, session, script, organisation",
+                on: db)
             try store.run("DELETE FROM kraftfelt_schema", on: db)
             try store.run(
                 "CREATE TABLE script (hash TEXT PRIMARY KEY, file_name TEXT NOT NULL, text TEXT NOT NULL)", on: db)
