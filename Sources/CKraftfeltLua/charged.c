@@ -81,6 +81,12 @@ static long kf_cost_before(lua_State *L, int kind) {
     case KF_COST_ARGUMENTS: return top;
     case KF_COST_FIRST_STRING:
     case KF_COST_FORMAT_RESULTS: return kf_bytes(kf_arg_length(L, 1));
+    case KF_COST_EACH_BYTE: {
+        /* lower and upper call tolower/toupper for every byte: four bytes are about one
+           instruction's worth (at sixteen, a 100M budget let them run past 2 s). */
+        size_t units = kf_arg_length(L, 1) / 4;
+        return units >= (size_t)LONG_MAX ? LONG_MAX : (long)units;
+    }
     case KF_COST_STRING_RANGE: {
         /* utf8.len(s, i, j) scans s[i..j] (i = 1, j = -1 when absent). */
         size_t len = kf_arg_length(L, 1);
@@ -132,6 +138,7 @@ static long kf_cost_after(lua_State *L, int kind, int n, lua_Integer from) {
     case KF_COST_REMOVE:
     case KF_COST_MOVE:
     case KF_COST_FIRST_STRING:
+    case KF_COST_EACH_BYTE:
     case KF_COST_STRING_RANGE:
     case KF_COST_CALL: return 0;
     case KF_COST_CODE_STEP:

@@ -502,6 +502,7 @@ static int kf_open_sandbox_body(lua_State *L) {
         {"STRING_RANGE", KF_COST_STRING_RANGE}, {"INSERT", KF_COST_INSERT}, {"REMOVE", KF_COST_REMOVE},
         {"MOVE", KF_COST_MOVE}, {"CONCAT", KF_COST_CONCAT}, {"CODES", KF_COST_CODES}, {"OFFSET", KF_COST_OFFSET},
         {"CALL", KF_COST_CALL}, {"UNPACK", KF_COST_UNPACK}, {"FORMAT_RESULTS", KF_COST_FORMAT_RESULTS},
+        {"EACH_BYTE", KF_COST_EACH_BYTE},
         {NULL, 0},
     };
     lua_newtable(L);

@@ -43,6 +43,7 @@ enum {
     KF_COST_CALL = 12,        /* nothing but the call itself */
     KF_COST_UNPACK = 13,      /* after: the results (a table with a metatable: each element) */
     KF_COST_FORMAT_RESULTS = 14, /* before: the bytes of the format; after: the results */
+    KF_COST_EACH_BYTE = 15,   /* before: a unit for every 4 bytes of the first argument (a C call per byte) */
 };
 
 /* The work units a call of a host function costs at least. */

@@ -41,7 +41,7 @@ let sandboxPrelude = #"""
     stringlib.rep = closure("rep", S.rep)
     stringlib.format = closure("format", S.format, tostring)
     charge(stringlib, S, {
-      byte = "RESULTS", char = "ARGUMENTS", lower = "FIRST_STRING", upper = "FIRST_STRING",
+      byte = "RESULTS", char = "ARGUMENTS", lower = "EACH_BYTE", upper = "EACH_BYTE",
       reverse = "FIRST_STRING", sub = "RESULTS", pack = "FORMAT_RESULTS", packsize = "FIRST_STRING",
       unpack = "FORMAT_RESULTS",
     })
