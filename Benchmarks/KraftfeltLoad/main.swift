@@ -288,7 +288,6 @@ final class Room: Sendable {
     let id: String
     let code: String
     let phones = Mutex<[(participant: String, token: String)]>([])
-    let sent = Mutex<[String: Double]>([:])
     /// The answers in the order they were sent, with their times.
     let order = Mutex<[(who: String, at: Double)]>([])
     let seen = Mutex<[String: Double]>([:])
@@ -378,7 +377,7 @@ func consoleSocket(_ server: Server, _ room: Room) async throws {
         for try await message in inbound.messages(maxSize: 1 << 28) {
             guard case .text(let text) = message else { continue }
             let at = now()
-            let sentSoFar = room.sent.withLock { $0.count }
+            let sentSoFar = room.order.withLock { $0.count }
             var count = counted
             if let range = text.range(of: "data-count=") {
                 // In the push's JSON the attribute's quotes are escaped: data-count=\"12\".
@@ -499,12 +498,7 @@ func scenario(rooms roomCount: Int, phones: Int) async throws -> Figures {
         let (room, who, token) = everyone[i]
         let due = answerStart + answerWindow * Double(i) / Double(everyone.count)
         if due > now() { try await Task.sleep(for: .milliseconds(Int((due - now()) * 1000))) }
-        let at = room.order.withLock { order in
-            let at = now()
-            order.append((who, at))
-            return at
-        }
-        room.sent.withLock { $0[who] = at }
+        room.order.withLock { $0.append((who, now())) }
         let (status, data) = try await request(
             "POST", server.base + "/api/sessions/\(room.id)/answers", token: token,
             body: ["ask": askOf[room.id] ?? 0, "value": 4])

@@ -38,10 +38,7 @@ struct Pages: Sendable {
     func participant(_ view: ParticipantView) -> String {
         var head: [String: Any] = ["name": view.you.name, "area": view.you.area]
         if let exercise = view.exercise, !exercise.isEmpty { head["exercise"] = exercise }
-        var key = view
-        key.revision = 0
-        key.at = 0
-        for i in key.questions.indices { key.questions[i].secondsLeft = nil }
+        var key = view.content
         // The person's id marks them in their group's list; nothing else shows it.
         key.you = PersonRef(id: view.group == nil ? "" : view.you.id, name: "", area: "")
         key.exercise = nil

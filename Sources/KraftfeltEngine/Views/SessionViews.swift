@@ -99,6 +99,18 @@ public struct ParticipantView: Codable, Hashable, Sendable {
     public var error: String?
 }
 
+extension ParticipantView {
+    /// The view without what changes with every event (its revision, time and seconds
+    /// left): two phones, or two moments, with the same content show the same page.
+    public var content: ParticipantView {
+        var view = self
+        view.revision = 0
+        view.at = 0
+        for i in view.questions.indices { view.questions[i].secondsLeft = nil }
+        return view
+    }
+}
+
 /// What the beamer shows.
 public struct ScreenView: Codable, Hashable, Sendable {
     public var revision: Int

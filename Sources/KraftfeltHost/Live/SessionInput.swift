@@ -80,11 +80,8 @@ public enum SessionView: Codable, Hashable, Sendable {
     /// with the same content show the same thing, and a subscriber is not sent it again.
     var content: SessionView {
         switch self {
-        case .participant(var view):
-            view.revision = 0
-            view.at = 0
-            for i in view.questions.indices { view.questions[i].secondsLeft = nil }
-            return .participant(view)
+        case .participant(let view):
+            return .participant(view.content)
         case .screen(var view):
             view.revision = 0
             view.at = 0

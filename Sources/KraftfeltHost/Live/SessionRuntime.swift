@@ -489,8 +489,8 @@ public final class SessionRuntime: @unchecked Sendable {
         // view of everyone's phone.
         // (A subscription whose first view has not gone out yet gets the view of its
         // time from ``updates(of:after:)``, which runs on this queue after it.)
-        let touched = engineReplaced ? nil : engine.takeTouchedParticipants()
-        if engineReplaced { _ = engine.takeTouchedParticipants() }
+        let taken = engine.takeTouchedParticipants()
+        let touched = engineReplaced ? nil : taken
         engineReplaced = false
         let current = subscribers.withLock { $0.of(touched) }
         guard !current.isEmpty else { return }
