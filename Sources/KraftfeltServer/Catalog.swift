@@ -44,7 +44,7 @@ public struct Catalog: Sendable {
     }
 
     /// Where the shipped exercises are: the target's resources.
-    static var shippedFolder: String { Bundle.module.bundleURL.appendingPathComponent("Exercises").path }
+    public static var shippedFolder: String { Bundle.module.bundleURL.appendingPathComponent("Exercises").path }
 
     static func read(_ folder: String) throws -> [ExerciseSource] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".lua") }

@@ -3,6 +3,7 @@ import Foundation
 import KraftfeltEngine
 import KraftfeltHost
 import KraftfeltLua
+import KraftfeltServer
 import KraftfeltStore
 
 /// `kraftfelt rehearse EXERCISE`: runs an exercise or programme with bots on a virtual clock.
@@ -31,8 +32,13 @@ struct Rehearse: ParsableCommand {
     @Option(help: "The language of the transcript: da or en.")
     var language: String = "da"
 
-    @Option(help: "The folder with the exercises a programme names.")
-    var exercises: String = "Exercises"
+    @Option(
+        help: "The folder with the exercises to choose from and that a programme names (default: the shipped ones).")
+    var exercises: String?
+
+    /// The folder the exercises come from: the one given, else those shipped with Kraftfelt
+    /// (beside the binary), so that a rehearsal works from any directory.
+    var exerciseFolder: String { exercises ?? Catalog.shippedFolder }
 
     @Option(name: .customLong("param"), help: "An exercise parameter, as name=value (repeatable).")
     var parameters: [String] = []
@@ -58,7 +64,7 @@ struct Rehearse: ParsableCommand {
             throw ValidationError("--language must be da or en, got \(SessionID.shown(language))")
         }
         try Inputs.organisation(organisation)
-        try Inputs.path(exercises, option: "--exercises")
+        if let exercises { try Inputs.path(exercises, option: "--exercises") }
         if let data { try Inputs.path(data, option: "--data") }
         if let database { try Inputs.path(database, option: "--database") }
         if data != nil && database != nil { throw ValidationError("give --data or --database, not both") }
@@ -67,7 +73,7 @@ struct Rehearse: ParsableCommand {
     }
 
     func run() throws {
-        let library = try Self.library(in: exercises)
+        let library = try Self.library(in: exerciseFolder)
         let main = try resolve(library)
         let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
         let given = try Inputs.parameters(parameters)
@@ -89,8 +95,9 @@ struct Rehearse: ParsableCommand {
         // Refused before anything runs: the id is taken, or the store cannot take it.
         try store.createSession(record)
         if keeps {
-            let place = database != nil ? "--database URL" : "--data \(data ?? "")"
-            Terminal.line("session \(id) (continue with: kraftfelt resume \(id) \(place))")
+            // Its id, so that a run that stops early can be found (`kraftfelt sessions`) and
+            // resumed; a session that ends is not told to continue.
+            Terminal.line("session \(id), kept in " + (database != nil ? "the database" : data ?? ""))
         }
         switch try hosted(store, keeps: keeps).run(id) {
         case .success(let outcome): try Self.finish(outcome)
@@ -142,7 +149,8 @@ struct Rehearse: ParsableCommand {
         guard let source = library.first(where: { $0.fileName == "\(exercise).lua" }) else {
             let known = library.map { String($0.fileName.dropLast(4)) }.joined(separator: ", ")
             throw CLIError(
-                "no exercise \(SessionID.shown(exercise)) in \(exercises)/"
+                "no exercise \(SessionID.shown(exercise)) in "
+                    + (exercises.map { "\($0)/" } ?? "the shipped exercises")
                     + (known.isEmpty ? "" : " (there are: \(known))"))
         }
         return source

@@ -118,6 +118,22 @@ struct Kraftfelt {
 }
 
 @Suite(.serialized) struct RunCommandTests {
+    /// The shipped exercises come with the binary: a rehearsal works from any directory,
+    /// and one that is kept names its session without telling a finished one to continue.
+    @Test func aShippedExerciseRehearsesFromAnyDirectory() throws {
+        let data = NSTemporaryDirectory() + "kraftfelt-anywhere-\(UUID().uuidString)"
+        let result = try Kraftfelt.run(
+            ["rehearse", "maaling", "--participants", "3", "--data", data, "--session", "m1"], timeout: 30,
+            in: NSTemporaryDirectory())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("— Måling —"))
+        #expect(result.stderr == "session m1, kept in \(data)\n")
+        let unknown = try Kraftfelt.run(["rehearse", "nope"], in: NSTemporaryDirectory())
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.hasPrefix("error: no exercise \"nope\" in the shipped exercises (there are: "))
+        #expect(unknown.stderr.contains("summegrupper"))
+    }
+
     @Test func theBinaryIsBuilt() {
         #expect(FileManager.default.isExecutableFile(atPath: Kraftfelt.binary.path), "\(Kraftfelt.binary.path)")
         #expect(Kraftfelt.hostileScripts.count >= 30)
