@@ -13,7 +13,17 @@ if [ -f Tests/Browser/check_openapi.py ]; then
     "$binary" serve --data "$data" --port "$port" --no-ready-session > "$data/serve.out" 2>&1 &
     server=$!
     trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-    for _ in $(seq 1 100); do grep -q "console#token=" "$data/serve.out" 2>/dev/null && break; sleep 0.2; done
-    token="$(grep -o 'console#token=[^ ]*' "$data/serve.out" | cut -d= -f2)"
+    # A busy machine can take a while to start the server; give up early only if it exited.
+    for _ in $(seq 1 300); do
+        grep -q "console#token=" "$data/serve.out" 2>/dev/null && break
+        kill -0 "$server" 2>/dev/null || break
+        sleep 0.2
+    done
+    token="$(grep -o 'console#token=[^ ]*' "$data/serve.out" | cut -d= -f2 || true)"
+    if [ -z "$token" ]; then
+        echo "run.sh: the server for the API check printed no trainer link within 60 s; it printed:" >&2
+        cat "$data/serve.out" >&2
+        exit 1
+    fi
     python3 Tests/Browser/check_openapi.py --base "http://127.0.0.1:$port" --token "$token"
 fi
