@@ -11,6 +11,8 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
     let expectedMessage: String
     /// The wall-clock limit for this script (`-- seconds: N`); generous unless it tests time.
     let seconds: Double
+    /// The instruction budget (`-- instructions: N`); 20 million unless the script races the clock.
+    let instructions: Int
 
     var testDescription: String { name }
 
@@ -26,7 +28,8 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
             }
             return HostileScript(
                 name: $0.lastPathComponent, source: source, expectedCode: header("expect"),
-                expectedMessage: header("message"), seconds: Double(header("seconds")) ?? 20)
+                expectedMessage: header("message"), seconds: Double(header("seconds")) ?? 20,
+                instructions: Int(header("instructions")) ?? 20_000_000)
         }
     }()
 }
@@ -40,7 +43,7 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
 
     @Test(arguments: HostileScript.all)
     func failsWithTheExpectedErrorAndLeavesTheHostWorking(_ script: HostileScript) throws {
-        let vm = try LuaVM(limits: SandboxLimits(instructionsPerRun: 20_000_000, secondsPerRun: script.seconds))
+        let vm = try LuaVM(limits: SandboxLimits(instructionsPerRun: script.instructions, secondsPerRun: script.seconds))
         var caught: ScriptError?
         do {
             let results = try vm.run(script.source, chunkName: script.name)
