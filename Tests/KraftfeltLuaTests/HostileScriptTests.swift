@@ -43,7 +43,8 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
 
     @Test(arguments: HostileScript.all)
     func failsWithTheExpectedErrorAndLeavesTheHostWorking(_ script: HostileScript) throws {
-        let vm = try LuaVM(limits: SandboxLimits(instructionsPerRun: script.instructions, secondsPerRun: script.seconds))
+        let vm = try LuaVM(
+            limits: SandboxLimits(instructionsPerRun: script.instructions, secondsPerRun: script.seconds))
         var caught: ScriptError?
         do {
             let results = try vm.run(script.source, chunkName: script.name)
