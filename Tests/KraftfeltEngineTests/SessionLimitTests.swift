@@ -89,7 +89,7 @@ struct SessionLimitTests {
         // s:groups options.
         (
             "s:groups { sizes = 3 }",
-            "s:groups: 'sizes' is not an option (the options are size, mix, avoid_repeats, target)"
+            "s:groups: 'sizes' is not an option: did you mean 'size'? (the options are size, mix, avoid_repeats, target)"
         ),
         (
             "s:groups { 3 }",
@@ -146,12 +146,35 @@ struct SessionLimitTests {
             "s:roles: 'roles' must be a list of different role names, like { \"client\", \"consultant\" }"
         ),
         ("s:roles(s:groups()[1], { 'a' }, 51)", "s:roles: 'rounds' must be from 1 to 50, got 51"),
+        // Misspelt fields of a question, a chart and a parameter.
+        (
+            "s:ask(s.everyone, { da = 'x', tme = '1m' })",
+            "s:ask: 'tme' is not a question field: did you mean 'time'? (the question fields are da, en, kind, options, min, max, scale, time, bot_answers)"
+        ),
+        (
+            "s:ask(s.everyone, { da = 'x', [1] = 'y' })",
+            "s:ask: the question fields must be named, like { da = … } (the question fields are da, en, kind, options, min, max, scale, time, bot_answers)"
+        ),
+        (
+            "s:show { chart = 'counts', value = { 1 } }",
+            "s:show: 'value' is not a chart field: did you mean 'values'? (the chart fields are chart, answers, values, min, max, options, before, after, labels, pairs, title)"
+        ),
+        (
+            "s:show { chart = 'counts', colour = 'red' }",
+            "s:show: 'colour' is not a chart field (the chart fields are chart, answers, values, min, max, options, before, after, labels, pairs, title)"
+        ),
         // s:rotations and s:match.
-        ("s:rotations { round = 3 }", "s:rotations: 'round' is not an option (the options are rounds)"),
+        (
+            "s:rotations { round = 3 }",
+            "s:rotations: 'round' is not an option: did you mean 'rounds'? (the options are rounds)"
+        ),
         ("s:rotations { rounds = 51 }", "s:rotations: 'rounds' must be a number of rounds from 1 to 50, got 51"),
         ("s:rotations { rounds = 0/0 }", "s:rotations: 'rounds' must be a number of rounds from 1 to 50, got nan"),
         ("s:match({}, { helper = 5 })", "s:match: 'helper' must be \"other-area\" or \"anyone\", got 5"),
-        ("s:match({}, { helpers = 'anyone' })", "s:match: 'helpers' is not an option (the options are helper)"),
+        (
+            "s:match({}, { helpers = 'anyone' })",
+            "s:match: 'helpers' is not an option: did you mean 'helper'? (the options are helper)"
+        ),
         (
             "s:match({ { who = s:participants()[1], value = ('x'):rep(8001) } })",
             "s:match: the question of answer 1 of 'answers' has 8001 bytes; the limit is 8000"
@@ -233,11 +256,22 @@ struct SessionLimitTests {
     @Test func anExerciseCannotPassItselfOffAsAProgramme() throws {
         let script = """
             return kf.exercise { id = "x", title = { da = "X", en = "X" }, minutes = 5, kind = "programme",
-              exercises = { "x" }, run = function(s) s:show("ran") end }
+              run = function(s) s:show("ran") end }
             """
         let session = try openSession(script)
         #expect(session.state == .finished)
         #expect(session.transcript.lines.contains("[00:00] show: ran"))
+        let listed = SessionDefinition(
+            main: ExerciseSource(
+                fileName: "x.lua",
+                text: script.replacingOccurrences(of: "kind = \"programme\",", with: "exercises = { \"x\" },")),
+            seed: 1)
+        let listing = try Session(definition: listed)
+        try? listing.submit(listed.startEvent(exercise: "x"))
+        #expect(
+            listing.failure
+                == "x.lua:1: kf.exercise: 'exercises' is not an exercise field (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes)"
+        )
     }
 
     @Test func aNumberParameterMustBeFinite() throws {

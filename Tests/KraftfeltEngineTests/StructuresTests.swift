@@ -98,6 +98,14 @@ struct ParameterTests {
             "x.lua:1: kf.exercise: 'parameters' must be a table like { rounds = { type = \"integer\", default = 3 } }"
         ),
         (
+            "parameters = { rounds = { type = 'integer', defualt = 3 } }",
+            "x.lua:1: kf.exercise: parameter 'rounds': 'defualt' is not a parameter field: did you mean 'default'? (the parameter fields are type, default)"
+        ),
+        (
+            "paramters = { }",
+            "x.lua:1: kf.exercise: 'paramters' is not an exercise field: did you mean 'parameters'? (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes)"
+        ),
+        (
             "attributes = 'role'",
             "x.lua:1: kf.exercise: 'attributes' must be a list of the participant attributes it needs, like { \"role\" }"
         ),

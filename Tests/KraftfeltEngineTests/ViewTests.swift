@@ -212,7 +212,7 @@ struct ViewTests {
         (#"s:show("x", { { id = "nobody" } })"#, "s:show: 'to' must name people of this session, got a table"),
         (
             #"s:set_role(s:participants()[1], "x", { listen = true })"#,
-            "s:set_role: 'listen' is not an option (the options are listen_only)"
+            "s:set_role: 'listen' is not an option: did you mean 'listen_only'? (the options are listen_only)"
         ),
         (
             #"s:set_role({}, "x")"#,

@@ -12,7 +12,7 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
     /// The wall-clock limit for this script (`-- seconds: N`); generous unless it tests time.
     let seconds: Double
     /// The instruction budget (`-- instructions: N`); 20 million unless the script races the clock.
-    let instructions: Int
+    let instructions: Int64
 
     var testDescription: String { name }
 
@@ -29,7 +29,7 @@ struct HostileScript: CustomTestStringConvertible, Sendable {
             return HostileScript(
                 name: $0.lastPathComponent, source: source, expectedCode: header("expect"),
                 expectedMessage: header("message"), seconds: Double(header("seconds")) ?? 20,
-                instructions: Int(header("instructions")) ?? 20_000_000)
+                instructions: Int64(header("instructions")) ?? 20_000_000)
         }
     }()
 }

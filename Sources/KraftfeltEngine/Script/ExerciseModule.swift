@@ -128,6 +128,7 @@ enum ExerciseModule {
     }
 
     static func checkExercise(_ definition: LuaTable) throws(HostError) {
+        try HostOptions.exercise.check(definition, ignoring: ["kind"])
         try checkIdentity(definition)
         guard let minutes = definition["minutes"].numberValue, minutes > 0, minutes <= 24 * 60 else {
             throw HostError("'minutes' must be a number of minutes above 0, got \(describe(definition["minutes"]))")

@@ -21,6 +21,9 @@ enum ExerciseParameters {
             guard !name.isEmpty, name.utf8.count <= SessionLimits.parameterNameBytes else {
                 throw HostError("a parameter's name must have 1 to \(SessionLimits.parameterNameBytes) bytes")
             }
+            do { try HostOptions.parameter.check(spec) } catch {
+                throw HostError("parameter '\(name)': \(error.message)")
+            }
             guard let type = spec["type"].text, types.contains(type) else {
                 throw HostError(
                     "parameter '\(name)': 'type' must be one of \(types.joined(separator: ", ")), got \(describe(spec["type"]))"

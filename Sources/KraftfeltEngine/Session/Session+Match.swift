@@ -8,7 +8,7 @@ extension Session {
             throw HostError("'answers' must be what s:ask returned")
         }
         let options = try call.value(2).tableValue ?? LuaTable()
-        try checkOptions(options, ["helper"])
+        try checkOptions(options, HostOptions.match)
         let rule = options["helper"] == .nil ? "other-area" : options["helper"].text
         guard rule == "other-area" || rule == "anyone" else {
             throw HostError("'helper' must be \"other-area\" or \"anyone\", got \(describe(options["helper"]))")

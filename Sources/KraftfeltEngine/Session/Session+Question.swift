@@ -4,6 +4,7 @@ extension Session {
     /// A question from the table a script passes to `s:ask`, with every option checked, so
     /// that what the session accepts as answers and what rehearsal bots answer agree.
     func parseQuestion(_ table: LuaTable) throws(HostError) -> Question {
+        try checkOptions(table, HostOptions.question)
         let kindText = table["kind"].text ?? "text"
         guard table["kind"] == .nil || table["kind"].text != nil, let kind = Question.Kind(rawValue: kindText) else {
             let kinds = Question.Kind.allCases.map(\.rawValue).joined(separator: ", ")

@@ -4,7 +4,7 @@ extension Session {
     /// `s:rotations{ rounds = 3 }`: Impromptu Networking's rounds of pairs.
     func rotations(_ call: HostCall) throws -> HostResult {
         let options = try call.value(1).tableValue ?? LuaTable()
-        try checkOptions(options, ["rounds"])
+        try checkOptions(options, HostOptions.rotations)
         let limit = SessionLimits.rotationRounds
         let rounds = options["rounds"] == .nil ? 3 : options["rounds"].integerValue ?? -1
         guard (1...Int64(limit)).contains(rounds) else {

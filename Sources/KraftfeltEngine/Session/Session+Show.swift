@@ -137,6 +137,7 @@ extension Session {
 
     /// `{ chart = "distribution" | "counts" | "before_after" | "ties", … }`.
     private func chart(_ table: LuaTable) throws(HostError) -> Chart {
+        try checkOptions(table, HostOptions.chart)
         let kinds = Chart.Kind.allCases.map(\.rawValue).joined(separator: ", ")
         guard let name = table["chart"].text, let kind = Chart.Kind(rawValue: name) else {
             throw HostError("'chart' must be one of \(kinds), got \(describe(table["chart"]))")
@@ -241,7 +242,7 @@ extension Session {
         let ids = people.filter { participantIndex[$0] != nil }
         guard !ids.isEmpty, ids.count == people.count else { throw HostError(usage) }
         let options = try call.value(3).tableValue ?? LuaTable()
-        try checkOptions(options, ["listen_only"])
+        try checkOptions(options, HostOptions.role)
         switch options["listen_only"] {
         case .nil, .boolean: break
         default:

@@ -58,7 +58,7 @@ extension Session {
     /// `s:groups { size = "2-4", mix = "areas" }`: the people here in groups.
     func groups(_ call: HostCall) throws -> HostResult {
         let options = try call.value(1).tableValue ?? LuaTable()
-        try checkOptions(options, ["size", "mix", "avoid_repeats", "target"])
+        try checkOptions(options, HostOptions.groups)
         let size = try groupSize(options["size"])
         let mixing: GroupMixing
         switch options["mix"] {
@@ -132,16 +132,8 @@ extension Session {
     }
 
     /// Refuses option names a function does not take (a typo would otherwise be ignored).
-    func checkOptions(_ options: LuaTable, _ names: [String]) throws(HostError) {
-        let known = names.joined(separator: ", ")
-        guard options.array.isEmpty else {
-            throw HostError(
-                "the options must be named, like { \(names.first ?? "name") = … } (the options are \(known))")
-        }
-        for field in options.fields where !(field.key.text.map { names.contains($0) } ?? false) {
-            let key = field.key.text.map { "'\($0)'" } ?? describe(field.key)
-            throw HostError("\(key) is not an option (the options are \(known))")
-        }
+    func checkOptions(_ options: LuaTable, _ table: HostOptionTable) throws(HostError) {
+        try table.check(options)
     }
 
     /// Adds the pairs in `groups` to the people who have met, within
