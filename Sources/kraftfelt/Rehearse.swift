@@ -119,7 +119,9 @@ struct Rehearse: ParsableCommand {
         if share >= 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
-    /// Prints the transcript and measures; a failed session is the error.
+    /// Prints the transcript and measures; a failed session is the error. On a terminal
+    /// the transcript's last line already shows it, so it is not printed twice; where the
+    /// transcript goes elsewhere (a file, a pipe) standard error says it too.
     static func finish(_ outcome: HostedRehearsal.Outcome) throws {
         Terminal.print(outcome.transcript, terminator: "")
         if !outcome.measures.isEmpty {
@@ -129,7 +131,10 @@ struct Rehearse: ParsableCommand {
                     "  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))", lines: false)
             }
         }
-        if case .failed(let error) = outcome.state { throw CLIError(error.message) }
+        if case .failed(let error) = outcome.state {
+            if isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 { throw ExitCode.failure }
+            throw CLIError(error.message)
+        }
     }
 
     /// Every exercise file in the folder (none when the folder is missing).

@@ -22,7 +22,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
@@ -72,7 +72,10 @@ def browser(width, height):
 
 def wait(driver, condition, what):
     try:
-        return WebDriverWait(driver, WAIT, poll_frequency=0.2).until(lambda d: condition(d))
+        # A page that redraws between finding an element and reading it is polled again.
+        return WebDriverWait(
+            driver, WAIT, poll_frequency=0.2, ignored_exceptions=(StaleElementReferenceException,)
+        ).until(lambda d: condition(d))
     except TimeoutException:
         raise AssertionError(f"timed out waiting for {what}; page text:\n{driver.find_element(By.TAG_NAME, 'body').text}")
 

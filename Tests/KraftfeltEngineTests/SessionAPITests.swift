@@ -46,7 +46,28 @@ struct SessionAPITests {
         ),
         ("s:measure('x', 'many')", "x.lua:3: s:measure: argument 'value' must be a number, got string"),
         ("s:measure('', 1)", "x.lua:3: s:measure: 'name' must have 1 to 64 characters"),
-        ("s:each_group({}, print)", "x.lua:3: s:each_group: 'groups' must be the list s:groups returned"),
+        (
+            "s:each_group({}, print)",
+            "x.lua:3: s:each_group: 'groups' is an empty list: there are no groups to run (was anybody here to form them?)"
+        ),
+        (
+            "s:each_group({ first = 1 }, print)",
+            "x.lua:3: s:each_group: 'groups' must be the list s:groups returned, got a table"
+        ),
+        // A group's handle is named as the script wrote it, and `self` is not counted.
+        (
+            "s:each_group(s:groups(), function(g) g:ask(g.everyone, { da = 'x', kind = 'scale', min = 5, max = 1 }) end)",
+            "x.lua:3: g:ask: a scale runs from 'min' to a higher 'max', got 5 to 1"
+        ),
+        (
+            "s:each_group(s:groups(), function(g) g:timer('1m', 'a', 'b') end)",
+            "x.lua:3: g:timer: expected at most 2 arguments, got 3"
+        ),
+        ("s:timer('1m', 'a', 'b', 'c')", "x.lua:3: s:timer: expected at most 2 arguments, got 4"),
+        (
+            "s:ask(s.everyone, { da = 'x', kind = 'choice', options = { 'a', 'b', 'a' } })",
+            "x.lua:3: s:ask: 'options' has \"a\" twice; each option can be there once"
+        ),
         ("s:each_group(s:groups(), 'flow')", "x.lua:3: s:each_group: argument 'flow' must be a function, got string"),
         ("error('half-way')", "x.lua:3: half-way"),
         ("local t = nil; return t.x", "x.lua:3: attempt to index a nil value (local 't')"),

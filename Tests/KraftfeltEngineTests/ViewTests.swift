@@ -215,7 +215,7 @@ struct ViewTests {
             "s:set_role: 'listen' is not an option: did you mean 'listen_only'? (the options are listen_only)"
         ),
         (
-            #"s:set_role({}, "x")"#,
+            #"s:set_role({ 1 }, "x")"#,
             "s:set_role: 'people' must be a person, a group's g.everyone or a list of people of this session"
         ),
     ])

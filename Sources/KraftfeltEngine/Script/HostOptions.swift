@@ -76,6 +76,13 @@ public enum HostOptions {
         typeName: "RoleOptions", functions: ["set_role"], argument: 3, what: "an option",
         options: [HostOption("listen_only", .boolean, "asked nothing while the role lasts")])
 
+    public static let turns = HostOptionTable(
+        typeName: "TurnOptions", functions: ["turns"], argument: 1, what: "an option",
+        options: [
+            HostOption("focus", .text, "the role of the person with the turn: text or { da, en }"),
+            HostOption("others", .text, "the role of the others here: text or { da, en }"),
+        ])
+
     public static let question = HostOptionTable(
         typeName: "Question", functions: ["ask"], argument: 2, what: "a question field",
         options: [
@@ -128,7 +135,9 @@ public enum HostOptions {
         ])
 
     /// Every table, in the order the reference lists them.
-    public static let all: [HostOptionTable] = [groups, match, rotations, role, question, chart, exercise, parameter]
+    public static let all: [HostOptionTable] = [
+        groups, match, rotations, role, turns, question, chart, exercise, parameter,
+    ]
 
     /// The name closest to `name` when it is a likely misspelling of one (one begins with
     /// the other, or an edit distance of at most a third of its length, at least 2), or nil.

@@ -10,6 +10,7 @@ extension Session {
         return HostModule(
             Self.sessionModuleName, summary: "The session handle `s` that `run` receives (and `g` in a group).",
             global: false, callPrefix: "s:",
+            receiverPrefix: { $0["everyone"].tableValue?["kind"] == "group" ? "g:" : nil },
             functions: [
                 HostFunction(
                     "ask",
@@ -100,13 +101,13 @@ extension Session {
                 ) { [unowned self] call in try guarded(call, measure) },
                 HostFunction(
                     "participants", parameters: [me], returns: "list of people",
-                    summary: "The people here now: { id, name, area, language, strengths }.",
+                    summary: """
+                        The people here now: { id, name, area, language, strengths }. In a group's flow, \
+                        `g:participants()` is the group's members who are here now (with anyone placed in \
+                        the group after joining late).
+                        """,
                     example: "for _, p in ipairs(s:participants()) do print(p.name, p.area) end"
-                ) { [unowned self] call in
-                    try guarded(call) { _ in
-                        .value(.table(LuaTable(array: presentParticipants.map { record(of: $0.id) })))
-                    }
-                },
+                ) { [unowned self] call in try guarded(call, participantsHere) },
                 HostFunction(
                     "groups",
                     parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target")],
@@ -165,6 +166,33 @@ extension Session {
                         """
                 ) { [unowned self] call in try guarded(call, roles) },
                 HostFunction(
+                    "turns",
+                    parameters: [
+                        me,
+                        Parameter("options", .table, optional: true, "focus, others: the roles each turn gives"),
+                    ],
+                    returns: "an iterator of (focus, others)",
+                    summary: """
+                        In a group's flow: each member here has the turn once, in the group's order, at the \
+                        group's own pace. `for focus, others in g:turns() do … end` gives the person with the \
+                        turn and a list of the others here. Someone who left before their turn is skipped \
+                        (the transcript says so); someone placed in the group late gets a turn too. With \
+                        `focus` and `others`, each turn gives those roles (text or { da, en }), cleared when \
+                        the turns are done.
+                        """,
+                    example: """
+                        for client, consultants in g:turns { focus = { da = "Klient", en = "Client" } } do
+                          g:ask(client, { da = "Din udfordring?", en = "Your challenge?", time = "2m" })
+                          g:timer("6m", { da = "Konsulenterne taler", en = "The consultants talk" })
+                        end
+                        """
+                ) { [unowned self] call in try guarded(call, turns) },
+                HostFunction(
+                    "next_turn", parameters: [me], returns: "focus, others (nothing when all had the turn)",
+                    summary: "The next turn of `g:turns()`, which calls it for the `for` loop.",
+                    example: "local focus, others = g:next_turn()"
+                ) { [unowned self] call in try guarded(call, nextTurn) },
+                HostFunction(
                     "each_group",
                     parameters: [
                         me,
@@ -200,9 +228,10 @@ extension Session {
             let records = members.map { record(of: $0) }
             fields.append(LuaTable.Field("index", .integer(Int64(groupIndex[group] ?? 0))))
             fields.append(LuaTable.Field("members", .table(LuaTable(array: records))))
-            fields.append(
-                LuaTable.Field(
-                    "everyone", .table(LuaTable(["kind": "group", "members": .table(LuaTable(array: records))]))))
+            // A list of the members, which an audience reads as whoever is in the group then.
+            var everyone = LuaTable(array: records)
+            everyone.fields = [LuaTable.Field("kind", "group"), LuaTable.Field("group", .integer(Int64(group)))]
+            fields.append(LuaTable.Field("everyone", .table(everyone)))
         } else {
             fields.append(LuaTable.Field("everyone", .table(LuaTable(["kind": "everyone"]))))
         }

@@ -211,6 +211,7 @@ extension Session {
             }
             present.insert(participant.id)
             transcript.add(at: clock.now, "\(participant.name) (\(participant.area)) joined")
+            placeLateJoiner(participant.id)
             for id in askIDs {
                 guard let ask = asks[id] else { continue }
                 if ask.members.contains(participant.id) {

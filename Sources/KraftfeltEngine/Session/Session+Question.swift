@@ -60,7 +60,10 @@ extension Session {
             }
             options.append(option)
         }
-        guard Set(options).count == options.count else { throw HostError("'options' has the same option twice") }
+        var seen: Set<String> = []
+        if let twice = options.first(where: { !seen.insert($0).inserted }) {
+            throw HostError("'options' has \(describe(.string(twice))) twice; each option can be there once")
+        }
         return options
     }
 

@@ -238,9 +238,21 @@ extension Session {
     /// listen-only person is asked nothing while the role lasts. A nil role clears it.
     func setRole(_ call: HostCall) throws -> HostResult {
         let usage = "'people' must be a person, a group's g.everyone or a list of people of this session"
-        guard let (people, _) = try? parseAudience(try call.value(1)) else { throw HostError(usage) }
-        let ids = people.filter { participantIndex[$0] != nil }
-        guard !ids.isEmpty, ids.count == people.count else { throw HostError(usage) }
+        let given = try call.value(1)
+        if case .table(let list) = given, list.array.isEmpty, list.fields.isEmpty {
+            note("role for nobody (an empty list)")
+            return .none
+        }
+        guard let (people, _) = try? parseAudience(given) else { throw HostError(usage) }
+        let known = people.filter { participantIndex[$0] != nil }
+        guard !known.isEmpty, known.count == people.count else { throw HostError(usage) }
+        // People who left get no role: a role is for someone in the room.
+        let gone = known.filter { !present.contains($0) }
+        if !gone.isEmpty {
+            note("\(gone.map(name(of:)).joined(separator: ", ")) \(gone.count == 1 ? "has" : "have") left: no role")
+        }
+        let ids = known.filter { present.contains($0) }
+        guard !ids.isEmpty else { return .none }
         let options = try call.value(3).tableValue ?? LuaTable()
         try checkOptions(options, HostOptions.role)
         switch options["listen_only"] {

@@ -37,7 +37,12 @@ extension Session {
         }
         switch table["kind"].text {
         case "everyone": return (presentParticipants.map(\.id), true)
-        case "group": return (ids(in: table["members"]), false)
+        case "group":
+            // Whoever is in the group now (a late joiner too); ask and roles skip who left.
+            if let group = table["group"].integerValue, let members = groupMembers[Int(group)] {
+                return (members, false)
+            }
+            return (ids(in: table["members"] == .nil ? value : table["members"]), false)
         default:
             if let id = table["id"].text { return ([id], false) }
             if !table.array.isEmpty && table.array.allSatisfy({ $0.tableValue?["id"].text != nil }) {
@@ -158,8 +163,11 @@ extension Session {
 
     /// `s:each_group(groups, flow)`: the flow in every group at once.
     func eachGroup(_ call: HostCall) throws -> HostResult {
-        guard case .table(let list) = try call.value(1), !list.array.isEmpty else {
-            throw HostError("'groups' must be the list s:groups returned")
+        guard case .table(let list) = try call.value(1), list.fields.isEmpty || !list.array.isEmpty else {
+            throw HostError("'groups' must be the list s:groups returned, got \(describe(try call.value(1)))")
+        }
+        guard !list.array.isEmpty else {
+            throw HostError("'groups' is an empty list: there are no groups to run (was anybody here to form them?)")
         }
         guard case .function(let flow) = try call.value(2) else { throw HostError("'flow' must be a function(g)") }
         guard let parent = runningThread else { throw HostError("no running flow") }

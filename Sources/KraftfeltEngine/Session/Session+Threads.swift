@@ -159,6 +159,7 @@ extension Session {
     private func finish(_ id: Int, value: LuaValue) {
         guard let finished = threads.removeValue(forKey: id) else { return }
         if finished.group != nil {
+            turnState.removeValue(forKey: id)
             for member in groupMembers[id] ?? [] where groupThreadOf[member] == id {
                 groupThreadOf.removeValue(forKey: member)
             }

@@ -54,6 +54,9 @@ public final class Session {
     var groupMembers: [Int: [String]] = [:]
     var groupIndex: [Int: Int] = [:]
     var sessionModule: LuaTable = LuaTable()
+    /// Who of each group has had the turn (`g:turns`), and the function `for` calls for the next.
+    var turnState: [Int: TurnState] = [:]
+    var turnStepper: LuaFunction?
     /// The programme's exercises still to run, and what the finished ones returned.
     var pending: [LoadedExercise] = []
     var results: [LuaTable.Field] = []
@@ -131,6 +134,7 @@ public final class Session {
         for module in modules { try vm.register(module) }
         try vm.register(sessionAPI())
         sessionModule = try vm.moduleTable(Self.sessionModuleName)
+        turnStepper = try Self.makeTurnStepper(vm)
     }
 
     /// The participants who are here now, in join order.

@@ -155,12 +155,14 @@ public struct HostCall {
     @inline(never)
     private func invalidArgument() -> HostError {
         if badArgument == -2 {
-            let n = box.maximumArguments
-            return HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count)")
+            // A method's hidden `self` is not an argument the script wrote.
+            let hidden = box.qualifiedName.contains(":") && box.function.parameters.first?.name == "self" ? 1 : 0
+            let n = box.maximumArguments - hidden
+            return HostError("expected at most \(n) argument\(n == 1 ? "" : "s"), got \(count - hidden)")
         }
         let index = Int(badArgument)
         if box.qualifiedName.contains(":") && box.function.parameters.first?.name == "self" && !selfIsReceiver {
-            return HostError("call it with a colon, as \(box.qualifiedName)(...)")
+            return HostError("call it with a colon, as \(box.name(in: self))(...)")
         }
         return argumentError(index, expected: box.function.parameters[index].type)
     }

@@ -81,15 +81,19 @@ public struct HostModule {
     public let isGlobal: Bool
     /// How messages and the reference name a function: `"kf."` gives `kf.add`, `"s:"` gives `s:ask`.
     public let callPrefix: String
+    /// For a method's error message: the prefix the receiver goes by when it is not the
+    /// usual one (`"g:"` for a group's handle), read on error paths only.
+    public let receiverPrefix: (@Sendable (LuaTable) -> String?)?
 
     public init(
         _ name: String, summary: String = "", global: Bool = true, callPrefix: String? = nil,
-        functions: [HostFunction]
+        receiverPrefix: (@Sendable (LuaTable) -> String?)? = nil, functions: [HostFunction]
     ) {
         self.name = name
         self.summary = summary
         self.functions = functions
         self.isGlobal = global
         self.callPrefix = callPrefix ?? "\(name)."
+        self.receiverPrefix = receiverPrefix
     }
 }

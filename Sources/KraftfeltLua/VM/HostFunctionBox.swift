@@ -6,6 +6,7 @@ final class HostFunctionBox {
     /// The full description: names and phrases for messages and the reference (cold path).
     let function: HostFunction
     let qualifiedName: String
+    let receiverPrefix: (@Sendable (LuaTable) -> String?)?
     unowned(unsafe) let vm: LuaVM
     let body: (HostCall) throws -> HostResult
     let maximumArguments: Int
@@ -16,6 +17,7 @@ final class HostFunctionBox {
     init(function: HostFunction, module: HostModule?, vm: LuaVM) {
         self.function = function
         self.qualifiedName = module.map { "\($0.callPrefix)\(function.name)" } ?? function.name
+        self.receiverPrefix = module?.receiverPrefix
         self.vm = vm
         self.body = function.body
         self.maximumArguments = function.isVariadic ? Int(Int32.max) : function.parameters.count
@@ -50,9 +52,9 @@ final class HostFunctionBox {
             if function.suspends && !call.canSuspend { return fail(cannotWait(state)) }
             result = try body(call)
         } catch let error as HostError {
-            return fail(error.message)
+            return fail(error.message, call)
         } catch {
-            return fail("\(error)")
+            return fail("\(error)", call)
         }
         switch result {
         case .none:
@@ -84,6 +86,14 @@ final class HostFunctionBox {
         }
     }
 
+    /// The name a call goes by: `g:ask` when the receiver is a group's handle.
+    func name(in call: HostCall) -> String {
+        guard let receiverPrefix, call.count > 0, call.selfIsReceiver, let receiver = try? call.value(0).tableValue,
+            let prefix = receiverPrefix(receiver)
+        else { return qualifiedName }
+        return prefix + function.name
+    }
+
     private func cannotWait(_ state: OpaquePointer) -> String {
         let reason =
             vm.runningThread == state
@@ -103,10 +113,10 @@ final class HostFunctionBox {
         return Int32(KF_HOST_VALUES)
     }
 
-    private func fail(_ message: String) -> Int32 {
+    private func fail(_ message: String, _ call: HostCall? = nil) -> Int32 {
         let writer = LuaValueWriter(buffer: kf_vm_buffer(vm.raw), owner: vm.serial)
         writer.reset()
-        try? writer.write(.string("\(qualifiedName): \(message)"))
+        try? writer.write(.string("\(call.map(name(in:)) ?? qualifiedName): \(message)"))
         return Int32(KF_HOST_ERROR)
     }
 }

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+@testable import KraftfeltEngine
+
+/// People who come and go while groups run: the group knows who is here, turns skip
+/// people who left, and a late joiner is placed into a group.
+@Suite struct PresenceTests {
+    static let turnsScript = exercise(
+        """
+            s:each_group(s:groups { size = "3-4" }, function(g)
+              for focus, others in g:turns { focus = "client", others = "consultant" } do
+                print("focus " .. g.index .. " " .. focus.id .. " " .. #others .. " " .. #g:participants())
+                g:timer("1m")
+              end
+            end)
+        """)
+
+    /// Drives a session through its timers; before each timer ends, some people leave and
+    /// some new people join, drawn from `seed`.
+    static func drive(people count: Int, seed: UInt64) throws -> (session: Session, checks: TurnChecks) {
+        let definition = SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: turnsScript), seed: seed)
+        let session = try Session(definition: definition)
+        try session.submit(definition.startEvent(exercise: "x"))
+        var here: Set<String> = []
+        var everLeft: Set<String> = []
+        for i in 1...count {
+            try session.submit(.join(Participant(id: "p\(i)", name: "P\(i)", area: "A\(i % 4)"), at: 0))
+            here.insert("p\(i)")
+        }
+        try session.submit(.trainer(.advance, at: 0))
+        var rng = SeededGenerator(seed: seed, stream: "presence-test")
+        var checks = TurnChecks()
+        var next = count + 1
+        var read = 0
+        func readTranscript() {
+            let lines = session.transcript.lines
+            for line in lines[read...] {
+                guard let range = line.range(of: "print: focus ") else { continue }
+                let parts = line[range.upperBound...].split(separator: " ").map(String.init)
+                checks.record(group: Int(parts[0])!, focus: parts[1], others: Int(parts[2])!, here: Int(parts[3])!)
+                if !here.contains(parts[1]) { checks.absentFocus.append(parts[1]) }
+            }
+            read = lines.count
+        }
+        readTranscript()
+        var churned: Int64 = -1
+        while session.state == .running, let deadline = session.nextDeadline {
+            // A few leave, a few come: about one in twenty of each, once a minute.
+            let churn = deadline.at > churned
+            churned = max(churned, deadline.at)
+            for id in (churn ? here.sorted() : []) where rng.next() % 20 == 0 {
+                try session.submit(.leave(participant: id, at: max(deadline.at - 1, session.now)))
+                here.remove(id)
+                everLeft.insert(id)
+            }
+            // Newcomers only in the first minutes: a group still taking turns gets them all.
+            let joining = churn && deadline.at <= 180_000 ? count / 20 + (rng.next() % 4 == 0 ? 1 : 0) : 0
+            for _ in 0..<joining {
+                let id = "p\(next)"
+                next += 1
+                try session.submit(
+                    .join(
+                        Participant(id: id, name: "P\(next)", area: "A\(next % 4)"),
+                        at: max(deadline.at - 1, session.now)))
+                here.insert(id)
+                everLeft.insert(id)  // joined late: not in every turn's count
+            }
+            readTranscript()
+            try session.submit(.timerEnded(timer: deadline.timer, at: deadline.at))
+            readTranscript()
+        }
+        checks.stayed = Set((1...count).map { "p\($0)" }).subtracting(everLeft)
+        return (session, checks)
+    }
+
+    struct TurnChecks {
+        var focusCount: [String: Int] = [:]
+        var absentFocus: [String] = []
+        var othersMismatch = 0
+        var stayed: Set<String> = []
+
+        mutating func record(group: Int, focus: String, others: Int, here: Int) {
+            focusCount[focus, default: 0] += 1
+            if others != here - 1 { othersMismatch += 1 }
+        }
+    }
+
+    static let rooms: [(Int, UInt64)] = [
+        (1, 1), (2, 1), (3, 1), (3, 2), (5, 1), (5, 7), (7, 3), (23, 1), (23, 4), (23, 9), (200, 1), (200, 5),
+        (2000, 1),
+    ]
+
+    @Test(arguments: rooms)
+    func everyoneHereHasTheTurnOnceAndNobodyAbsentIsFocused(_ people: Int, _ seed: UInt64) throws {
+        let (session, checks) = try Self.drive(people: people, seed: seed)
+        #expect(session.state == .finished, "\(session.failure ?? "")")
+        #expect(checks.absentFocus.isEmpty, "people who had left got the turn: \(checks.absentFocus.prefix(5))")
+        #expect(checks.focusCount.values.allSatisfy { $0 == 1 }, "someone had the turn twice")
+        #expect(checks.othersMismatch == 0, "'others' was not the group's other people here")
+        let missing = checks.stayed.filter { checks.focusCount[$0] == nil }.sorted()
+        #expect(missing.isEmpty, "people who stayed never had the turn: \(missing.prefix(5))")
+        // Nobody keeps a role once the turns are done.
+        #expect(session.consoleView.people.allSatisfy { $0.role == nil })
+    }
+
+    @Test func someoneWhoLeavesBeforeTheirTurnIsSkippedAndTheTranscriptSaysSo() throws {
+        let script = exercise(
+            """
+                s:each_group({ s:participants() }, function(g)
+                  for focus, others in g:turns() do
+                    print("turn of " .. focus.name .. ", " .. #others .. " others")
+                    g:timer("1m")
+                  end
+                end)
+            """)
+        let session = try openSession(script)
+        try session.submit(.leave(participant: "p3", at: 30_000))
+        try session.submit(.timerEnded(timer: try #require(session.nextDeadline?.timer), at: 60_000))
+        try session.submit(.timerEnded(timer: try #require(session.nextDeadline?.timer), at: 120_000))
+        let lines = session.transcript.lines.filter { $0.contains("group 1:") }
+        #expect(lines.contains("[01:00] group 1: Cecilie has left: no turn"), "\(lines)")
+        #expect(lines.contains("[01:00] group 1: turn 2: Bo; with Anne"), "\(lines)")
+        #expect(lines.contains("[02:00] group 1: turns done: 2 of 3 had the turn"), "\(lines)")
+        #expect(session.state == .finished)
+    }
+
+    @Test func aGroupKnowsWhoOfItsMembersIsHere() throws {
+        let script = exercise(
+            """
+                s:each_group({ s:participants() }, function(g)
+                  print(#g.everyone .. " in the group, " .. #g.members .. " members")
+                  for _, p in ipairs(g.everyone) do print("member " .. p.name) end
+                  g:timer("1m")
+                  local here = {}
+                  for _, p in ipairs(g:participants()) do here[#here + 1] = p.name end
+                  print("here now: " .. table.concat(here, ", "))
+                  local answers = g:ask(g.everyone, { da = "Hvad?", en = "What?" })
+                  print(#answers .. " answered")
+                end)
+                print(#s:participants() .. " in the room")
+            """)
+        let session = try openSession(script)
+        try session.submit(.leave(participant: "p2", at: 10_000))
+        try session.submit(.join(Participant(id: "p4", name: "Dorte", area: "Skole"), at: 20_000))
+        #expect(session.participantView("p4")?.group?.members.map(\.name) == ["Anne", "Bo", "Cecilie", "Dorte"])
+        try session.submit(.timerEnded(timer: try #require(session.nextDeadline?.timer), at: 60_000))
+        let ask = try #require(session.openAsks.first)
+        #expect(ask.audience == ["p1", "p3", "p4"])
+        for id in ask.audience {
+            try session.submit(.answer(ask: ask.id, participant: id, value: .text("x"), at: 61_000))
+        }
+        let printed = session.transcript.lines.filter { $0.contains("print:") || $0.contains("joined the group") }
+        #expect(
+            printed == [
+                "[00:00] print: 3 in the group, 3 members",
+                "[00:00] print: member Anne",
+                "[00:00] print: member Bo",
+                "[00:00] print: member Cecilie",
+                "[00:20] group 1: Dorte joined the group",
+                "[01:00] print: here now: Anne, Cecilie, Dorte",
+                "[01:01] print: 3 answered",
+                "[01:01] print: 3 in the room",
+            ])
+    }
+
+    @Test func peopleWhoLeftGetNoRole() throws {
+        let script = exercise(
+            """
+                s:wait_for_trainer("start")
+                s:set_role(s.everyone, "listener")
+                s:set_role({ s:participants()[1], { id = "p2" } }, "speaker")
+            """)
+        let session = try openSession(script)
+        #expect(session.state == .running, "\(session.failure ?? "")")
+        try session.submit(.leave(participant: "p2", at: 1000))
+        try session.submit(.trainer(.advance, at: 2000))
+        #expect(session.transcript.lines.contains("[00:02] Bo has left: no role"), "\(session.transcript.lines)")
+        #expect(session.consoleView.people.first { $0.id == "p2" }?.role == nil)
+        #expect(session.consoleView.people.first { $0.id == "p1" }?.role?.name == "speaker")
+    }
+
+    @Test func turnsOutsideAGroupAreRefused() throws {
+        let session = try openSession(exercise("for p in s:turns() do end"))
+        #expect(session.failure == "x.lua:3: s:turns: turns are a group's: call g:turns() in a flow of s:each_group")
+        let typo = try openSession(
+            exercise("s:each_group({ s:participants() }, function(g) for p in g:turns { focs = 'x' } do end end)"))
+        #expect(
+            typo.failure
+                == "x.lua:3: g:turns: 'focs' is not an option: did you mean 'focus'? (the options are focus, others)")
+    }
+}
