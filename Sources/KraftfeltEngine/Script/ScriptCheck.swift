@@ -73,6 +73,7 @@ public enum ScriptCheck {
                 what += " near '<\\\(control.text.unicodeScalars.first?.value ?? 0)>'"
             }
         }
+        if line == nil { what = "Lua cannot read the script: " + what }
         return ScriptDiagnostic(.error, line: line, column: column, what, hint: syntaxHint(what))
     }
 
