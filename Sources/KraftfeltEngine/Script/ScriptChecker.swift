@@ -8,8 +8,8 @@ struct ScriptChecker {
     var found: [ScriptDiagnostic] = []
     /// The call a table constructor is given to (`'s:timer'`), for messages about it.
     var context: [Int: String] = [:]
-    /// The names the session handle goes by: `s`, `g`, and what `run = function(x)` calls it.
-    var handles: Set<String> = ["s", "g"]
+    /// The tokens that name the session handle in a `handle:name` call (see `ScriptChecker+Scopes.swift`).
+    var handles: Set<Int> = []
     /// The parameters `kf.exercise` declares, when it declares them in a table constructor.
     var declared: [(name: String, token: Int)]? = nil
 
@@ -21,7 +21,7 @@ struct ScriptChecker {
     var tokens: [LuaToken] { syntax.tokens }
 
     mutating func run() {
-        findHandles()
+        handles = handleUses()
         checkCalls()
         checkTables()
         checkParameterReads()
@@ -34,16 +34,6 @@ struct ScriptChecker {
         found.append(ScriptDiagnostic(severity, line: token.line, column: token.column, message, hint: hint))
     }
 
-    /// `run = function(session)`: that name is a session handle too.
-    private mutating func findHandles() {
-        for i in tokens.indices where tokens[i].isName("function") && i >= 2 {
-            guard tokens[i - 2].isName("run"), syntax.symbol(i - 1, "="), syntax.symbol(i + 1, "("),
-                let name = syntax[i + 2].name, !LuaSyntax.keywords.contains(name)
-            else { continue }
-            handles.insert(name)
-        }
-    }
-
     /// Every `kf.name` and every `s:name(…)`.
     private mutating func checkCalls() {
         for i in tokens.indices {
@@ -52,7 +42,7 @@ struct ScriptChecker {
             else { continue }
             if name == "kf" && syntax.symbol(i + 1, ".") {
                 checkCall(at: i + 2, prefix: "kf.", what: "kf", functions: catalog.kf)
-            } else if handles.contains(name) && syntax.symbol(i + 1, ":") {
+            } else if handles.contains(i) {
                 checkCall(at: i + 2, prefix: "\(name):", what: "session", functions: catalog.session)
             }
         }
