@@ -68,10 +68,14 @@ struct ScriptChecker {
             guard case .table(let open) = argument.value, let table = syntax.table(at: open) else { continue }
             context[open] = called
             for options in HostOptions.all where options.functions.contains(name) && options.argument == offset + 1 {
-                // A parameter that takes other things too (s:show's content) is this table
-                // only when it names the table's first option (`chart = …`).
-                guard parameter.type.name == "table" || table.field(options.options.first?.name ?? "") != nil
-                else { continue }
+                // A parameter that takes other things too (s:show's content: a text, people, a
+                // chart) is this table when it names the table's first option (`chart = …`),
+                // or names others of its options and is no text in languages.
+                let keys = Set(table.fields.compactMap(\.key))
+                let isThis =
+                    parameter.type.name == "table" || keys.contains(options.options.first?.name ?? "")
+                    || (!keys.isDisjoint(with: options.names) && !keys.contains("da") && !keys.contains("en"))
+                guard isThis else { continue }
                 checkOptions(table, options, prefix: called)
             }
         }
