@@ -17,8 +17,8 @@ struct Check: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .lua exercise or programme, or a folder of them.")
-    var path: String
+    @Argument(help: "A .lua exercise or programme, or a folder of them (several may be given).")
+    var paths: [String]
 
     @Option(
         help: """
@@ -31,20 +31,21 @@ struct Check: ParsableCommand {
     var noRehearsal = false
 
     func validate() throws {
-        try Inputs.path(path, option: "FILE|DIR")
+        guard !paths.isEmpty else { throw ValidationError("give a .lua file or a folder to check") }
+        for path in paths { try Inputs.path(path, option: "FILE|DIR") }
         if let exercises { try Inputs.path(exercises, option: "--exercises") }
     }
 
     func run() throws {
         var errors = 0
-        for file in try files() {
+        for file in try paths.flatMap(files) {
             errors += check(file)
         }
         if errors > 0 { throw ExitCode.failure }
     }
 
     /// The files to check: the one given, or the folder's `.lua` files by name.
-    private func files() throws -> [String] {
+    private func files(_ path: String) throws -> [String] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw CLIError("\(path): no such file or folder")
