@@ -15,7 +15,8 @@ return kf.exercise {
         g:ask(client, { da = "Hvad er din udfordring?", en = "What is your challenge?", time = "2m" })
         -- The client turns around and only listens: no question reaches them meanwhile.
         g:set_role(client, { da = "Lyt – vend ryggen til", en = "Listen – turn your back" }, { listen_only = true })
-        g:set_role(round.consultant, { da = "Konsulent", en = "Consultant" })
+        -- A group of one (a room of one) has no consultants to give the role to.
+        if #round.consultant > 0 then g:set_role(round.consultant, { da = "Konsulent", en = "Consultant" }) end
         g:timer("6m", { da = "Konsulenterne taler, " .. client.name .. " lytter",
                         en = "The consultants talk, " .. client.name .. " listens" })
         g:ask(g.everyone, { da = "Dit bedste råd i én sætning", en = "Your best advice in one sentence", time = "1m" })
