@@ -35,7 +35,7 @@ enum LuaDefinitions {
         var out = comment(summary + (calls.isEmpty ? "." : " of " + calls.joined(separator: ", ") + "."))
         out += "---@class \(table.typeName)\n"
         for option in table.options {
-            out += "---@field \(option.name)? \(type(of: option)) \(option.summary)\n"
+            out += "---@field \(option.name)? \(luaType(of: option)) \(option.summary)\n"
         }
         return out
     }
@@ -60,7 +60,8 @@ enum LuaDefinitions {
                 let options = HostOptions.all.first { $0.functions.contains(function.name) && $0.argument == index + 1 }
                 // A parameter that takes more than the table (`s:show(content)`) says so.
                 let type =
-                    options.map { parameter.type == .any ? "\($0.typeName)|any" : $0.typeName } ?? type(of: parameter)
+                    options.map { parameter.type == .any ? "\($0.typeName)|any" : $0.typeName }
+                    ?? luaType(of: parameter)
                 let summary = parameter.summary.isEmpty ? "" : " " + parameter.summary
                 out += "---@param \(parameter.name)\(parameter.isOptional ? "?" : "") \(type)\(summary)\n"
                 names.append(parameter.name)
@@ -85,11 +86,11 @@ enum LuaDefinitions {
 
     /// A parameter's type. A function the host calls gets a session handle (`run = function(s)`,
     /// `s:each_group(groups, function(g) … end)`), named as its summary names it.
-    static func type(of parameter: Parameter) -> String {
+    static func luaType(of parameter: Parameter) -> String {
         parameter.type == .function ? callback(parameter.summary) : parameter.type.name
     }
 
-    static func type(of option: HostOption) -> String {
+    static func luaType(of option: HostOption) -> String {
         switch option.kind {
         case .string, .integer, .number, .boolean, .table, .any: option.kind.rawValue
         case .duration: "string"
