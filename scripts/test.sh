@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --browser
+scripts/install-luals.sh
 if [ -z "${KRAFTFELT_TEST_POSTGRES:-}" ]; then
     if url=$(scripts/start-postgres.sh); then
         export KRAFTFELT_TEST_POSTGRES="$(printf '%s\n' "$url" | tail -n 1)"

@@ -7,6 +7,12 @@ extension Session {
         try hostModules().map(\.reference).joined()
     }
 
+    /// Definitions of the same API for lua-language-server (a `---@meta` file), with a
+    /// class for every option table in ``HostOptions``: `kraftfelt reference --luals`.
+    public static func luaDefinitions() throws -> String {
+        LuaDefinitions.render(try hostModules())
+    }
+
     /// The modules scripts call: `kf`, and the session handle's functions (`s:`, and `g:`
     /// in a group), as the session registers them. Only their descriptions are for use:
     /// the session they belong to is gone.
