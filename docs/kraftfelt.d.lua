@@ -58,6 +58,11 @@
 ---@class RoleOptions
 ---@field listen_only? boolean asked nothing while the role lasts
 
+---Options of `s:turns`.
+---@class TurnOptions
+---@field focus? string|Translated the role of the person with the turn: text or { da, en }
+---@field others? string|Translated the role of the others here: text or { da, en }
+
 ---Question fields of `s:ask`.
 ---@class Question
 ---@field da? string the question in Danish
@@ -214,7 +219,7 @@ function Session:wait_for_trainer(label) end
 ---@param value number
 function Session:measure(name, value) end
 
----The people here now: { id, name, area, language, strengths }.
+---The people here now: { id, name, area, language, strengths }. In a group's flow, `g:participants()` is the group's members who are here now (with anyone placed in the group after joining late).
 ---
 ---```lua
 ---for _, p in ipairs(s:participants()) do print(p.name, p.area) end
@@ -266,6 +271,26 @@ function Session:rotations(options) end
 ---@param rounds? integer 1 to 50; default: one per member
 ---@return { [string]: Person[] }[] # list of rounds, each { role = list of people }
 function Session:roles(group, roles, rounds) end
+
+---In a group's flow: each member here has the turn once, in the group's order, at the group's own pace. `for focus, others in g:turns() do … end` gives the person with the turn and a list of the others here. Someone who left before their turn is skipped (the transcript says so); someone placed in the group late gets a turn too. With `focus` and `others`, each turn gives those roles (text or { da, en }), cleared when the turns are done.
+---
+---```lua
+---for client, consultants in g:turns { focus = { da = "Klient", en = "Client" } } do
+---  g:ask(client, { da = "Din udfordring?", en = "Your challenge?", time = "2m" })
+---  g:timer("6m", { da = "Konsulenterne taler", en = "The consultants talk" })
+---end
+---```
+---@param options? TurnOptions focus, others: the roles each turn gives
+---@return any # an iterator of (focus, others)
+function Session:turns(options) end
+
+---The next turn of `g:turns()`, which calls it for the `for` loop.
+---
+---```lua
+---local focus, others = g:next_turn()
+---```
+---@return any # focus, others (nothing when all had the turn)
+function Session:next_turn() end
 
 ---Runs the same flow in every group at once, each with its own steps and timers, and waits until all have finished. `g` is a handle like `s` for the group's members. Each group holds people of this session, each person is in one group, and there are at most as many groups as people (and at most 1000).
 ---

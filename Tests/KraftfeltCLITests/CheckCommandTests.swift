@@ -74,6 +74,22 @@ struct CheckCommandTests {
         #expect(places == places.sorted(), "\(result.stdout)")
     }
 
+    /// Made here rather than kept in the corpus: 2 MB is no file for the repository.
+    @Test func aScriptOverTheSizeLimitIsRefusedWithItsSize() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let line = "-- filler filler filler filler filler filler filler filler filler filler filler\n"
+        var text = String(repeating: line, count: 2_097_152 / line.utf8.count + 1)
+        text = String(text.utf8.prefix(2_097_152))!
+        try text.write(to: folder.appendingPathComponent("too-large.lua"), atomically: true, encoding: .utf8)
+        let result = try Kraftfelt.run(["check", "too-large.lua"], timeout: 300, in: folder.path)
+        #expect(result.status == 1)
+        #expect(
+            result.stdout.contains("too-large.lua: error: the script has 2097152 bytes; the limit is 1048576\n"),
+            "\(result.stdout)")
+    }
+
     @Test func aMissingPathIsOneLineOnStandardError() throws {
         let result = try Kraftfelt.run(["check", "no-such-file.lua"], in: Self.broken)
         #expect(result.status == 1)
