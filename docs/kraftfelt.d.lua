@@ -133,6 +133,17 @@ function kf.exercise(definition) end
 ---@return table
 function kf.programme(definition) end
 
+---Harvesting: the texts of answers as options for a vote, rank or choice. Each text once (the first of those that differ only in case and spaces), empty ones and `false` left out, each cut at 500 bytes, at most 100.
+---
+---```lua
+---local ideas = s:each_group(groups, function(g) return g:ask(g.everyone, question) end)
+---local options = kf.options(ideas)
+---if #options > 0 then s:ask(s.everyone, { da = "Stem", en = "Vote", kind = "vote", options = options }) end
+---```
+---@param values table texts or answers, or lists of them (what s:each_group returned)
+---@return any[] # list of texts
+function kf.options(values) end
+
 ---The mean of a list of numbers, or of the answers to a scale or number question.
 ---
 ---```lua
@@ -271,6 +282,17 @@ function Session:rotations(options) end
 ---@param rounds? integer 1 to 50; default: one per member
 ---@return { [string]: Person[] }[] # list of rounds, each { role = list of people }
 function Session:roles(group, roles, rounds) end
+
+---Every two groups become one, each kept together: pairs become fours (1-2-4-All). Only people here count. With an odd number of groups a trio stays a trio, or else the pair left over is split into two fours (two fives); with an even number a trio goes with a pair (a five). No group gets more than five, and nobody is left alone while there is a group to join.
+---
+---```lua
+---local pairs = s:groups { size = 2 }
+---s:each_group(pairs, function(g) g:timer("4m", { da = "To og to", en = "In pairs" }) end)
+---local fours = s:merge(pairs)
+---```
+---@param groups table what s:groups (or an earlier s:merge) returned
+---@return Group[] # list of { index, members }
+function Session:merge(groups) end
 
 ---In a group's flow: each member here has the turn once, in the group's order, at the group's own pace. `for focus, others in g:turns() do … end` gives the person with the turn and a list of the others here. Someone who left before their turn is skipped (the transcript says so); someone placed in the group late gets a turn too. With `focus` and `others`, each turn gives those roles (text or { da, en }), cleared when the turns are done.
 ---

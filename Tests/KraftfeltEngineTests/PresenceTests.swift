@@ -190,3 +190,95 @@ import Testing
                 == "x.lua:3: g:turns: 'focs' is not an option: did you mean 'focus'? (the options are focus, others)")
     }
 }
+
+/// `s:merge`: pairs into fours, each pair kept together.
+@Suite struct MergeTests {
+    static let sizes = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13, 22, 23, 101, 2000]
+
+    @Test(arguments: sizes)
+    func pairsBecomeFoursWithNobodyTwiceOrLeftOut(_ people: Int) throws {
+        for seed in UInt64(1)...3 {
+            var units: [[String]] = []
+            var rng = SeededGenerator(seed: seed, stream: "merge")
+            var ids = (1...people).map { "p\($0)" }
+            ids.shuffle(using: &rng)
+            // Pairs, with a trio when the count is odd (as s:groups { size = 2 } makes them).
+            var i = 0
+            while i < ids.count {
+                let take = ids.count - i == 3 ? 3 : min(2, ids.count - i)
+                units.append(Array(ids[i..<(i + take)]))
+                i += take
+            }
+            let merged = Session.mergedInTwos(units)
+            let all = merged.flatMap { $0 }
+            #expect(all.count == people && Set(all).count == people, "someone twice or left out")
+            #expect(merged.allSatisfy { $0.count <= 5 }, "a group of six or more: \(merged.map(\.count))")
+            #expect(people == 1 || merged.allSatisfy { $0.count >= 2 }, "someone alone: \(merged.map(\.count))")
+            // Every pair stays together, except at most one split to make two fives.
+            let groupOf = Dictionary(uniqueKeysWithValues: merged.enumerated().flatMap { n, g in g.map { ($0, n) } })
+            let split = units.filter { Set($0.map { groupOf[$0]! }).count > 1 }
+            #expect(split.count <= 1, "\(split.count) pairs split")
+            if people >= 8 { #expect(merged.filter { $0.count < 4 }.count <= 1, "\(merged.map(\.count))") }
+        }
+    }
+
+    @Test func mergedGroupsInASessionKeepOnlyPeopleHere() throws {
+        let script = exercise(
+            """
+                local pairs = s:groups { size = 2 }
+                s:wait_for_trainer("pairs")
+                local fours = s:merge(pairs)
+                s:show(fours)
+                print(#fours .. " groups: " .. #fours[1].members)
+            """)
+        let people = [("Anne", "A"), ("Bo", "B"), ("Cecilie", "A"), ("Dorte", "B"), ("Emil", "A")]
+        let session = try openSession(script, people: people)
+        try session.submit(.leave(participant: "p5", at: 1000))
+        try session.submit(.trainer(.advance, at: 2000))
+        #expect(session.transcript.lines.contains("[00:02] print: 1 groups: 4"), "\(session.transcript.lines)")
+        let empty = try openSession(exercise("s:merge({})"))
+        #expect(empty.failure == "x.lua:3: s:merge: 'groups' is an empty list: there are no groups to merge")
+        let twice = try openSession(exercise("local p = s:participants() s:merge({ { p[1], p[2] }, { p[2] } })"))
+        #expect(twice.failure == "x.lua:3: s:merge: Bo is in two of the groups; a person can be in one group")
+    }
+}
+
+/// `kf.options`: one item per text, for a vote in plenum.
+@Suite struct HarvestTests {
+    @Test func distinctTextsInOrderCutAtACharacterBoundary() throws {
+        let script = exercise(
+            """
+                local long = ("æ"):rep(400)
+                local ideas = { { { who = {}, value = "Fælles møder" }, { value = " fælles   MØDER " } }, false,
+                  { { value = "" }, { value = "Korte veje" } }, "Korte veje", 42, long }
+                local options = kf.options(ideas)
+                print(#options .. ": " .. table.concat(options, " | ", 1, 2) .. " | " .. #options[3] .. " bytes")
+                print(#kf.options({}) .. " from nothing")
+                local many = {}
+                for i = 1, 300 do many[i] = "idea " .. i end
+                print(#kf.options(many) .. " of 300")
+            """)
+        let session = try openSession(script)
+        #expect(session.state == .finished, "\(session.failure ?? "")")
+        let printed = session.transcript.lines.filter { $0.contains("print:") }
+        #expect(
+            printed == [
+                "[00:00] print: 3: Fælles møder | Korte veje | 500 bytes",
+                "[00:00] print: 0 from nothing",
+                "[00:00] print: 100 of 300",
+            ])
+    }
+
+    @Test func anEmptyListAsksNobodyAndAVoteTakesTheHarvest() throws {
+        let script = exercise(
+            """
+                print(#s:ask({}, { da = "Nogen?", en = "Anyone?" }) .. " answers")
+                local options = kf.options({ "a", "A", "b" })
+                s:ask(s.everyone, { da = "Stem", en = "Vote", kind = "vote", options = options })
+            """)
+        let session = try openSession(script)
+        #expect(session.transcript.lines.contains("[00:00] nobody to ask"))
+        #expect(session.transcript.lines.contains("[00:00] print: 0 answers"))
+        #expect(session.openAsks.first?.options == ["a", "b"])
+    }
+}

@@ -52,6 +52,24 @@ enum ExerciseModule {
                     return .value(.table(definition))
                 },
                 HostFunction(
+                    "options",
+                    parameters: [
+                        Parameter("values", .table, "texts or answers, or lists of them (what s:each_group returned)")
+                    ],
+                    returns: "list of texts",
+                    summary: """
+                        Harvesting: the texts of answers as options for a vote, rank or choice. Each text \
+                        once (the first of those that differ only in case and spaces), empty ones and \
+                        `false` left out, each cut at \(SessionLimits.optionBytes) bytes, at most \
+                        \(SessionLimits.options).
+                        """,
+                    example: """
+                        local ideas = s:each_group(groups, function(g) return g:ask(g.everyone, question) end)
+                        local options = kf.options(ideas)
+                        if #options > 0 then s:ask(s.everyone, { da = "Stem", en = "Vote", kind = "vote", options = options }) end
+                        """
+                ) { call in .value(.table(LuaTable(array: harvest(try call.value(0)).map { .string($0) }))) },
+                HostFunction(
                     "mean", parameters: [Parameter("values", .table, "numbers, or what s:ask returned")],
                     returns: "number (0 for an empty list)",
                     summary: "The mean of a list of numbers, or of the answers to a scale or number question.",
@@ -80,6 +98,38 @@ enum ExerciseModule {
                     return .integer(ms / 1000)
                 },
             ])
+    }
+
+    /// The distinct texts in a list of texts or answers (or lists of them), in order.
+    static func harvest(_ value: LuaValue) -> [String] {
+        var texts: [String] = []
+        var seen: Set<String> = []
+        func take(_ item: LuaValue, depth: Int) {
+            guard texts.count < SessionLimits.options else { return }
+            if let text = item.text ?? item.tableValue?["value"].text {
+                let trimmed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                guard !trimmed.isEmpty, seen.insert(trimmed.lowercased()).inserted else { return }
+                texts.append(cut(trimmed, bytes: SessionLimits.optionBytes))
+            } else if depth < 2, let list = item.tableValue?.array {
+                for inner in list { take(inner, depth: depth + 1) }
+            }
+        }
+        for item in value.tableValue?.array ?? [] { take(item, depth: 1) }
+        return texts
+    }
+
+    /// `text` cut at a character boundary to at most `bytes` bytes.
+    static func cut(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf8.count
+            if used + size > bytes { break }
+            result.append(character)
+            used += size
+        }
+        return result
     }
 
     static func checkIdentity(_ definition: LuaTable) throws(HostError) {

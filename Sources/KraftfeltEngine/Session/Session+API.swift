@@ -166,6 +166,23 @@ extension Session {
                         """
                 ) { [unowned self] call in try guarded(call, roles) },
                 HostFunction(
+                    "merge",
+                    parameters: [me, Parameter("groups", .table, "what s:groups (or an earlier s:merge) returned")],
+                    returns: "list of { index, members }",
+                    summary: """
+                        Every two groups become one, each kept together: pairs become fours (1-2-4-All). \
+                        Only people here count. With an odd number of groups a trio stays a trio, or else \
+                        the pair left over is split into two fours (two fives); with an even number a trio \
+                        goes with a pair (a five). No group gets more than five, and nobody is left alone \
+                        while there is a group to join.
+                        """,
+                    example: """
+                        local pairs = s:groups { size = 2 }
+                        s:each_group(pairs, function(g) g:timer("4m", { da = "To og to", en = "In pairs" }) end)
+                        local fours = s:merge(pairs)
+                        """
+                ) { [unowned self] call in try guarded(call, merge) },
+                HostFunction(
                     "turns",
                     parameters: [
                         me,

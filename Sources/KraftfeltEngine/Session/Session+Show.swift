@@ -23,8 +23,17 @@ extension Session {
             }
             prefix = ids.count == 1 ? "show to \(name(of: ids[0]))" : "show to \(ids.count) people"
         }
-        note(prefix + ": " + render(value))
+        note(prefix + ": " + shownText(content, value))
         return .none
+    }
+
+    /// What the transcript says of a show: a chart by its bars, anything else as its text.
+    private func shownText(_ content: ShowContent, _ value: LuaValue) -> String {
+        guard case .chart(let chart) = content else { return render(value) }
+        let bars = chart.bars.map { "\($0.label) \(Self.number($0.value))" }
+        let ties = chart.ties.map { "\($0.from)–\($0.to) \($0.count)" }
+        let title = chart.title.map { " \"\($0)\"" } ?? ""
+        return Self.clip("\(chart.kind.rawValue) chart\(title): " + (bars + ties).joined(separator: ", "))
     }
 
     /// Who sees a show: `"screen"`, `"everyone"`, `s.everyone`, `g.everyone`, a person or a
@@ -33,7 +42,9 @@ extension Session {
         let usage = "'to' must be \"screen\", \"everyone\", s.everyone, g.everyone, a person or a list of people"
         guard let value, value != LuaValue.nil else {
             let everyone = handle.tableValue?["everyone"].tableValue
-            if everyone?["kind"].text == "group" { return .people(ids(in: everyone?["members"] ?? .nil)) }
+            if let everyone, everyone["kind"].text == "group" {
+                return .people(try parseAudience(.table(everyone)).ids)
+            }
             return .everyone
         }
         switch value.text {

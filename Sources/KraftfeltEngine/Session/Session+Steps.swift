@@ -11,7 +11,13 @@ extension Session {
         var ask = OpenAsk(
             thread: runningThread ?? 0, exercise: current?.id ?? "", question: question,
             audience: audience.filter { present.contains($0) && !listensOnly($0) }, everyone: everyone)
-        let who = everyone ? "everyone" : "\(ask.audience.count) \(ask.audience.count == 1 ? "person" : "people")"
+        // A few people by name, so the transcript says who was asked (a client, a spokesperson).
+        let who =
+            everyone
+            ? "everyone"
+            : (1...3).contains(ask.audience.count)
+                ? ask.audience.map(name(of:)).joined(separator: ", ")
+                : "\(ask.audience.count) people"
         let time = question.time.map { ", \(DurationText.format($0))" } ?? ""
         note(
             "ask \(who) (\(question.kind.rawValue)\(time)): \(question.prompt[definition.language] ?? "")")
@@ -45,6 +51,8 @@ extension Session {
             return (ids(in: table["members"] == .nil ? value : table["members"]), false)
         default:
             if let id = table["id"].text { return ([id], false) }
+            // An empty list (the others of a turn in a group of one): nobody.
+            if table.array.isEmpty && table.fields.isEmpty { return ([], false) }
             if !table.array.isEmpty && table.array.allSatisfy({ $0.tableValue?["id"].text != nil }) {
                 return (ids(in: value), false)
             }
@@ -209,7 +217,7 @@ extension Session {
 
     /// The people of one group given to `s:each_group`: a group from `s:groups` (or
     /// `s:rotations`), or a list of people, all in this session.
-    private func groupMembers(_ group: LuaValue, number: Int) throws(HostError) -> [String] {
+    func groupMembers(_ group: LuaValue, number: Int) throws(HostError) -> [String] {
         let members = group.tableValue?["members"].tableValue ?? group.tableValue
         guard let people = members?.array, !people.isEmpty else {
             throw HostError(
