@@ -1,22 +1,27 @@
 import Foundation
 import Testing
 
-/// Every recipe in docs/cookbook.md is a whole exercise that `kraftfelt check` finds
-/// clean and rehearses with rooms of 1 to 200 people; the named structures stay short.
+/// Every script in the guide (docs/guide.md, docs/kom-i-gang.md) and the cookbook
+/// (docs/cookbook.md) is a whole exercise that `kraftfelt check` finds clean and
+/// rehearses with rooms of 1 to 200 people; the cookbook's named structures stay short.
 struct CookbookTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../..").standardizedFileURL.path
 
-    /// The recipes: each ```lua block that starts with `-- cookbook: NAME`.
-    static func recipes() throws -> [(name: String, text: String)] {
-        let page = try String(contentsOfFile: root + "/docs/cookbook.md", encoding: .utf8)
+    /// The scripts of a page: each ```lua block that starts with `-- file: NAME.lua`.
+    static func recipes(in pages: [String] = ["cookbook.md", "guide.md", "kom-i-gang.md"]) throws -> [(
+        name: String, text: String
+    )] {
         var recipes: [(String, String)] = []
-        for block in page.components(separatedBy: "```lua\n").dropFirst() {
-            guard let end = block.range(of: "\n```") else { continue }
-            let text = String(block[..<end.lowerBound]) + "\n"
-            guard text.hasPrefix("-- cookbook: ") else { continue }
-            let name = String(text.dropFirst("-- cookbook: ".count).prefix { $0 != "\n" })
-            recipes.append((name, text))
+        for page in pages {
+            let text = try String(contentsOfFile: root + "/docs/" + page, encoding: .utf8)
+            for block in text.components(separatedBy: "```lua\n").dropFirst() {
+                guard let end = block.range(of: "\n```") else { continue }
+                let script = String(block[..<end.lowerBound]) + "\n"
+                guard script.hasPrefix("-- file: ") else { continue }
+                let name = String(script.dropFirst("-- file: ".count).prefix { $0 != "\n" }.dropLast(4))
+                recipes.append((name, script))
+            }
         }
         return recipes
     }
@@ -26,7 +31,7 @@ struct CookbookTests {
     ]
 
     @Test func theNamedStructuresAreShortScriptsWithoutHelperFunctions() throws {
-        let recipes = try Self.recipes()
+        let recipes = try Self.recipes(in: ["cookbook.md"])
         #expect(Set(recipes.map(\.name)).isSuperset(of: Self.short), "\(recipes.map(\.name))")
         for recipe in recipes where Self.short.contains(recipe.name) {
             let lines = recipe.text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
@@ -42,7 +47,7 @@ struct CookbookTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let recipes = try Self.recipes()
-        #expect(recipes.count >= 7)
+        #expect(recipes.count >= 9)
         for recipe in recipes {
             try recipe.text.write(
                 to: folder.appendingPathComponent(recipe.name + ".lua"), atomically: true, encoding: .utf8)

@@ -164,6 +164,20 @@ import Testing
             ])
     }
 
+    @Test func aGroupsShowReachesItsMembersOnly() throws {
+        let script = exercise(
+            """
+                s:each_group({ { s:participants()[1], s:participants()[2] } }, function(g)
+                  g:show("for the group")
+                  g:timer("1m")
+                end)
+            """)
+        let session = try openSession(script)
+        #expect(session.participantView("p1")?.shown == .text("for the group"))
+        #expect(session.participantView("p2")?.shown == .text("for the group"))
+        #expect(session.participantView("p3")?.shown == nil)
+    }
+
     @Test func peopleWhoLeftGetNoRole() throws {
         let script = exercise(
             """
