@@ -515,6 +515,8 @@ static int kf_open_sandbox_body(lua_State *L) {
     lua_setfield(L, 1, "loaded");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.modules");
     lua_setfield(L, 1, "modules");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.hidden");
+    lua_setfield(L, 1, "hidden");
     luaL_getsubtable(L, LUA_REGISTRYINDEX, "kraftfelt.host");
     lua_setfield(L, 1, "host");
 

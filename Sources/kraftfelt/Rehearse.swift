@@ -73,8 +73,15 @@ struct Rehearse: ParsableCommand {
     }
 
     func run() throws {
-        let library = try Self.library(in: exerciseFolder)
+        var library = try Self.library(in: exerciseFolder)
         let main = try resolve(library)
+        if exercise.hasSuffix(".lua") {
+            // A script's own modules are the files beside it (`require "helpers"`).
+            let beside = try Self.library(
+                in: (exercise as NSString).deletingLastPathComponent.isEmpty
+                    ? "." : (exercise as NSString).deletingLastPathComponent)
+            library = beside + library.filter { source in !beside.contains { $0.fileName == source.fileName } }
+        }
         let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
         let given = try Inputs.parameters(parameters)
         let keeps = data != nil || database != nil

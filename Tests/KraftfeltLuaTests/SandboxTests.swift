@@ -23,7 +23,7 @@ struct SandboxTests {
         let expected: Set<String> = [
             "_G", "_VERSION", "assert", "error", "getmetatable", "ipairs", "load", "next", "pairs", "pcall",
             "print", "rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable", "tonumber", "tostring",
-            "type", "xpcall",
+            "require", "type", "xpcall",
             "coroutine.close", "coroutine.create", "coroutine.isyieldable", "coroutine.resume", "coroutine.running",
             "coroutine.status", "coroutine.wrap", "coroutine.yield",
             "math.abs", "math.ceil", "math.cos", "math.deg", "math.exp", "math.floor", "math.fmod", "math.huge",

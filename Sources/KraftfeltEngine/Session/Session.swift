@@ -135,6 +135,7 @@ public final class Session {
         try vm.register(sessionAPI())
         sessionModule = try vm.moduleTable(Self.sessionModuleName)
         turnStepper = try Self.makeTurnStepper(vm)
+        try vm.register(ScriptModules.module(library: definition.library, main: definition.main.fileName))
     }
 
     /// The participants who are here now, in join order.

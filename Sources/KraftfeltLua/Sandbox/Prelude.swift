@@ -104,7 +104,33 @@ let sandboxPrelude = #"""
     loaded._G, loaded.string, loaded.table, loaded.math = base, stringlib, tablelib, mathlib
     loaded.utf8, loaded.coroutine, loaded.os = utf8lib, corolib, oslib
 
-    local function newenv()
+    -- require: a module's text comes from the host (the hidden `modules.source`: a file
+    -- beside the script, or one of the host's own); it runs once, in an environment of
+    -- its own, and what it returns is kept (true for nothing).
+    local hidden, required, requiring = raw.hidden, {}, {}
+    local newenv
+    local function require(name)
+      if B.type(name) ~= "string" then
+        B.error("require: a module's name must be a text, like require \"helpers\", got " .. B.type(name), 2)
+      end
+      if required[name] ~= nil then return required[name] end
+      if requiring[name] then B.error("require: " .. name .. " requires itself (a loop of modules)", 2) end
+      local source = hidden.modules and hidden.modules.source
+      if not source then B.error("require: this host has no modules", 2) end
+      local ok, text, chunkname = B.pcall(source, name)
+      if not ok then B.error((S.gsub(B.tostring(text), "^.-modules%.source: ", "require: ")), 2) end
+      local chunk, problem = loader(newenv())(text, chunkname, "t")
+      if not chunk then B.error("require: " .. B.tostring(problem), 2) end
+      requiring[name] = true
+      local done, value = B.pcall(chunk, name)
+      requiring[name] = nil
+      if not done then B.error(value, 0) end
+      if value == nil then value = true end
+      required[name] = value
+      return value
+    end
+
+    newenv = function()
       local env = {}
       for i = 1, #basenames do env[basenames[i]] = basefunctions[basenames[i]] end
       env._VERSION = B._VERSION
@@ -124,6 +150,7 @@ let sandboxPrelude = #"""
       env.coroutine = copy(corolib)
       env.os = copy(oslib)
       for name, functions in next, modules do env[name] = copy(functions) end
+      env.require = require
       env._G = env
       return env
     end

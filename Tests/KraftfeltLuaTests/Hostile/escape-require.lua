@@ -1,3 +1,3 @@
 -- expect: runtime
--- message: attempt to call a nil value (global 'require')
+-- message: require: this host has no modules
 return require("io")

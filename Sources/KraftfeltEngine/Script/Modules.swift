@@ -1,0 +1,108 @@
+import KraftfeltLua
+
+/// `require`: a script's own modules beside it (`require "helpers"` for `helpers.lua`) and
+/// the host's library of structures (`require "kraftfelt.structures"`), never a file
+/// anywhere else. The sources are part of the session's definition, so a replay in
+/// another process loads the same code.
+enum ScriptModules {
+    static let moduleName = "modules"
+
+    /// The host's own modules, by name.
+    static let builtIn: [String: String] = ["kraftfelt.structures": structures]
+
+    /// What a module name may be: letters, digits, `-` and `_`, parts joined by dots.
+    static func isValidName(_ name: String) -> Bool {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return !name.isEmpty && name.utf8.count <= 64
+            && parts.allSatisfy { part in
+                !part.isEmpty
+                    && part.unicodeScalars.allSatisfy {
+                        ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-"
+                            || $0 == "_"
+                    }
+            }
+    }
+
+    /// The hidden host function `require` reads a module's text with: the source and the
+    /// name its errors carry.
+    static func module(library: [ExerciseSource], main: String) -> HostModule {
+        HostModule(
+            moduleName, global: false,
+            functions: [
+                HostFunction(
+                    "source", parameters: [Parameter("name", .string)], returns: "text, chunk name",
+                    summary: "The text of a module, for require."
+                ) { call in
+                    let name = try call.string(0)
+                    guard isValidName(name) else {
+                        throw HostError(
+                            "\(describe(.string(name))) is not a module name: a module is a file beside the script, "
+                                + "like require \"helpers\" for helpers.lua")
+                    }
+                    if let text = builtIn[name] { return .values([.string(text), .string("=" + name)]) }
+                    let file = name + ".lua"
+                    guard file != main, let source = library.first(where: { $0.fileName == file }) else {
+                        let names = Array(builtIn.keys) + library.map { String($0.fileName.dropLast(4)) }
+                        let guess = HostOptions.nearest(name, in: names.filter { $0 + ".lua" != main && $0 != name })
+                        throw HostError(
+                            "there is no module \(describe(.string(name))): put \(file) beside the script"
+                                + (guess.map { " (did you mean \"\($0)\"?)" } ?? ""))
+                    }
+                    return .values([.string(source.text), .string("=" + file)])
+                }
+            ])
+    }
+
+    /// The host's library of structures.
+    static let structures = """
+        -- kraftfelt.structures: whole structures as one call.
+        local M = {}
+
+        local function check(options, known, call)
+          if options == nil then return {} end
+          if type(options) ~= "table" then error(call .. ": the options must be a table", 3) end
+          for key in pairs(options) do
+            if not known[key] then
+              local names = {}
+              for name in pairs(known) do names[#names + 1] = name end
+              table.sort(names)
+              error(call .. ": '" .. tostring(key) .. "' is not an option (the options are " .. table.concat(names, ", ") .. ")", 3)
+            end
+          end
+          return options
+        end
+
+        local one_two_four_all_options = {
+          prompt = true, alone = true, pairs = true, fours = true, vote = true, bot_answers = true,
+        }
+
+        --- 1-2-4-All: the prompt, a minute alone, pairs, fours that agree on their key idea,
+        --- and a vote of the room on the ideas. Returns { ideas = { … }, votes = answers }.
+        function M.one_two_four_all(s, options)
+          local o = check(options, one_two_four_all_options, "one_two_four_all")
+          s:show(o.prompt or { da = "Hvad ville gøre den største forskel for jer?",
+                               en = "What would make the biggest difference for you?" })
+          s:timer(o.alone or "1m", { da = "1: tænk selv", en = "1: think alone" })
+          local pairs = s:groups { size = 2 }
+          s:show(pairs)
+          s:each_group(pairs, function(g)
+            g:timer(o.pairs or "2m", { da = "2: del to og to", en = "2: share in pairs" })
+          end)
+          local fours = s:merge(pairs)
+          s:show(fours)
+          local ideas = s:each_group(fours, function(g)
+            g:timer(o.fours or "4m", { da = "4: find mønstre", en = "4: look for patterns" })
+            return g:ask(g:participants()[1] or {}, { da = "Jeres vigtigste idé", en = "Your group's key idea",
+              time = "2m", bot_answers = o.bot_answers })
+          end)
+          local options_ = kf.options(ideas)
+          if #options_ == 0 then return { ideas = {}, votes = {} } end
+          local votes = s:ask(s.everyone, { da = "Hvilken idé vil du arbejde videre med?",
+            en = "Which idea do you want to take forward?", kind = "vote", options = options_, time = o.vote or "2m" })
+          s:show({ chart = "counts", answers = votes, options = options_ }, "screen")
+          return { ideas = options_, votes = votes }
+        end
+
+        return M
+        """
+}
