@@ -296,3 +296,43 @@ import Testing
         #expect(session.openAsks.first?.options == ["a", "b"])
     }
 }
+
+/// The transcript a trainer checks: who was asked, the options offered, the answers.
+@Suite struct TrainerTranscriptTests {
+    @Test func aSmallRoomsAnswersAreListedByName() throws {
+        let script = exercise(
+            "s:ask(s.everyone, { da = 'Hvilken?', en = 'Which?', kind = 'choice', options = { 'Tid', 'Ro' } })")
+        let session = try openSession(script)
+        let ask = try #require(session.openAsks.first)
+        try session.submit(.answer(ask: ask.id, participant: "p1", value: .text("Ro"), at: 1000))
+        try session.submit(.answer(ask: ask.id, participant: "p3", value: .text("Tid"), at: 2000))
+        try session.submit(.leave(participant: "p2", at: 3000))
+        let lines = session.transcript.lines
+        #expect(lines.contains("[00:00] ask everyone (choice): Hvilken? [Tid | Ro]"), "\(lines)")
+        let at = try #require(lines.firstIndex(of: "[00:03] answers:"))
+        #expect(Array(lines[(at + 1)...].prefix(2)) == ["          Anne: Ro", "          Cecilie: Tid"], "\(lines)")
+    }
+
+    @Test func aLargeRoomsAnswersAreCounted() throws {
+        let people = (1...20).map { ("P\($0)", "A") }
+        let script = exercise(
+            """
+                s:ask(s.everyone, { da = 'Hvilken?', en = 'Which?', kind = 'choice', options = { 'Tid', 'Ro' } })
+                s:ask(s.everyone, { da = 'Hvor meget?', en = 'How much?', kind = 'scale' })
+            """)
+        let session = try openSession(script, people: people)
+        var ask = try #require(session.openAsks.first)
+        for i in 1...20 {
+            try session.submit(
+                .answer(ask: ask.id, participant: "p\(i)", value: .text(i <= 5 ? "Tid" : "Ro"), at: 1000))
+        }
+        ask = try #require(session.openAsks.first)
+        for i in 1...20 {
+            try session.submit(.answer(ask: ask.id, participant: "p\(i)", value: .number(Double(1 + i % 5)), at: 2000))
+        }
+        let lines = session.transcript.lines
+        #expect(lines.contains("[00:01] answers: Tid 5, Ro 15"), "\(lines)")
+        #expect(lines.contains("[00:02] answers: mean 3.00, from 1 to 5"), "\(lines)")
+        #expect(lines.contains("[00:01] ask everyone (scale): Hvor meget?"), "\(lines)")
+    }
+}

@@ -19,8 +19,9 @@ extension Session {
                 ? ask.audience.map(name(of:)).joined(separator: ", ")
                 : "\(ask.audience.count) people"
         let time = question.time.map { ", \(DurationText.format($0))" } ?? ""
-        note(
-            "ask \(who) (\(question.kind.rawValue)\(time)): \(question.prompt[definition.language] ?? "")")
+        let offered = question.options.isEmpty ? "" : " [" + question.options.joined(separator: " | ") + "]"
+        let prompt = question.prompt[definition.language] ?? question.prompt["da"] ?? question.prompt["en"] ?? ""
+        note(Self.clip("ask \(who) (\(question.kind.rawValue)\(time)): \(prompt)\(offered)"))
         guard !ask.audience.isEmpty else {
             note("nobody to ask")
             return .value(.table(LuaTable()))

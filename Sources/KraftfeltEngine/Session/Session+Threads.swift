@@ -224,10 +224,48 @@ extension Session {
         if let timer = ask.timer { timers.removeValue(forKey: timer) }
         let answered = ask.audience.filter { ask.answers[$0] != nil }
         note("\(answered.count) of \(ask.audience.count) answered", thread: ask.thread)
+        if let answers = answersText(answered, ask) { note(answers, thread: ask.thread) }
         let records = answered.map { who -> LuaValue in
             .table(LuaTable(["who": record(of: who), "value": luaValue(ask.answers[who]!, question: ask.question)]))
         }
         resume(ask.thread, with: [.table(LuaTable(array: records))])
+    }
+
+    /// What the transcript says of the answers, so a trainer can check a rehearsal: each
+    /// answer by name in a small group (up to 12), else a count of each option, or the mean
+    /// of a scale or number. Nothing for many text answers.
+    func answersText(_ answered: [String], _ ask: OpenAsk) -> String? {
+        guard !answered.isEmpty else { return nil }
+        func shown(_ answer: Answer) -> String {
+            let text: String
+            switch answer {
+            case .text(let value): text = ask.question.kind == .person ? name(of: value) : value
+            case .number(let value): text = Self.number(value)
+            case .list(let items):
+                text = items.map { ask.question.kind == .person ? name(of: $0) : $0 }.joined(separator: ", ")
+            }
+            let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
+        }
+        if answered.count <= 12 {
+            return "answers:" + answered.map { "\n  \(name(of: $0)): \(shown(ask.answers[$0]!))" }.joined()
+        }
+        switch ask.question.kind {
+        case .choice, .choices, .vote:
+            var counts: [String: Int] = [:]
+            for id in answered {
+                if case .list(let items) = ask.answers[id]! { for item in items { counts[item, default: 0] += 1 } }
+                if case .text(let item) = ask.answers[id]! { counts[item, default: 0] += 1 }
+            }
+            return "answers: " + ask.question.options.map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
+        case .scale, .number:
+            let values = answered.compactMap { if case .number(let v) = ask.answers[$0]! { v } else { nil } }
+            guard let low = values.min(), let high = values.max() else { return nil }
+            let mean = values.reduce(0, +) / Double(values.count)
+            return "answers: mean \(String(format: "%.2f", mean)), from \(Self.number(low)) to \(Self.number(high))"
+        default:
+            return nil
+        }
     }
 
     func luaValue(_ answer: Answer, question: Question) -> LuaValue {
