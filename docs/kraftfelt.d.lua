@@ -74,6 +74,7 @@
 ---@field scale? integer the highest point of a scale, as `max`
 ---@field time? string how long the question is open, like "3m"
 ---@field bot_answers? table sample text answers for rehearsals
+---@field together? boolean one answer for all asked (a group's): the first counts, and the others see it
 
 ---Chart fields of `s:show`.
 ---@class Chart
@@ -172,13 +173,13 @@ function kf.duration(text) end
 ---@field members? Person[] in a group (`g`): its members
 local Session = {}
 
----Asks and waits until everyone asked who is still here has answered, the time is up, or the trainer moves on. `kind` is text (default), choice, choices, scale, number, person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are sample text answers for rehearsals (at most 100).
+---Asks and waits until everyone asked who is still here has answered, the time is up, or the trainer moves on. `kind` is text (default), choice, choices, scale, number, person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are sample text answers for rehearsals (at most 100). With `together = true` the people asked give one answer together: the first answer counts for all, the others' phones show it, and the question closes.
 ---
 ---```lua
 ---local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })
 ---```
 ---@param audience table s.everyone, g.everyone, a person, or a list of people
----@param question Question da, en, kind, options, min, max, time, bot_answers
+---@param question Question da, en, kind, options, min, max, time, bot_answers, together
 ---@return Answer[] # list of { who, value }
 function Session:ask(audience, question) end
 

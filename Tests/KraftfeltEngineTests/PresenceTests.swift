@@ -336,3 +336,28 @@ import Testing
         #expect(lines.contains("[00:01] ask everyone (scale): Hvor meget?"), "\(lines)")
     }
 }
+
+/// `together = true`: a group gives one answer together.
+@Suite struct TogetherTests {
+    @Test func theFirstAnswerIsTheGroupsAndTheOthersSeeIt() throws {
+        let script = exercise(
+            """
+                local answers = s:each_group({ s:participants() }, function(g)
+                  return g:ask(g.everyone, { da = 'Jeres idé', en = 'Your idea', together = true })
+                end)
+                print(#answers[1] .. " answer: " .. answers[1][1].value .. " by " .. answers[1][1].who.name)
+            """)
+        let session = try openSession(script)
+        let ask = try #require(session.openAsks.first)
+        #expect(ask.audience == ["p1", "p2", "p3"])
+        try session.submit(.answer(ask: ask.id, participant: "p2", value: .text("Faste makkerpar"), at: 5000))
+        #expect(session.openAsks.isEmpty)
+        #expect(session.transcript.lines.contains("[00:05] group 1: Bo answered for the others"))
+        #expect(session.transcript.lines.contains("[00:05] print: 1 answer: Faste makkerpar by Bo"))
+        #expect(session.participantView("p1")?.shown == .text("Bo: Faste makkerpar"))
+        #expect(session.participantView("p3")?.shown == .text("Bo: Faste makkerpar"))
+        #expect(session.participantView("p2")?.shown == nil)
+        let bad = try openSession(exercise("s:ask(s.everyone, { da = 'x', en = 'x', together = 'yes' })"))
+        #expect(bad.failure == "x.lua:3: s:ask: 'together' must be true or false, got \"yes\"")
+    }
+}

@@ -149,11 +149,11 @@ struct SessionLimitTests {
         // Misspelt fields of a question, a chart and a parameter.
         (
             "s:ask(s.everyone, { da = 'x', tme = '1m' })",
-            "s:ask: 'tme' is not a question field: did you mean 'time'? (the question fields are da, en, kind, options, min, max, scale, time, bot_answers)"
+            "s:ask: 'tme' is not a question field: did you mean 'time'? (the question fields are da, en, kind, options, min, max, scale, time, bot_answers, together)"
         ),
         (
             "s:ask(s.everyone, { da = 'x', [1] = 'y' })",
-            "s:ask: the question fields must be named, like { da = … } (the question fields are da, en, kind, options, min, max, scale, time, bot_answers)"
+            "s:ask: the question fields must be named, like { da = … } (the question fields are da, en, kind, options, min, max, scale, time, bot_answers, together)"
         ),
         (
             "s:show { chart = 'counts', value = { 1 } }",

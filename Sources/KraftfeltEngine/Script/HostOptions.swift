@@ -96,6 +96,8 @@ public enum HostOptions {
             HostOption("scale", .integer, "the highest point of a scale, as `max`"),
             HostOption("time", .duration, "how long the question is open, like \"3m\""),
             HostOption("bot_answers", .table, "sample text answers for rehearsals"),
+            HostOption(
+                "together", .boolean, "one answer for all asked (a group's): the first counts, and the others see it"),
         ])
 
     public static let chart = HostOptionTable(

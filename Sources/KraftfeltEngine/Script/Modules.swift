@@ -92,8 +92,8 @@ enum ScriptModules {
           s:show(fours)
           local ideas = s:each_group(fours, function(g)
             g:timer(o.fours or "4m", { da = "4: find mønstre", en = "4: look for patterns" })
-            return g:ask(g:participants()[1] or {}, { da = "Jeres vigtigste idé", en = "Your group's key idea",
-              time = "2m", bot_answers = o.bot_answers })
+            return g:ask(g.everyone, { da = "Jeres vigtigste idé", en = "Your group's key idea",
+              time = "2m", together = true, bot_answers = o.bot_answers })
           end)
           local options_ = kf.options(ideas)
           if #options_ == 0 then return { ideas = {}, votes = {} } end

@@ -16,7 +16,7 @@ extension Session {
                     "ask",
                     parameters: [
                         me, Parameter("audience", .table, "s.everyone, g.everyone, a person, or a list of people"),
-                        Parameter("question", .table, "da, en, kind, options, min, max, time, bot_answers"),
+                        Parameter("question", .table, "da, en, kind, options, min, max, time, bot_answers, together"),
                     ], returns: "list of { who, value }",
                     summary: """
                         Asks and waits until everyone asked who is still here has answered, the time is up, \
@@ -24,7 +24,9 @@ extension Session {
                         person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers \
                         from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may \
                         give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are \
-                        sample text answers for rehearsals (at most 100).
+                        sample text answers for rehearsals (at most 100). With `together = true` the people asked \
+                        give one answer together: the first answer counts for all, the others' phones show it, \
+                        and the question closes.
                         """,
                     example: """
                         local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })

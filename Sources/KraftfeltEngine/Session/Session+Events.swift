@@ -238,6 +238,10 @@ extension Session {
             // The console's list of questions gets the answer in place, not rebuilt.
             var questions = consoleQuestionCache
             asks[askID]?.answer(who, value, present: present.contains(who))
+            if let ask = asks[askID], ask.question.together {
+                answeredTogether(ask, by: who, value)
+                close(askID)
+            }
             let reply = ConsoleQuestion.Reply(who: who, name: name(of: who), value: value)
             answerOrder[askID, default: []].append(reply)
             if let index = questions?.firstIndex(where: { $0.id == askID }) {
@@ -285,6 +289,18 @@ extension Session {
     func note(_ text: String, thread: Int? = nil) {
         let label = (thread ?? runningThread).flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
         transcript.add(at: clock.now, label.map { "group \($0): \(text)" } ?? text)
+    }
+
+    /// A question asked `together`: the first answer is everyone's, so the others' phones
+    /// show it and the question closes.
+    func answeredTogether(_ ask: OpenAsk, by who: String, _ value: Answer) {
+        shownCount += 1
+        let text =
+            "\(name(of: who)): "
+            + (luaValue(value, question: ask.question).text ?? render(luaValue(value, question: ask.question)))
+        let item = Shown(number: shownCount, content: .text(Self.clip(text)), at: clock.now)
+        for id in ask.audience where id != who { shownToPerson[id] = item }
+        note("\(name(of: who)) answered for the others", thread: ask.thread)
     }
 
     func name(of id: String) -> String { participantIndex[id].map { participants[$0].name } ?? id }

@@ -30,9 +30,15 @@ extension Session {
             }
             time = ms
         }
-        return Question(
+        switch table["together"] {
+        case .nil, .boolean: break
+        default: throw HostError("'together' must be true or false, got \(describe(table["together"]))")
+        }
+        var question = Question(
             kind: kind, prompt: prompt, options: options, range: range, time: time,
             botAnswers: try parseBotAnswers(table["bot_answers"]))
+        question.together = table["together"] == .boolean(true)
+        return question
     }
 
     /// A list of options, or `{ da = { … }, en = { … } }`: texts (or numbers), each once.

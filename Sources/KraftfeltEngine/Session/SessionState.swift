@@ -88,6 +88,8 @@ struct Question: Hashable {
     let time: Int64?
     /// What bots may answer to a text question (`bot_answers`), in the session's language.
     let botAnswers: [String]
+    /// One answer for all asked (`together = true`): the first counts, and the others see it.
+    var together = false
 }
 
 /// What a public view of an open question shows (the driver schedules bot answers from it).
