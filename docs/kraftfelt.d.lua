@@ -21,10 +21,11 @@
 ---@field who Person who answered
 ---@field value any the answer: a text, a number, a person, or a list for choices and rank
 
----A group of people, as `s:groups` and `s:rotations` return them.
+---A group of people, as `s:groups`, `s:merge` and `s:rotations` return them.
 ---@class Group
 ---@field index integer the group's number, from 1
 ---@field members Person[] its members
+---@field min? integer the fewest people here before `s:each_group` joins the group to the others
 
 ---A question paired with a helper, as `s:match` returns them.
 ---@class Pair
@@ -45,6 +46,7 @@
 ---@field mix? string "areas" (default), "same-area" or "random"
 ---@field avoid_repeats? boolean keep apart people who were together before (default true)
 ---@field target? integer the size to aim for within `size`
+---@field from? table a group (g, or one of s:groups) or a list of people to split; default: the room
 
 ---Options of `s:match`.
 ---@class MatchOptions
@@ -239,13 +241,14 @@ function Session:measure(name, value) end
 ---@return Person[] # list of people
 function Session:participants() end
 
----Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; `mix` is "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` (default true) keeps apart people who were together before; `target` is the size to aim for within `size`. Other options are refused.
+---Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; `mix` is "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` (default true) keeps apart people who were together before; `target` is the size to aim for within `size`; `from` splits a group or a list of people instead of the room, and in a group's flow `g:groups` splits the group (sub-groups). Each group's `min` is the smallest size: in `s:each_group`, when a group has shrunk below it, its people join the other groups at its next step. Other options are refused.
 ---
 ---```lua
----local groups = s:groups { size = "2-4", mix = "areas" }
+---local groups = s:groups { size = "4-5", mix = "areas" }
+---local pairs = s:groups { size = 2, from = groups[1] }   -- or g:groups { size = 2 } in a flow
 ---```
----@param options? GroupOptions size, mix, avoid_repeats, target
----@return Group[] # list of { index, members }
+---@param options? GroupOptions size, mix, avoid_repeats, target, from
+---@return Group[] # list of { index, members, min }
 function Session:groups(options) end
 
 ---Pairs every question with a helper from another area, best for the room as a whole: a helper whose strengths fit the question scores higher, nobody helps twice.
@@ -267,7 +270,7 @@ function Session:match(answers, options) end
 ---end
 ---```
 ---@param options? RotationOptions rounds (1 to 50, default 3)
----@return Group[][] # list of rounds, each a list of { index, members }
+---@return Group[][] # list of rounds, each a list of { index, members, min }
 function Session:rotations(options) end
 
 ---Troika Consulting and the like: who has which role in each round, so that everyone is the first role once before anyone is it twice.
@@ -292,7 +295,7 @@ function Session:roles(group, roles, rounds) end
 ---local fours = s:merge(pairs)
 ---```
 ---@param groups table what s:groups (or an earlier s:merge) returned
----@return Group[] # list of { index, members }
+---@return Group[] # list of { index, members, min }
 function Session:merge(groups) end
 
 ---In a group's flow: each member here has the turn once, in the group's order, at the group's own pace. `for focus, others in g:turns() do … end` gives the person with the turn and a list of the others here. Someone who left before their turn is skipped (the transcript says so); someone placed in the group late gets a turn too. With `focus` and `others`, each turn gives those roles (text or { da, en }), cleared when the turns are done.
@@ -315,7 +318,7 @@ function Session:turns(options) end
 ---@return any # focus, others (nothing when all had the turn)
 function Session:next_turn() end
 
----Runs the same flow in every group at once, each with its own steps and timers, and waits until all have finished. `g` is a handle like `s` for the group's members. Each group holds people of this session, each person is in one group, and there are at most as many groups as people (and at most 1000).
+---Runs the same flow in every group at once, each with its own steps and timers, and waits until all have finished. `g` is a handle like `s` for the group's members. Each group holds people of this session, each person is in one group, and there are at most as many groups as people (and at most 1000). When a group with a `min` (every group from s:groups, s:merge or s:rotations) has fewer people here than that at one of its steps (a question, a timer, a turn), each of them joins the group with the fewest people here; a group with nobody here runs to its end at once (its questions ask nobody, its timers pass). Someone who joins late is placed in the smallest group. Inside a flow, `g:each_group(g:groups { size = 2 }, …)` runs sub-groups.
 ---
 ---```lua
 ---local goals = s:each_group(groups, function(g)

@@ -21,6 +21,8 @@ struct HostedRehearsal {
     /// stop is logged and the leases are renewed.
     let keeps: Bool
     let progress: (@Sendable (Double) -> Void)?
+    /// `--verbose`: the transcript lists every answer (never for a kept session).
+    var everyAnswer = false
 
     /// Rehearses a stored session to its end: from its start when it has no events yet,
     /// else from where its log ends (the bots catch up with the log first).
@@ -30,7 +32,9 @@ struct HostedRehearsal {
         let found = try store.session(id)
         let lastAt = try store.events(of: id).last?.at ?? 0
         let clock = ManualClock(wall: found.definition.startedAt * 1000 + lastAt)
-        let host = SessionHost(store: store, clock: clock, configuration: .init(modules: TestingModule.modules))
+        let host = SessionHost(
+            store: store, clock: clock,
+            configuration: .init(modules: TestingModule.modules, everyAnswer: everyAnswer && !keeps))
         return try blocking {
             let runtime: SessionRuntime
             do throws(KraftfeltError) { runtime = try host.resume(id) } catch { throw CLIError(error.message) }

@@ -55,6 +55,13 @@ struct Rehearse: ParsableCommand {
     @Option(help: "The organisation the session belongs to: its scripts' shared storage and retention.")
     var organisation: String = SessionRecord.defaultOrganisation
 
+    @Flag(
+        help: """
+            List every answer by name in the transcript, however many answered (without it, \
+            more than \(Session.namedAnswers) answers are counted). Not with --data or --database.
+            """)
+    var verbose = false
+
     func validate() throws {
         guard (1...5000).contains(participants) else {
             throw ValidationError("--participants must be from 1 to 5000, got \(participants)")
@@ -68,6 +75,11 @@ struct Rehearse: ParsableCommand {
         if let data { try Inputs.path(data, option: "--data") }
         if let database { try Inputs.path(database, option: "--database") }
         if data != nil && database != nil { throw ValidationError("give --data or --database, not both") }
+        if verbose && (data != nil || database != nil) {
+            throw ValidationError(
+                "--verbose cannot be used with --data or --database: a kept session is resumed with the usual "
+                    + "transcript, and resuming checks that the transcript is the same")
+        }
         if let session { try Inputs.session(session, as: "--session") }
         _ = try Inputs.parameters(parameters)
     }
@@ -115,7 +127,9 @@ struct Rehearse: ParsableCommand {
     /// The host that runs the rehearsal, with a progress bar on a terminal for large ones.
     private func hosted(_ store: any SessionStore, keeps: Bool) -> HostedRehearsal {
         let showProgress = participants >= 500 && isatty(STDERR_FILENO) != 0
-        return HostedRehearsal(store: store, keeps: keeps, progress: showProgress ? Self.progressBar : nil)
+        var rehearsal = HostedRehearsal(store: store, keeps: keeps, progress: showProgress ? Self.progressBar : nil)
+        rehearsal.everyAnswer = verbose
+        return rehearsal
     }
 
     /// Draws the share of the planned time passed on standard error, and clears it at the end.

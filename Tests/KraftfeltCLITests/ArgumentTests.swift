@@ -61,6 +61,11 @@ struct ArgumentTests {
         (["rehearse", "--database", ""], "--database must name a path, got an empty one"),
         (["rehearse", "--data", "/tmp/x", "--database", "postgres://u@h/d"], "give --data or --database, not both"),
         (
+            ["rehearse", "--verbose", "--data", "/tmp/x"],
+            "--verbose cannot be used with --data or --database: a kept session is resumed with the usual "
+                + "transcript, and resuming checks that the transcript is the same"
+        ),
+        (
             ["rehearse", "--organisation", ""],
             "--organisation must have 1 to 64 letters, digits, '-', '_' or '.', got \"\""
         ),

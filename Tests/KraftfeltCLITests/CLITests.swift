@@ -134,6 +134,32 @@ struct Kraftfelt {
         #expect(unknown.stderr.contains("summegrupper"))
     }
 
+    /// A large room's answers are counted; `--verbose` lists every one by name.
+    @Test func verboseListsEveryAnswer() throws {
+        let script = try TestFiles.script(
+            "poll.lua",
+            """
+            return kf.exercise { id = "poll", title = { da = "Poll", en = "Poll" }, minutes = 2,
+              run = function(s)
+                s:ask(s.everyone, { da = "Ja eller nej?", en = "Yes or no?", kind = "choice", options = { "ja", "nej" }, time = "1m" })
+              end }
+            """)
+        let counted = try Kraftfelt.run(["rehearse", script, "--participants", "20"], timeout: 30)
+        #expect(counted.status == 0, "\(counted.stderr)")
+        let countLine = try #require(counted.stdout.split(separator: "\n").first { $0.contains("answers: ja ") })
+        #expect(countLine.contains(", nej "), "\(countLine)")
+        let listed = try Kraftfelt.run(["rehearse", script, "--participants", "20", "--verbose"], timeout: 30)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let lines = listed.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasSuffix("answers:") })
+        let answered = try #require(lines[start - 1].split(separator: " ").dropFirst().first.flatMap { Int($0) })
+        let named = lines[(start + 1)...].prefix {
+            $0.hasPrefix("          ") && ($0.hasSuffix(": ja") || $0.hasSuffix(": nej"))
+        }
+        #expect(answered > 12 && named.count == answered, "\(listed.stdout)")
+        #expect(!listed.stdout.contains("answers: ja "))
+    }
+
     @Test func theBinaryIsBuilt() {
         #expect(FileManager.default.isExecutableFile(atPath: Kraftfelt.binary.path), "\(Kraftfelt.binary.path)")
         #expect(Kraftfelt.hostileScripts.count >= 30)

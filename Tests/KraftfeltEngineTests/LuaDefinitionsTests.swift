@@ -33,7 +33,7 @@ struct LuaDefinitionsTests {
         #expect(definitions.contains("---@param question Question "))
         #expect(definitions.contains("---@param definition Exercise "))
         #expect(definitions.contains("---@return Answer[] # list of { who, value }"))
-        #expect(definitions.contains("---@return Group[][] # list of rounds, each a list of { index, members }"))
+        #expect(definitions.contains("---@return Group[][] # list of rounds, each a list of { index, members, min }"))
     }
 
     /// Each option table names a function and an argument that takes a table.

@@ -1,4 +1,5 @@
 import Foundation
+import KraftfeltLua
 import Testing
 
 @testable import KraftfeltEngine
@@ -19,7 +20,12 @@ import Testing
     /// Drives a session through its timers; before each timer ends, some people leave and
     /// some new people join, drawn from `seed`.
     static func drive(people count: Int, seed: UInt64) throws -> (session: Session, checks: TurnChecks) {
-        let definition = SessionDefinition(main: ExerciseSource(fileName: "x.lua", text: turnsScript), seed: seed)
+        // What is tested is who gets the turn, not speed: the step that starts 500 groups'
+        // flows gets more than the usual 2 s, so a loaded machine does not fail it.
+        var limits = SandboxLimits.standard
+        limits.secondsPerRun = 30
+        let definition = SessionDefinition(
+            main: ExerciseSource(fileName: "x.lua", text: turnsScript), seed: seed, limits: limits)
         let session = try Session(definition: definition)
         try session.submit(definition.startEvent(exercise: "x"))
         var here: Set<String> = []
@@ -100,6 +106,11 @@ import Testing
         #expect(checks.othersMismatch == 0, "'others' was not the group's other people here")
         let missing = checks.stayed.filter { checks.focusCount[$0] == nil }.sorted()
         #expect(missing.isEmpty, "people who stayed never had the turn: \(missing.prefix(5))")
+        // In the largest room some groups shrink below three and join others (and must still
+        // give everyone one turn).
+        if people >= 2000 {
+            #expect(session.transcript.lines.contains { $0.contains("fewer than 3: they join other groups") })
+        }
         // Nobody keeps a role once the turns are done.
         #expect(session.consoleView.people.allSatisfy { $0.role == nil })
     }
@@ -359,5 +370,135 @@ import Testing
         #expect(session.participantView("p2")?.shown == nil)
         let bad = try openSession(exercise("s:ask(s.everyone, { da = 'x', en = 'x', together = 'yes' })"))
         #expect(bad.failure == "x.lua:3: s:ask: 'together' must be true or false, got \"yes\"")
+    }
+}
+
+/// Groups of groups: `from` and `g:groups` split a group, sub-groups run inside a group's
+/// flow, and a group that shrinks below its `min` joins the others at its next step.
+@Suite struct GroupAlgebraTests {
+    static let six = [
+        ("Anne", "A"), ("Bo", "B"), ("Cecilie", "A"), ("Dorte", "B"), ("Emil", "A"), ("Frida", "B"),
+    ]
+
+    static func timer(of group: Int, _ session: Session) throws -> Int {
+        try #require(session.consoleView.timers.first { $0.group == group }).id
+    }
+
+    @Test func subGroupsRunInsideAGroupsFlowAndTheirPeopleComeBack() throws {
+        let script = exercise(
+            """
+                local p = s:participants()
+                s:each_group({ { p[1], p[2], p[3], p[4] } }, function(g)
+                  local pairs = g:groups { size = 2 }
+                  g:each_group(pairs, function(pair) pair:timer("1m") end)
+                  local answers = g:ask(g.everyone, { da = "Hvad?", en = "What?" })
+                  print(#pairs .. " pairs, then " .. #answers .. " asked")
+                end)
+            """)
+        let session = try openSession(script, people: Self.six)
+        #expect(session.state == .running, "\(session.failure ?? "")")
+        #expect(session.transcript.lines.contains { $0.hasPrefix("[00:00] group 1: 2 groups of 4 people") })
+        // In the sub-flow a phone shows the pair; Emil and Frida are in no group.
+        #expect(session.participantView("p1")?.group?.members.count == 2)
+        #expect(session.participantView("p5")?.group == nil)
+        while let deadline = session.nextDeadline {
+            try session.submit(.timerEnded(timer: deadline.timer, at: deadline.at))
+        }
+        // Back in the group of four, which is asked.
+        #expect(session.participantView("p1")?.group?.members.map(\.name) == ["Anne", "Bo", "Cecilie", "Dorte"])
+        let ask = try #require(session.openAsks.first)
+        #expect(ask.audience == ["p1", "p2", "p3", "p4"])
+    }
+
+    @Test func fromSplitsAGroupOfPeopleHere() throws {
+        let script = exercise(
+            """
+                local groups = s:groups { size = 6 }
+                s:wait_for_trainer("split")
+                local halves = s:groups { size = "2-3", from = groups[1] }
+                print(#halves .. " groups: " .. #halves[1].members .. " and " .. #halves[2].members .. ", min " .. halves[1].min)
+            """)
+        let session = try openSession(script, people: Self.six)
+        try session.submit(.leave(participant: "p6", at: 1000))
+        try session.submit(.trainer(.advance, at: 2000))
+        // Frida left: five people here split into a trio and a pair.
+        #expect(
+            session.transcript.lines.contains("[00:02] print: 2 groups: 3 and 2, min 2"), "\(session.transcript.lines)")
+        let wrong = try openSession(exercise("s:groups { from = 5 }"))
+        #expect(
+            wrong.failure
+                == "x.lua:3: s:groups: 'from' must be a group (g, or one of the groups s:groups returned) or a list of "
+                + "people, got 5")
+        let stranger = try openSession(exercise("s:groups { from = { { id = 'nobody' } } }"))
+        #expect(
+            stranger.failure
+                == "x.lua:3: s:groups: member 1 of group 1 of 'groups' is not a person in this session, got a table")
+    }
+
+    /// Two groups of three with `min = 3`: when Anne leaves, at group 1's next step Bo and
+    /// Cecilie join group 2, which asks all five; group 1's flow runs to its end with nobody.
+    @Test func aGroupThatShrinksBelowItsMinimumJoinsTheOthersAtItsNextStep() throws {
+        let script = exercise(
+            """
+                local p = s:participants()
+                local results = s:each_group({
+                  { members = { p[1], p[2], p[3] }, min = 3 },
+                  { members = { p[4], p[5], p[6] }, min = 3 },
+                }, function(g)
+                  g:timer("1m")
+                  return #g:ask(g.everyone, { da = "Hvad?", en = "What?" })
+                end)
+                print("results: " .. tostring(results[1]) .. ", " .. tostring(results[2]))
+            """)
+        let session = try openSession(script, people: Self.six)
+        try session.submit(.leave(participant: "p1", at: 10_000))
+        try session.submit(.timerEnded(timer: try Self.timer(of: 1, session), at: 60_000))
+        let lines = session.transcript.lines
+        #expect(lines.contains("[01:00] group 2: Bo joined from group 1"), "\(lines)")
+        #expect(
+            lines.contains(
+                "[01:00] group 1: 2 here, fewer than 3: they join other groups: Bo to group 2, Cecilie to group 2"
+            ), "\(lines)")
+        #expect(session.participantView("p2")?.group?.index == 2)
+        #expect(session.participantView("p2")?.group?.members.count == 5)
+        try session.submit(.timerEnded(timer: try Self.timer(of: 2, session), at: 61_000))
+        let ask = try #require(session.openAsks.first)
+        #expect(ask.audience == ["p4", "p5", "p6", "p2", "p3"])
+        for id in ask.audience {
+            try session.submit(.answer(ask: ask.id, participant: id, value: .text("x"), at: 62_000))
+        }
+        #expect(session.transcript.lines.contains("[01:02] print: results: 0, 5"), "\(session.transcript.lines)")
+        #expect(session.state == .finished)
+    }
+
+    @Test func aGroupWithNobodyHerePassesItsTimersAndASmallGroupFromTheStartIsKept() throws {
+        let script = exercise(
+            """
+                local p = s:participants()
+                s:each_group({
+                  { members = { p[1], p[2] }, min = 3 },
+                  { members = { p[3], p[4], p[5] }, min = 3 },
+                  { members = { p[6] } },
+                }, function(g)
+                  g:timer("1m")
+                  g:timer("1m")
+                end)
+            """)
+        let session = try openSession(script, people: Self.six)
+        // Group 1 was formed with two: it is kept at two. Group 3 has no minimum.
+        try session.submit(.timerEnded(timer: try Self.timer(of: 1, session), at: 60_000))
+        #expect(session.consoleView.timers.contains { $0.group == 1 })
+        try session.submit(.timerEnded(timer: try Self.timer(of: 3, session), at: 80_000))
+        #expect(session.consoleView.timers.contains { $0.group == 3 }, "a group of one without min goes on")
+        #expect(session.participantView("p6")?.group?.index == 3)
+        for id in ["p3", "p4", "p5"] { try session.submit(.leave(participant: id, at: 90_000)) }
+        try session.submit(.timerEnded(timer: try Self.timer(of: 2, session), at: 100_000))
+        #expect(
+            session.transcript.lines.contains("[01:40] group 2: timer 1m passes: nobody of the group is here"),
+            "\(session.transcript.lines)")
+        #expect(!session.consoleView.timers.contains { $0.group == 2 })
+        let wrong = try openSession(
+            exercise("s:each_group({ { members = s:participants(), min = 0 } }, function(g) end)"))
+        #expect(wrong.failure == "x.lua:3: s:each_group: group 1's 'min' must be a whole number from 1 to 50, got 0")
     }
 }

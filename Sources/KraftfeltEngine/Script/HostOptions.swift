@@ -62,6 +62,8 @@ public enum HostOptions {
             HostOption("mix", .string, "\"areas\" (default), \"same-area\" or \"random\""),
             HostOption("avoid_repeats", .boolean, "keep apart people who were together before (default true)"),
             HostOption("target", .integer, "the size to aim for within `size`"),
+            HostOption(
+                "from", .table, "a group (g, or one of s:groups) or a list of people to split; default: the room"),
         ])
 
     public static let match = HostOptionTable(

@@ -66,10 +66,13 @@ extension ScriptShape {
                 Field("value", "any", "the answer: a text, a number, a person, or a list for choices and rank"),
             ]),
         ScriptShape(
-            name: "Group", summary: "A group of people, as `s:groups` and `s:rotations` return them.",
+            name: "Group", summary: "A group of people, as `s:groups`, `s:merge` and `s:rotations` return them.",
             fields: [
                 Field("index", "integer", "the group's number, from 1"),
                 Field("members", "Person[]", "its members"),
+                Field(
+                    "min", "integer", optional: true,
+                    "the fewest people here before `s:each_group` joins the group to the others"),
             ]),
         ScriptShape(
             name: "Pair", summary: "A question paired with a helper, as `s:match` returns them.",

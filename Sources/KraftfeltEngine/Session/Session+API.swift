@@ -112,15 +112,23 @@ extension Session {
                 ) { [unowned self] call in try guarded(call, participantsHere) },
                 HostFunction(
                     "groups",
-                    parameters: [me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target")],
-                    returns: "list of { index, members }",
+                    parameters: [
+                        me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target, from"),
+                    ],
+                    returns: "list of { index, members, min }",
                     summary: """
                         Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; \
                         `mix` is "areas" (default: mixed across areas), "same-area" or "random"; \
                         `avoid_repeats` (default true) keeps apart people who were together before; `target` \
-                        is the size to aim for within `size`. Other options are refused.
+                        is the size to aim for within `size`; `from` splits a group or a list of people \
+                        instead of the room, and in a group's flow `g:groups` splits the group (sub-groups). \
+                        Each group's `min` is the smallest size: in `s:each_group`, when a group has shrunk \
+                        below it, its people join the other groups at its next step. Other options are refused.
                         """,
-                    example: "local groups = s:groups { size = \"2-4\", mix = \"areas\" }"
+                    example: """
+                        local groups = s:groups { size = "4-5", mix = "areas" }
+                        local pairs = s:groups { size = 2, from = groups[1] }   -- or g:groups { size = 2 } in a flow
+                        """
                 ) { [unowned self] call in try guarded(call, groups) },
                 HostFunction(
                     "match",
@@ -137,7 +145,7 @@ extension Session {
                 HostFunction(
                     "rotations",
                     parameters: [me, Parameter("options", .table, optional: true, "rounds (1 to 50, default 3)")],
-                    returns: "list of rounds, each a list of { index, members }",
+                    returns: "list of rounds, each a list of { index, members, min }",
                     summary: """
                         Impromptu Networking: rounds of pairs of the people here (a trio when the count \
                         is odd), so that nobody meets the same person twice while that is possible.
@@ -170,7 +178,7 @@ extension Session {
                 HostFunction(
                     "merge",
                     parameters: [me, Parameter("groups", .table, "what s:groups (or an earlier s:merge) returned")],
-                    returns: "list of { index, members }",
+                    returns: "list of { index, members, min }",
                     summary: """
                         Every two groups become one, each kept together: pairs become fours (1-2-4-All). \
                         Only people here count. With an odd number of groups a trio stays a trio, or else \
@@ -223,7 +231,12 @@ extension Session {
                         Runs the same flow in every group at once, each with its own steps and timers, and \
                         waits until all have finished. `g` is a handle like `s` for the group's members. Each \
                         group holds people of this session, each person is in one group, and there are at \
-                        most as many groups as people (and at most 1000).
+                        most as many groups as people (and at most 1000). When a group with a `min` (every \
+                        group from s:groups, s:merge or s:rotations) has fewer people here than that at one \
+                        of its steps (a question, a timer, a turn), each of them joins the group with the \
+                        fewest people here; a group with nobody here runs to its end at once (its questions \
+                        ask nobody, its timers pass). Someone who joins late is placed in the smallest group. \
+                        Inside a flow, `g:each_group(g:groups { size = 2 }, …)` runs sub-groups.
                         """,
                     example: """
                         local goals = s:each_group(groups, function(g)
@@ -282,9 +295,14 @@ extension Session {
 
     /// `s:timer("10m", label)`: shows a timer and waits until it ends.
     func timer(_ call: HostCall) throws -> HostResult {
+        joinOthersIfShrunk()
         let ms = try duration(call, 1, "duration")
         let shown = label(try call.value(2))
         let end = try deadline(in: ms, for: "a timer")
+        if nobodyOfTheGroupHere() {
+            note("timer \(DurationText.format(ms)) passes: nobody of the group is here")
+            return .none
+        }
         let id = newID()
         timers[id] = RunningTimer(deadline: end, thread: runningThread, ask: nil, label: shown)
         note("timer \(DurationText.format(ms))" + (shown.isEmpty ? "" : ": \(shown)"))

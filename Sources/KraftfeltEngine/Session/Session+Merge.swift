@@ -34,6 +34,7 @@ extension Session {
                 LuaTable([
                     "index": .integer(Int64(offset + 1)),
                     "members": .table(LuaTable(array: group.map { record(of: $0) })),
+                    "min": .integer(2),
                 ]))
         }
         return .value(.table(LuaTable(array: tables)))

@@ -33,7 +33,10 @@ extension Session {
             return
         }
         guard let newest = flows.compactMap({ threads[$0]?.parent }).max() else { return }
-        let siblings = flows.filter { threads[$0]?.parent == newest }
+        let all = flows.filter { threads[$0]?.parent == newest }
+        // Not into a group whose people all left or joined others, while there is another.
+        let siblings =
+            all.contains { !presentMembers(of: $0).isEmpty } ? all.filter { !presentMembers(of: $0).isEmpty } : all
         guard let smallest = siblings.min(by: { presentMembers(of: $0).count < presentMembers(of: $1).count }) else {
             return
         }
@@ -41,6 +44,48 @@ extension Session {
         groupThreadOf[id] = smallest
         touchedParticipants?.formUnion(groupMembers[smallest] ?? [])
         note("\(name(of: id)) joined the group", thread: smallest)
+    }
+
+    /// At a group's next step (a question, a timer, a turn): when fewer of its people are
+    /// here than its minimum, each of them joins the group of the same `s:each_group` with
+    /// the fewest people here (the first of those), whose next step includes them. The
+    /// group then has nobody here, so its flow runs to its end at once: its questions ask
+    /// nobody, its timers pass and its turns are done; it returns what it returns.
+    func joinOthersIfShrunk() {
+        guard let id = runningThread, let group = threads[id]?.group, let minimum = groupMinimum[group] else { return }
+        let here = presentMembers(of: group)
+        guard !here.isEmpty, here.count < minimum else { return }
+        let parent = threads[id]?.parent
+        let siblings = threads.keys.sorted().filter {
+            $0 != id && threads[$0]?.group != nil && threads[$0]?.parent == parent && !presentMembers(of: $0).isEmpty
+        }
+        guard !siblings.isEmpty else { return }
+        // The group's roles end with it (of those who left, too).
+        let roled = (groupMembers[group] ?? []).filter { roles[$0] != nil }
+        for person in roled { roles.removeValue(forKey: person) }
+        excuse(roled, false)
+        var moves: [String] = []
+        for person in here {
+            let target = siblings.min {
+                (presentMembers(of: $0).count, groupIndex[$0] ?? 0) < (
+                    presentMembers(of: $1).count, groupIndex[$1] ?? 0
+                )
+            }!
+            groupMembers[target, default: []].append(person)
+            groupThreadOf[person] = target
+            // Someone who had the turn in their old group does not have it again.
+            if turnState[group]?.had.contains(person) == true { turnState[target]?.had.insert(person) }
+            moves.append("\(name(of: person)) to group \(groupIndex[target] ?? 0)")
+            note("\(name(of: person)) joined from group \(groupIndex[group] ?? 0)", thread: target)
+        }
+        groupMembers[group]?.removeAll { here.contains($0) }
+        note("\(here.count) here, fewer than \(minimum): they join other groups: " + moves.joined(separator: ", "))
+    }
+
+    /// True in a group's flow when nobody of the group is here: its timers pass at once.
+    func nobodyOfTheGroupHere() -> Bool {
+        guard let id = runningThread, let group = threads[id]?.group else { return false }
+        return presentMembers(of: group).isEmpty
     }
 
     /// True for a group flow started inside another group's flow (sub-groups).
@@ -76,6 +121,7 @@ extension Session {
         guard let group = group(of: try call.value(0)) else {
             throw HostError("turns are a group's: call g:next_turn() in a flow of s:each_group")
         }
+        joinOthersIfShrunk()
         var state = turnState[group] ?? TurnState(focusRole: nil, othersRole: nil)
         defer { turnState[group] = state }
         let members = groupMembers[group] ?? []

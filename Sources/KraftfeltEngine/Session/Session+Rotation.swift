@@ -34,6 +34,7 @@ extension Session {
                             LuaTable([
                                 "index": .integer(Int64(offset + 1)),
                                 "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
+                                "min": .integer(2),
                             ]))
                     }))
         }

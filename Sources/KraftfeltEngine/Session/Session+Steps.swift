@@ -3,6 +3,7 @@ import KraftfeltLua
 
 extension Session {
     func ask(_ call: HostCall) throws -> HostResult {
+        joinOthersIfShrunk()
         let (audience, everyone) = try parseAudience(try call.value(1))
         let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
         var end: Int64? = nil
@@ -95,8 +96,9 @@ extension Session {
             }
             target = Int(clamping: given)
         }
-        let members = presentParticipants.compactMap { p in
-            participantIndex[p.id].map { GroupMember(id: $0, area: p.area) }
+        let pool = try groupPool(options["from"], handle: try call.value(0))
+        let members = pool.compactMap { id in
+            participantIndex[id].map { GroupMember(id: $0, area: participants[$0].area) }
         }
         var rng = SeededGenerator(seed: definition.seed, stream: "groups#\(nextID)")
         let plan = GroupPlanner.plan(
@@ -108,9 +110,14 @@ extension Session {
                 LuaTable([
                     "index": .integer(Int64(offset + 1)),
                     "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
+                    "min": .integer(Int64(size.lowerBound)),
                 ]))
         }
         var lines = "\(plan.groups.count) groups"
+        let ofHandle = group(of: try call.value(0)) != nil
+        if options["from"] != .nil || ofHandle {
+            lines += " of \(pool.count) " + (pool.count == 1 ? "person" : "people")
+        }
         if plan.repeatedPairs > 0 { lines += " (\(plan.repeatedPairs) pairs met before)" }
         for (offset, group) in plan.groups.enumerated() {
             let names = group.map { "\(participants[$0].name) (\(participants[$0].area))" }
@@ -118,6 +125,29 @@ extension Session {
         }
         note(lines)
         return .value(.table(LuaTable(array: tables)))
+    }
+
+    /// Who `s:groups` groups: the people here, or in a group's flow (`g:groups`) the group's
+    /// members here, or those here of `from`: a group (`g`, a group from `s:groups`) or a list
+    /// of people. Splitting a group and sub-groups inside a group's flow are this.
+    private func groupPool(_ from: LuaValue, handle: LuaValue) throws(HostError) -> [String] {
+        let ids: [String]
+        if from == .nil {
+            ids = group(of: handle).map(presentMembers(of:)) ?? presentParticipants.map(\.id)
+        } else if let group = group(of: from) {
+            ids = presentMembers(of: group)
+        } else if from.tableValue?["kind"] == "group" {
+            ids = try parseAudience(from).ids
+        } else {
+            let list = from.tableValue?["members"].tableValue ?? from.tableValue
+            guard let list, !list.array.isEmpty, list.array.allSatisfy({ $0.tableValue?["id"].text != nil }) else {
+                throw HostError(
+                    "'from' must be a group (g, or one of the groups s:groups returned) or a list of people, "
+                        + "got \(describe(from))")
+            }
+            ids = try groupMembers(.table(list), number: 1)
+        }
+        return ids.filter { present.contains($0) }
     }
 
     /// `size = "2-4"` or `size = 3`: from 1 to ``SessionLimits/groupSize``.
@@ -191,8 +221,10 @@ extension Session {
         }
         var groupOf: [String: Int] = [:]
         var memberLists: [[String]] = []
+        var minimums: [Int?] = []
         for (offset, group) in list.array.enumerated() {
             let members = try groupMembers(group, number: offset + 1)
+            minimums.append(try minimum(of: group, number: offset + 1))
             for id in members {
                 if let earlier = groupOf[id] {
                     throw HostError(
@@ -209,11 +241,27 @@ extension Session {
             let id = newID()
             groupMembers[id] = members
             groupIndex[id] = offset + 1
+            // A group formed smaller than its minimum (too few people for the size) keeps
+            // its size: it is joined to another only when it shrinks.
+            groupMinimum[id] = minimums[offset].map { min($0, members.filter { present.contains($0) }.count) }
             for member in members { groupThreadOf[member] = id }
             threads[id] = RunningThread(thread: thread, parent: parent, group: id)
             children.insert(id)
         }
         return .suspend(RunningThread.Wait.children(remaining: children, results: [:]))
+    }
+
+    /// A group table's `min` (what `s:groups` gives it from `size`): a group with fewer
+    /// people here joins another at its next step. Lists of people have none.
+    private func minimum(of group: LuaValue, number: Int) throws(HostError) -> Int? {
+        let value = group.tableValue?["min"] ?? .nil
+        guard value != .nil else { return nil }
+        guard let n = value.integerValue, (1...SessionLimits.groupSize).contains(Int(clamping: n)) else {
+            throw HostError(
+                "group \(number)'s 'min' must be a whole number from 1 to \(SessionLimits.groupSize), "
+                    + "got \(describe(value))")
+        }
+        return Int(n)
     }
 
     /// The people of one group given to `s:each_group`: a group from `s:groups` (or

@@ -160,8 +160,14 @@ extension Session {
         guard let finished = threads.removeValue(forKey: id) else { return }
         if finished.group != nil {
             turnState.removeValue(forKey: id)
+            // Sub-groups' members are back in their own group's flow.
+            let outer = finished.parent.flatMap { threads[$0]?.group != nil ? $0 : nil }
             for member in groupMembers[id] ?? [] where groupThreadOf[member] == id {
-                groupThreadOf.removeValue(forKey: member)
+                if let outer, groupMembers[outer]?.contains(member) == true {
+                    groupThreadOf[member] = outer
+                } else {
+                    groupThreadOf.removeValue(forKey: member)
+                }
             }
         }
         if let parent = finished.parent, case .children(var remaining, var results) = threads[parent]?.wait {
@@ -215,6 +221,9 @@ extension Session {
         pending.removeAll()
     }
 
+    /// Up to this many answers the transcript lists each by name.
+    public static let namedAnswers = 12
+
     /// Closes a question and gives the answers to the thread that asked.
     func close(_ askID: Int) {
         guard let ask = asks.removeValue(forKey: askID) else { return }
@@ -235,6 +244,8 @@ extension Session {
     /// answer by name in a small group (up to 12), else a count of each option, or the mean
     /// of a scale or number. Nothing for many text answers.
     func answersText(_ answered: [String], _ ask: OpenAsk) -> String? {
+        // The answers are cut to 200 characters a line; every answer of a large room can
+        // still fill the transcript, which then says so.
         guard !answered.isEmpty else { return nil }
         func shown(_ answer: Answer) -> String {
             let text: String
@@ -247,7 +258,7 @@ extension Session {
             let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
             return flat.count > 200 ? String(flat.prefix(200)) + "…" : flat
         }
-        if answered.count <= 12 {
+        if answered.count <= Self.namedAnswers || listsEveryAnswer {
             return "answers:" + answered.map { "\n  \(name(of: $0)): \(shown(ask.answers[$0]!))" }.joined()
         }
         switch ask.question.kind {

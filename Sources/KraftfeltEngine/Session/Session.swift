@@ -53,6 +53,13 @@ public final class Session {
     /// The members and the 1-based index of the group each group thread runs for.
     var groupMembers: [Int: [String]] = [:]
     var groupIndex: [Int: Int] = [:]
+    /// When true, the transcript lists every answer by name, however many answered (a
+    /// rehearsal's `--verbose`); else a count or a mean above ``Session/namedAnswers``.
+    /// A replay checks the transcript, so a session is loaded again with the same setting.
+    public var listsEveryAnswer = false
+    /// The fewest people here a group thread's group may have before its next step joins
+    /// it to another group of the same `s:each_group` (the `min` its group table carried).
+    var groupMinimum: [Int: Int] = [:]
     var sessionModule: LuaTable = LuaTable()
     /// Who of each group has had the turn (`g:turns`), and the function `for` calls for the next.
     var turnState: [Int: TurnState] = [:]

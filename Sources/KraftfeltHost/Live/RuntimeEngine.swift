@@ -43,9 +43,13 @@ final class InProcessEngine: RuntimeEngine {
     let session: Session
     let log: StoredSessionLog
 
-    init(record: SessionRecord, log: StoredSessionLog, replaying events: [SessionEvent], modules: [HostModule]) throws {
+    init(
+        record: SessionRecord, log: StoredSessionLog, replaying events: [SessionEvent], modules: [HostModule],
+        everyAnswer: Bool = false
+    ) throws {
         self.log = log
         session = try Session(definition: record.definition, log: log, modules: modules)
+        session.listsEveryAnswer = everyAnswer
         try session.replay(events)
     }
 

@@ -22,15 +22,21 @@ public final class SessionHost: Sendable {
         /// own (the `kraftfelt` binary's `worker` command), which the host kills when a step
         /// runs past its limits; nil runs them in this process.
         public var workers: SessionWorker.Configuration?
+        /// When true, transcripts list every answer by name however many answered (a
+        /// rehearsal's `--verbose`); in-process sessions only. A session's transcript is
+        /// checked when it is loaded again, so it must be loaded with the same setting:
+        /// sessions that are kept are run without it.
+        public var everyAnswer: Bool
 
         public init(
             retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds,
-            modules: [HostModule] = [], workers: SessionWorker.Configuration? = nil
+            modules: [HostModule] = [], workers: SessionWorker.Configuration? = nil, everyAnswer: Bool = false
         ) {
             self.retentionEvery = retentionEvery
             self.leaseSeconds = leaseSeconds
             self.modules = modules
             self.workers = workers
+            self.everyAnswer = everyAnswer
         }
     }
 
@@ -168,7 +174,7 @@ public final class SessionHost: Sendable {
         do {
             runtime = try SessionRuntime(
                 record: record, store: store, lease: lease, clock: clock, modules: configuration.modules,
-                workers: configuration.workers)
+                workers: configuration.workers, everyAnswer: configuration.everyAnswer)
         } catch {
             try? store.release(lease)
             throw error

@@ -119,7 +119,7 @@ public final class SessionRuntime: @unchecked Sendable {
     /// goes on live), and its clock maps to the time that passed since its last event.
     init(
         record: SessionRecord, store: any SessionStore, lease: SessionLease?, clock: any HostClock,
-        modules: [HostModule], workers: SessionWorker.Configuration? = nil
+        modules: [HostModule], workers: SessionWorker.Configuration? = nil, everyAnswer: Bool = false
     ) throws(KraftfeltError) {
         self.id = record.id
         self.record = record
@@ -132,7 +132,8 @@ public final class SessionRuntime: @unchecked Sendable {
             }
         } else {
             makeEngine = { record, log, events in
-                try InProcessEngine(record: record, log: log, replaying: events, modules: modules)
+                try InProcessEngine(
+                    record: record, log: log, replaying: events, modules: modules, everyAnswer: everyAnswer)
             }
         }
         // A serial queue of its own, targeting no shared queue: Dispatch then gives it a
