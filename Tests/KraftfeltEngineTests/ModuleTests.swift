@@ -67,6 +67,56 @@ import Testing
         )
     }
 
+    /// Nine Whys: the same question until an answer says stop, or the count is reached.
+    @Test func askUntilRepeatsUntilAnAnswerSaysStop() throws {
+        let main = Self.exercise(
+            requiring: "local structures = require 'kraftfelt.structures'",
+            """
+              local rounds = structures.ask_until(s, s:participants()[1], { da = "Hvorfor?", en = "Why?" }, { times = 4 })
+              local _, deepest = structures.ask_until(s, s:participants()[3], { da = "Hvorfor?" }, { times = 3, stop = { "nok" } })
+              print(#rounds .. " rounds; deepest: " .. deepest[1].value)
+              local counted = structures.ask_until(s, s:participants()[2], function(round, previous)
+                return { da = "Hvorfor " .. round .. "?", en = "Why " .. round .. "?" }
+              end, { times = 2 })
+              print(#counted .. " rounds")
+            """)
+        let session = try Self.session(main)
+        for answer in ["Fordi", " STOP ", "Dybt", "Nok", "x", "y"] {
+            let ask = try #require(session.openAsks.first)
+            try session.submit(.answer(ask: ask.id, participant: ask.audience[0], value: .text(answer), at: 1000))
+        }
+        #expect(session.state == .finished, "\(session.failure ?? "")")
+        let lines = session.transcript.lines
+        #expect(lines.contains("[00:00] ask P1 (text): Hvorfor? (1/4)"), "\(lines)")
+        #expect(lines.contains("[00:01] ask P1 (text): Hvorfor? (2/4)"))
+        #expect(lines.contains("[00:01] print: 2 rounds; deepest: Dybt"), "\(lines)")
+        #expect(lines.contains("[00:01] ask P2 (text): Hvorfor 2? (2/2)"))
+        #expect(lines.contains("[00:01] print: 2 rounds"))
+        let wrong: [(String, String)] = [
+            (
+                "structures.ask_until(s, s.everyone, { da = 'x' }, { times = 0 })",
+                "x.lua:4: ask_until: 'times' must be a whole number from 1 to 50, got 0"
+            ),
+            (
+                "structures.ask_until(s, s.everyone, 'why?')",
+                "x.lua:4: ask_until: 'question' must be a question table or a function(round, previous), got a string"
+            ),
+            (
+                "structures.ask_until(s, s.everyone, { da = 'x' }, { tiems = 3 })",
+                "x.lua:4: ask_until: 'tiems' is not an option (the options are stop, times)"
+            ),
+            (
+                "structures.ask_until(s, s.everyone, function() return 5 end)",
+                "x.lua:4: ask_until: the question function must return a question table or nil, got a number"
+            ),
+        ]
+        for (body, message) in wrong {
+            let failed = try Self.session(
+                Self.exercise(requiring: "local structures = require 'kraftfelt.structures'", body))
+            #expect(failed.failure == message)
+        }
+    }
+
     static let refused: [(String, String)] = [
         (
             "require '../secret'",

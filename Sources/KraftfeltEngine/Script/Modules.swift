@@ -103,6 +103,69 @@ enum ScriptModules {
           return { ideas = options_, votes = votes }
         end
 
+        local ask_until_options = { times = true, stop = true }
+
+        --- Nine Whys and the like: asks the same question again and again, up to `times`
+        --- rounds (default 9), until an answer is one of the `stop` words (default "stop",
+        --- "færdig", "done"; any case, spaces around ignored) or nobody answers. `question`
+        --- is a question table, or a function(round, previous answers) that returns one (or
+        --- nil to stop); each round's prompt ends with "(2/9)". Returns the rounds (a list of
+        --- what each s:ask returned) and the deepest answers: the last round's answers that
+        --- are not a stop word (the round before's when all were).
+        function M.ask_until(s, audience, question, options)
+          local o = check(options, ask_until_options, "ask_until")
+          local times = o.times or 9
+          if math.type(times) ~= "integer" or times < 1 or times > 50 then
+            error("ask_until: 'times' must be a whole number from 1 to 50, got " .. tostring(times), 2)
+          end
+          if type(question) ~= "table" and type(question) ~= "function" then
+            error("ask_until: 'question' must be a question table or a function(round, previous), got a " .. type(question), 2)
+          end
+          if o.stop ~= nil and type(o.stop) ~= "table" then
+            error("ask_until: 'stop' must be a list of words, got a " .. type(o.stop), 2)
+          end
+          local stop = {}
+          for _, word in ipairs(o.stop or { "stop", "færdig", "done" }) do
+            if type(word) ~= "string" then error("ask_until: 'stop' must be a list of words", 2) end
+            stop[string.lower(word)] = true
+          end
+          local function says_stop(answer)
+            return type(answer.value) == "string" and stop[string.lower((answer.value:gsub("^%s+", ""):gsub("%s+$", "")))] == true
+          end
+          local rounds = {}
+          local previous = nil
+          for round = 1, times do
+            local q = question
+            if type(question) == "function" then q = question(round, previous) end
+            if q == nil then break end
+            if type(q) ~= "table" then
+              error("ask_until: the question function must return a question table or nil, got a " .. type(q), 2)
+            end
+            local asked = {}
+            for key, value in pairs(q) do asked[key] = value end
+            local mark = " (" .. round .. "/" .. times .. ")"
+            if type(asked.da) == "string" then asked.da = asked.da .. mark end
+            if type(asked.en) == "string" then asked.en = asked.en .. mark end
+            local answers = s:ask(audience, asked)
+            rounds[#rounds + 1] = answers
+            previous = answers
+            if #answers == 0 then break end
+            local stopped = false
+            for _, answer in ipairs(answers) do
+              if says_stop(answer) then stopped = true end
+            end
+            if stopped then break end
+          end
+          local deepest = {}
+          for i = #rounds, 1, -1 do
+            for _, answer in ipairs(rounds[i]) do
+              if not says_stop(answer) then deepest[#deepest + 1] = answer end
+            end
+            if #deepest > 0 then break end
+          end
+          return rounds, deepest
+        end
+
         return M
         """
 }
