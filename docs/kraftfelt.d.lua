@@ -147,6 +147,17 @@ function kf.programme(definition) end
 ---@return any[] # list of texts
 function kf.options(values) end
 
+---Answers that know their group: the answers of a question asked in the room, split by the groups, one list for each group in the groups' order (an empty list for a group none of whose people answered). Answers of people in none of the groups are left out.
+---
+---```lua
+---local scores = s:ask(s.everyone, { da = "Hvor godt gik det?", en = "How well did it go?", kind = "scale" })
+---for i, answers in ipairs(kf.by_group(scores, groups)) do print(i, kf.mean(answers)) end
+---```
+---@param answers table what s:ask returned
+---@param groups table what s:groups (or s:merge) returned, or lists of people
+---@return any[] # list of lists of { who, value }
+function kf.by_group(answers, groups) end
+
 ---The mean of a list of numbers, or of the answers to a scale or number question.
 ---
 ---```lua

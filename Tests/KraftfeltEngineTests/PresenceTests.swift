@@ -106,6 +106,11 @@ import Testing
         #expect(checks.othersMismatch == 0, "'others' was not the group's other people here")
         let missing = checks.stayed.filter { checks.focusCount[$0] == nil }.sorted()
         #expect(missing.isEmpty, "people who stayed never had the turn: \(missing.prefix(5))")
+        // Each turn's line names the roles it gives.
+        if people >= 3 {
+            #expect(
+                session.transcript.lines.contains { $0.contains(" (client); with ") && $0.hasSuffix(" (consultant)") })
+        }
         // In the largest room some groups shrink below three and join others (and must still
         // give everyone one turn).
         if people >= 2000 {
@@ -292,6 +297,56 @@ import Testing
                 "[00:00] print: 0 from nothing",
                 "[00:00] print: 100 of 300",
             ])
+    }
+
+    /// A question asked in the room, read per group.
+    @Test func answersInTheRoomSplitByGroup() throws {
+        let script = exercise(
+            """
+                local p = s:participants()
+                local groups = { { members = { p[1], p[3] } }, { p[2] }, { p[4] } }
+                local scores = s:ask(s.everyone, { da = "Hvor godt?", en = "How well?", kind = "scale" })
+                for i, answers in ipairs(kf.by_group(scores, groups)) do
+                  print("group " .. i .. ": " .. #answers .. " answers, mean " .. kf.mean(answers))
+                end
+            """)
+        let people = [("Anne", "A"), ("Bo", "B"), ("Cecilie", "A"), ("Dorte", "B"), ("Emil", "A")]
+        let session = try openSession(script, people: people)
+        let ask = try #require(session.openAsks.first)
+        for (id, value) in [("p1", 5.0), ("p2", 2.0), ("p3", 4.0), ("p5", 1.0)] {
+            try session.submit(.answer(ask: ask.id, participant: id, value: .number(value), at: 1000))
+        }
+        try session.submit(.leave(participant: "p4", at: 2000))
+        let printed = session.transcript.lines.filter { $0.contains("print:") }
+        #expect(
+            printed == [
+                "[00:02] print: group 1: 2 answers, mean 4.5",
+                "[00:02] print: group 2: 1 answers, mean 2.0",
+                "[00:02] print: group 3: 0 answers, mean 0.0",
+            ], "\(session.transcript.lines)")
+        let wrong: [(String, String)] = [
+            ("kf.by_group(5, {})", "x.lua:3: kf.by_group: argument 'answers' must be a table, got number"),
+            (
+                "kf.by_group({}, {})",
+                "x.lua:3: kf.by_group: 'groups' is an empty list: there are no groups to split the answers by"
+            ),
+            (
+                "kf.by_group({ 1 }, { { s:participants()[1] } })",
+                "x.lua:3: kf.by_group: item 1 of 'answers' is not an answer (what s:ask returned), got 1"
+            ),
+            (
+                "kf.by_group({}, { {} })",
+                "x.lua:3: kf.by_group: group 1 of 'groups' must be a group from s:groups or a list of people, got a table"
+            ),
+            (
+                "kf.by_group({}, { { 'x' } })",
+                "x.lua:3: kf.by_group: member 1 of group 1 of 'groups' is not a person, got \"x\""
+            ),
+        ]
+        for (body, message) in wrong {
+            let failure = try openSession(exercise(body)).failure
+            #expect(failure == message)
+        }
     }
 
     @Test func anEmptyListAsksNobodyAndAVoteTakesTheHarvest() throws {

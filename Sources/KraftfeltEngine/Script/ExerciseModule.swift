@@ -70,6 +70,23 @@ enum ExerciseModule {
                         """
                 ) { call in .value(.table(LuaTable(array: harvest(try call.value(0)).map { .string($0) }))) },
                 HostFunction(
+                    "by_group",
+                    parameters: [
+                        Parameter("answers", .table, "what s:ask returned"),
+                        Parameter("groups", .table, "what s:groups (or s:merge) returned, or lists of people"),
+                    ],
+                    returns: "list of lists of { who, value }",
+                    summary: """
+                        Answers that know their group: the answers of a question asked in the room, split by \
+                        the groups, one list for each group in the groups' order (an empty list for a group \
+                        none of whose people answered). Answers of people in none of the groups are left out.
+                        """,
+                    example: """
+                        local scores = s:ask(s.everyone, { da = "Hvor godt gik det?", en = "How well did it go?", kind = "scale" })
+                        for i, answers in ipairs(kf.by_group(scores, groups)) do print(i, kf.mean(answers)) end
+                        """
+                ) { call in .value(try byGroup(try call.value(0), try call.value(1))) },
+                HostFunction(
                     "mean", parameters: [Parameter("values", .table, "numbers, or what s:ask returned")],
                     returns: "number (0 for an empty list)",
                     summary: "The mean of a list of numbers, or of the answers to a scale or number question.",
@@ -98,6 +115,45 @@ enum ExerciseModule {
                     return .integer(ms / 1000)
                 },
             ])
+    }
+
+    /// `kf.by_group(answers, groups)`: the answers split by the groups their people are in.
+    static func byGroup(_ answers: LuaValue, _ groups: LuaValue) throws(HostError) -> LuaValue {
+        guard case .table(let answerList) = answers, answerList.fields.isEmpty || !answerList.array.isEmpty else {
+            throw HostError("'answers' must be what s:ask returned, got \(describe(answers))")
+        }
+        guard case .table(let groupList) = groups, groupList.fields.isEmpty || !groupList.array.isEmpty else {
+            throw HostError("'groups' must be a list of groups, like what s:groups returned, got \(describe(groups))")
+        }
+        guard !groupList.array.isEmpty else {
+            throw HostError("'groups' is an empty list: there are no groups to split the answers by")
+        }
+        var groupOf: [String: Int] = [:]
+        for (offset, group) in groupList.array.enumerated() {
+            let people = group.tableValue?["members"].tableValue?.array ?? group.tableValue?.array
+            guard let people, !people.isEmpty else {
+                throw HostError(
+                    "group \(offset + 1) of 'groups' must be a group from s:groups or a list of people, "
+                        + "got \(describe(group))")
+            }
+            for (index, person) in people.enumerated() {
+                guard let id = person.tableValue?["id"].text else {
+                    throw HostError(
+                        "member \(index + 1) of group \(offset + 1) of 'groups' is not a person, got \(describe(person))"
+                    )
+                }
+                if groupOf[id] == nil { groupOf[id] = offset }
+            }
+        }
+        var split = Array(repeating: [LuaValue](), count: groupList.array.count)
+        for (offset, answer) in answerList.array.enumerated() {
+            guard let id = answer.tableValue?["who"].tableValue?["id"].text else {
+                throw HostError(
+                    "item \(offset + 1) of 'answers' is not an answer (what s:ask returned), got \(describe(answer))")
+            }
+            if let group = groupOf[id] { split[group].append(answer) }
+        }
+        return .table(LuaTable(array: split.map { .table(LuaTable(array: $0)) }))
     }
 
     /// The distinct texts in a list of texts or answers (or lists of them), in order.

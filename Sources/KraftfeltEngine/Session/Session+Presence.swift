@@ -142,7 +142,12 @@ extension Session {
         state.had.insert(focus)
         let others = here.filter { $0 != focus }
         state.turn += 1
-        note("turn \(state.turn): \(name(of: focus)); with \(others.map(name(of:)).joined(separator: ", "))")
+        // With roles: `turn 2: Bo (Client); with Anne, Cecilie (Consultant)`.
+        let focusRole = state.focusRole.map { " (\($0))" } ?? ""
+        let othersRole = state.othersRole.flatMap { others.isEmpty ? nil : " (\($0))" } ?? ""
+        note(
+            "turn \(state.turn): \(name(of: focus))\(focusRole); with "
+                + others.map(name(of:)).joined(separator: ", ") + othersRole)
         if let role = state.focusRole { assign(RoleView(name: role, listenOnly: false), to: [focus]) }
         if let role = state.othersRole { assign(RoleView(name: role, listenOnly: false), to: others) }
         return .values([record(of: focus), .table(LuaTable(array: others.map { record(of: $0) }))])
