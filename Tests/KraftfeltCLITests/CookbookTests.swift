@@ -47,7 +47,7 @@ struct CookbookTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let recipes = try Self.recipes()
-        #expect(recipes.count >= 9)
+        #expect(recipes.count >= 12)
         for recipe in recipes {
             try recipe.text.write(
                 to: folder.appendingPathComponent(recipe.name + ".lua"), atomically: true, encoding: .utf8)
