@@ -46,6 +46,7 @@
 ---@field mix? string "areas" (default), "same-area" or "random"
 ---@field avoid_repeats? boolean keep apart people who were together before (default true)
 ---@field target? integer the size to aim for within `size`
+---@field min? integer the fewest people a group may shrink to before they join others (default 2)
 ---@field from? table a group (g, or one of s:groups) or a list of people to split; default: the room
 
 ---Options of `s:match`.
@@ -252,13 +253,13 @@ function Session:measure(name, value) end
 ---@return Person[] # list of people
 function Session:participants() end
 
----Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; `mix` is "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` (default true) keeps apart people who were together before; `target` is the size to aim for within `size`; `from` splits a group or a list of people instead of the room, and in a group's flow `g:groups` splits the group (sub-groups). Each group's `min` is the smallest size: in `s:each_group`, when a group has shrunk below it, its people join the other groups at its next step. Other options are refused.
+---Splits the people here into groups. `size` is "2-4" (default) or a number, up to 50; `mix` is "areas" (default: mixed across areas), "same-area" or "random"; `avoid_repeats` (default true) keeps apart people who were together before; `target` is the size to aim for within `size`; `from` splits a group or a list of people instead of the room, and in a group's flow `g:groups` splits the group (sub-groups). Each group gets `min` (default 2, or 1 for groups of one): in `s:each_group`, when fewer of a group's people are here than that, they join the other groups at its next step. Other options are refused.
 ---
 ---```lua
 ---local groups = s:groups { size = "4-5", mix = "areas" }
 ---local pairs = s:groups { size = 2, from = groups[1] }   -- or g:groups { size = 2 } in a flow
 ---```
----@param options? GroupOptions size, mix, avoid_repeats, target, from
+---@param options? GroupOptions size, mix, avoid_repeats, target, min, from
 ---@return Group[] # list of { index, members, min }
 function Session:groups(options) end
 

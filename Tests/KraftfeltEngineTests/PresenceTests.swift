@@ -9,7 +9,7 @@ import Testing
 @Suite struct PresenceTests {
     static let turnsScript = exercise(
         """
-            s:each_group(s:groups { size = "3-4" }, function(g)
+            s:each_group(s:groups { size = "3-4", min = 3 }, function(g)
               for focus, others in g:turns { focus = "client", others = "consultant" } do
                 print("focus " .. g.index .. " " .. focus.id .. " " .. #others .. " " .. #g:participants())
                 g:timer("1m")
@@ -472,6 +472,7 @@ import Testing
                 s:wait_for_trainer("split")
                 local halves = s:groups { size = "2-3", from = groups[1] }
                 print(#halves .. " groups: " .. #halves[1].members .. " and " .. #halves[2].members .. ", min " .. halves[1].min)
+                print("min " .. s:groups({ size = "4-5", min = 4 })[1].min .. ", alone " .. s:groups({ size = 1 })[1].min)
             """)
         let session = try openSession(script, people: Self.six)
         try session.submit(.leave(participant: "p6", at: 1000))
@@ -479,6 +480,9 @@ import Testing
         // Frida left: five people here split into a trio and a pair.
         #expect(
             session.transcript.lines.contains("[00:02] print: 2 groups: 3 and 2, min 2"), "\(session.transcript.lines)")
+        #expect(session.transcript.lines.contains("[00:02] print: min 4, alone 1"))
+        let big = try openSession(exercise("s:groups { size = '2-4', min = 5 }"))
+        #expect(big.failure == "x.lua:3: s:groups: 'min' must be a whole number from 1 to the largest size (4), got 5")
         let wrong = try openSession(exercise("s:groups { from = 5 }"))
         #expect(
             wrong.failure
@@ -524,6 +528,34 @@ import Testing
         }
         #expect(session.transcript.lines.contains("[01:02] print: results: 0, 5"), "\(session.transcript.lines)")
         #expect(session.state == .finished)
+    }
+
+    /// A flow that planned its people (s:roles, g.members) cannot reach someone who has
+    /// joined another group since: not with a question, not with a role.
+    @Test func aFlowReachesOnlyWhoIsInItsGroupNow() throws {
+        let script = exercise(
+            """
+                local p = s:participants()
+                s:each_group({ { members = { p[1], p[2] }, min = 2 }, { members = { p[3], p[4] }, min = 2 } }, function(g)
+                  local first = g.members[1]
+                  g:timer("1m")
+                  g:ask(first, { da = "Hvad?", en = "What?" })
+                  g:set_role(first, "speaker")
+                end)
+            """)
+        let people = [("Anne", "A"), ("Bo", "B"), ("Cecilie", "A"), ("Dorte", "B")]
+        let session = try openSession(script, people: people)
+        try session.submit(.leave(participant: "p2", at: 10_000))
+        try session.submit(.timerEnded(timer: try Self.timer(of: 1, session), at: 60_000))
+        let lines = session.transcript.lines
+        #expect(lines.contains("[01:00] group 1: Anne is in another group now: no role"), "\(lines)")
+        #expect(lines.contains("[01:00] group 1: Anne is in another group now: not asked"))
+        #expect(session.openAsks.isEmpty)
+        #expect(session.consoleView.people.first { $0.id == "p1" }?.role == nil)
+        // In group 2 she is asked with the others at its step.
+        try session.submit(.timerEnded(timer: try Self.timer(of: 2, session), at: 61_000))
+        #expect(session.openAsks.map(\.audience) == [["p3"]])
+        #expect(session.participantView("p1")?.group?.members.map(\.name) == ["Cecilie", "Dorte", "Anne"])
     }
 
     @Test func aGroupWithNobodyHerePassesItsTimersAndASmallGroupFromTheStartIsKept() throws {

@@ -89,11 +89,11 @@ struct SessionLimitTests {
         // s:groups options.
         (
             "s:groups { sizes = 3 }",
-            "s:groups: 'sizes' is not an option: did you mean 'size'? (the options are size, mix, avoid_repeats, target, from)"
+            "s:groups: 'sizes' is not an option: did you mean 'size'? (the options are size, mix, avoid_repeats, target, min, from)"
         ),
         (
             "s:groups { 3 }",
-            "s:groups: the options must be named, like { size = … } (the options are size, mix, avoid_repeats, target, from)"
+            "s:groups: the options must be named, like { size = … } (the options are size, mix, avoid_repeats, target, min, from)"
         ),
         ("s:groups { size = 51 }", "s:groups: 'size' must be from 1 to 50 people, got 51"),
         ("s:groups { size = 0 }", "s:groups: 'size' must be from 1 to 50 people, got 0"),

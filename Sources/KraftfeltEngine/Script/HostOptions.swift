@@ -62,6 +62,7 @@ public enum HostOptions {
             HostOption("mix", .string, "\"areas\" (default), \"same-area\" or \"random\""),
             HostOption("avoid_repeats", .boolean, "keep apart people who were together before (default true)"),
             HostOption("target", .integer, "the size to aim for within `size`"),
+            HostOption("min", .integer, "the fewest people a group may shrink to before they join others (default 2)"),
             HostOption(
                 "from", .table, "a group (g, or one of s:groups) or a list of people to split; default: the room"),
         ])

@@ -113,7 +113,7 @@ extension Session {
                 HostFunction(
                     "groups",
                     parameters: [
-                        me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target, from"),
+                        me, Parameter("options", .table, optional: true, "size, mix, avoid_repeats, target, min, from"),
                     ],
                     returns: "list of { index, members, min }",
                     summary: """
@@ -122,8 +122,9 @@ extension Session {
                         `avoid_repeats` (default true) keeps apart people who were together before; `target` \
                         is the size to aim for within `size`; `from` splits a group or a list of people \
                         instead of the room, and in a group's flow `g:groups` splits the group (sub-groups). \
-                        Each group's `min` is the smallest size: in `s:each_group`, when a group has shrunk \
-                        below it, its people join the other groups at its next step. Other options are refused.
+                        Each group gets `min` (default 2, or 1 for groups of one): in `s:each_group`, when \
+                        fewer of a group's people are here than that, they join the other groups at its next \
+                        step. Other options are refused.
                         """,
                     example: """
                         local groups = s:groups { size = "4-5", mix = "areas" }

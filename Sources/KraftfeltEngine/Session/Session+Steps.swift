@@ -4,7 +4,10 @@ import KraftfeltLua
 extension Session {
     func ask(_ call: HostCall) throws -> HostResult {
         joinOthersIfShrunk()
-        let (audience, everyone) = try parseAudience(try call.value(1))
+        let (given, room) = try parseAudience(try call.value(1))
+        // In a group's flow a question is the group's, even one for s.everyone.
+        let everyone = room && runningThread.flatMap { threads[$0]?.group } == nil
+        let audience = inThisGroup(given.filter { present.contains($0) }, "not asked")
         let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
         var end: Int64? = nil
         if let time = question.time { end = try deadline(in: time, for: "a question's time limit") }
@@ -96,6 +99,16 @@ extension Session {
             }
             target = Int(clamping: given)
         }
+        // The fewest people a group may shrink to: by default a person left alone joins others.
+        var minimum = min(2, size.lowerBound)
+        if options["min"] != .nil {
+            guard let given = options["min"].integerValue, (1...size.upperBound).contains(Int(clamping: given)) else {
+                throw HostError(
+                    "'min' must be a whole number from 1 to the largest size (\(size.upperBound)), "
+                        + "got \(describe(options["min"]))")
+            }
+            minimum = Int(given)
+        }
         let pool = try groupPool(options["from"], handle: try call.value(0))
         let members = pool.compactMap { id in
             participantIndex[id].map { GroupMember(id: $0, area: participants[$0].area) }
@@ -110,7 +123,7 @@ extension Session {
                 LuaTable([
                     "index": .integer(Int64(offset + 1)),
                     "members": .table(LuaTable(array: group.map { record(of: participants[$0].id) })),
-                    "min": .integer(Int64(size.lowerBound)),
+                    "min": .integer(Int64(minimum)),
                 ]))
         }
         var lines = "\(plan.groups.count) groups"
