@@ -134,8 +134,35 @@ extension Session {
             guard participantIndex[id] != nil else {
                 throw SessionError("\(id) is not in this session")
             }
+        case (.list, .list(let items)):
+            try validateList(items, for: question)
         default:
             throw SessionError("a \(question.kind.rawValue) question cannot take that kind of answer")
+        }
+    }
+
+    /// Checks a list answer: `min` to `max` items, each a text answer's 1 to 2000 characters
+    /// (not only spaces), none the same as another (compared without the spaces around them).
+    func validateList(_ items: [String], for question: Question) throws {
+        let low = Int(question.range?.lowerBound ?? 1)
+        let high = Int(question.range?.upperBound ?? Double(SessionLimits.listItemsDefault))
+        guard items.count <= high else {
+            throw SessionError("the answer can have at most \(high) item\(high == 1 ? "" : "s"), got \(items.count)")
+        }
+        guard items.count >= low else {
+            throw SessionError("the answer needs at least \(low) item\(low == 1 ? "" : "s"), got \(items.count)")
+        }
+        var seen: [String: Int] = [:]
+        for (offset, item) in items.enumerated() {
+            let number = offset + 1
+            guard item.utf8.count <= 8000, item.count <= 2000 else {
+                throw SessionError("item \(number) of the answer is longer than 2000 characters")
+            }
+            let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw SessionError("item \(number) of the answer is empty") }
+            if let first = seen.updateValue(number, forKey: trimmed) {
+                throw SessionError("item \(number) of the answer is the same as item \(first)")
+            }
         }
     }
 

@@ -31,13 +31,13 @@ public struct RoleView: Codable, Hashable, Sendable {
 /// A question as a participant's phone shows it.
 public struct QuestionView: Codable, Hashable, Sendable {
     public var id: Int
-    /// text, choice, choices, scale, number, person, rank or vote.
+    /// text, choice, choices, scale, number, person, rank, vote or list.
     public var kind: String
     /// The prompt in the participant's language (else the session's).
     public var prompt: String
     /// The options of a choice, choices, rank or vote question.
     public var options: [String]
-    /// The range of a scale or number question.
+    /// The range of a scale or number question; the fewest and most items of a list.
     public var min: Double?
     public var max: Double?
     /// When the question closes (session time), if it has a time limit, and the seconds
