@@ -74,6 +74,8 @@ extension Session {
                 throw SessionError("\(who) has already answered question \(askID)", code: .alreadyAnswered)
             }
             try validate(value, for: ask.question)
+        case .saidDone(let who, _):
+            try checkSaidDone(who)
         case .timerEnded(let id, let at):
             guard let timer = timers[id] else { throw SessionError("timer \(id) is not running", code: .notOpen) }
             guard at >= timer.deadline else { throw SessionError("timer \(id) runs until \(timer.deadline) ms") }
@@ -261,6 +263,10 @@ extension Session {
                 if wasHere { asks[askID]?.presence(of: id, here: false) }
                 closeIfComplete(askID)
             }
+            // The others of their group may all have said done.
+            if let group = groupThreadOf[id] { endIfGroupIsDone(group) }
+        case .saidDone(let who, _):
+            sayDone(who)
         case .answer(let askID, let who, let value, _):
             // The console's list of questions gets the answer in place, not rebuilt.
             var questions = consoleQuestionCache

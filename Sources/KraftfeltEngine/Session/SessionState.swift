@@ -143,6 +143,8 @@ struct RunningTimer {
     let thread: Int?
     let ask: Int?
     let label: String
+    /// For a group's timer: the members who said the group is done, in the order they said it.
+    var saidDone: [String] = []
 }
 
 /// A script thread and what it waits for.
