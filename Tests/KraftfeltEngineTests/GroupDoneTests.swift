@@ -135,6 +135,30 @@ import Testing
         #expect(!session.log.events.contains { if case .saidDone = $0 { true } else { false } })
     }
 
+    /// A press that does not end the timer changes only its group's phones, and a host
+    /// renders only those again.
+    @Test func aPressTouchesOnlyItsGroupsPhones() throws {
+        let session = try openSession(Self.script, people: Self.six)
+        let groups = Self.groups(session)
+        let (one, two) = (try #require(groups[1]), try #require(groups[2]))
+        var before = TouchedViewTests.views(session)
+        for (i, who) in [one[0], two[0], one[1], two[1], one[2]].enumerated() {
+            _ = session.takeTouchedParticipants()
+            try session.submit(.saidDone(participant: who, at: Int64(i + 1) * 1000))
+            let after = TouchedViewTests.views(session)
+            let touched = session.takeTouchedParticipants()
+            if i < 4 {
+                #expect(touched == Set(one.contains(who) ? one : two))
+            } else {
+                #expect(touched == nil, "the last press ends group 1's timer")
+            }
+            for (id, view) in after where touched?.contains(id) == false {
+                #expect(before[id] == view, "\(id)'s view changed after \(who)'s press, untouched")
+            }
+            before = after
+        }
+    }
+
     @Test func aLogWithDoneReplaysToTheSameTranscript() throws {
         let log = MemoryLog()
         let session = try openSession(Self.script, people: Self.six, log: log)

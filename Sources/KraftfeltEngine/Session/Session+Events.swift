@@ -221,6 +221,9 @@ extension Session {
         switch event {
         case .answer(_, let who, _, _):
             touchedParticipants?.insert(who)
+        case .saidDone(let who, _) where groupThreadOf[who] != nil:
+            // The count on the group's phones (a press that ends the timer touches everyone).
+            touchedParticipants?.formUnion(groupMembers[groupThreadOf[who]!] ?? [])
         case .join(let participant, _)
         where participantIndex[participant.id] == nil && !askIDs.contains { asks[$0]?.question.kind == .person }:
             touchedParticipants?.insert(participant.id)
