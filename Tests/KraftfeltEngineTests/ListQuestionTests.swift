@@ -164,6 +164,7 @@ import Testing
         let ask = try #require(session.openAsks.first)
         try session.submit(.answer(ask: ask.id, participant: "p2", value: .list(["Makkerpar", "Kaffe"]), at: 5000))
         #expect(session.openAsks.isEmpty)
-        #expect(session.participantView("p1")?.shown != nil)
+        #expect(session.participantView("p1")?.shown == .text("Bo: Makkerpar; Kaffe"))
+        #expect(session.participantView("p3")?.shown == .text("Bo: Makkerpar; Kaffe"))
     }
 }

@@ -331,9 +331,13 @@ extension Session {
     /// show it and the question closes.
     func answeredTogether(_ ask: OpenAsk, by who: String, _ value: Answer) {
         shownCount += 1
-        let text =
-            "\(name(of: who)): "
-            + (luaValue(value, question: ask.question).text ?? render(luaValue(value, question: ask.question)))
+        let answer: String
+        if case .list(let items) = value, ask.question.kind == .list {
+            answer = items.joined(separator: "; ")
+        } else {
+            answer = luaValue(value, question: ask.question).text ?? render(luaValue(value, question: ask.question))
+        }
+        let text = "\(name(of: who)): " + answer
         let item = Shown(number: shownCount, content: .text(Self.clip(text)), at: clock.now)
         for id in ask.audience where id != who { shownToPerson[id] = item }
         note("\(name(of: who)) answered for the others", thread: ask.thread)
