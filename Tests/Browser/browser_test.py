@@ -158,9 +158,11 @@ def list_and_done(base, token, trainer, phones, shot):
     assert len(boxes) == 4 and not add.is_displayed(), "a fourth box, and no more to add"
     boxes[3].send_keys("Mod til at sige fra")
     shot(anne, "6-list-question")
-    # The same item twice is refused with the reason, and nothing is lost from the boxes.
+    # The same item twice is refused in Anne's language before it is sent, and nothing is
+    # lost from the boxes.
     anne.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
-    wait_text(anne, "item 3 of the answer is the same as item 1", "the duplicate refused")
+    wait_text(anne, "Punkt 3 er det samme som punkt 1.", "the duplicate refused")
+    shot(anne, "6b-list-duplicate-refused")
     assert boxes[0].get_attribute("value") == "Faste møder"
     boxes[2].clear()
     anne.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
@@ -196,6 +198,7 @@ def list_and_done(base, token, trainer, phones, shot):
     assert "Samtale" in text_of(bo), "the timer runs on"
     bo.find_element(By.CSS_SELECTOR, "button[data-say-done]").click()
     wait_text(cecilie, "2 of 3 said done", "the count in English")
+    shot(cecilie, "7b-done-button-english")
     cecilie.find_element(By.CSS_SELECTOR, "button[data-say-done]").click()
     for phone, text in zip(phones, ["Sessionen er slut", "Sessionen er slut", "The session has ended"]):
         wait_text(phone, text, "the end after the group was done")

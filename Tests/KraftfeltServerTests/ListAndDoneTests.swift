@@ -188,6 +188,7 @@ import Testing
                 #expect(
                     html.matches(of: /name="item" type="text" maxlength="2000" autocomplete="off" required/).count == 2)
                 #expect(html.contains(#"data-add-item data-label="Punkt">Tilføj et punkt</button>"#))
+                #expect(html.contains(#"data-twice="Punkt %n er det samme som punkt %m.""#))
                 PageTests.expectNothingInline(html)
             }
             let (doneID, bo, _) = try await start(client, Self.doneScript)

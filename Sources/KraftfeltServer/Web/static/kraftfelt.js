@@ -204,6 +204,18 @@
       const form = event.target.closest("form[data-ask]");
       if (!form) return;
       event.preventDefault();
+      // A list's item written twice is said in the person's language before anything is sent.
+      const list = form.querySelector("fieldset.list-items");
+      if (list) {
+        const items = Array.from(form.querySelectorAll("input[name=item]")).map((input) => input.value.trim());
+        const twice = items.findIndex((item, i) => item && items.indexOf(item) < i);
+        if (twice >= 0) {
+          const first = items.indexOf(items[twice]) + 1;
+          showError(form.querySelector(".error"),
+            list.dataset.twice.replace("%n", String(twice + 1)).replace("%m", String(first)));
+          return;
+        }
+      }
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
       api("POST", "/api/sessions/" + session + "/answers", token, { ask: Number(form.dataset.ask), value: answerValue(form) })
