@@ -224,15 +224,18 @@ struct Pages: Sendable {
     /// A list question's boxes: as many as it needs at least (three to start with, when it
     /// takes that many), the first `min` required, and a hint that says how many it takes.
     static func listContext(_ question: QuestionView, language: String) -> [String: Any] {
-        let low = Int(question.min ?? 1)
-        let high = Int(question.max ?? Double(SessionLimits.listItemsDefault))
+        let limit = Double(SessionLimits.listItems)
+        let low = Int(min(max(question.min ?? 1, 1), limit))
+        let high = Int(min(max(question.max ?? Double(SessionLimits.listItemsDefault), Double(low)), limit))
         let boxes = max(low, min(3, high), 1)
         let words = Labels.of(language)
         let hint =
-            low == high
-            ? (words["listExactly"] ?? "").replacingOccurrences(of: "%n", with: String(low))
-            : (words["listRange"] ?? "").replacingOccurrences(of: "%min", with: String(low))
-                .replacingOccurrences(of: "%max", with: String(high))
+            high == 1
+            ? words["listOne"] ?? ""
+            : low == high
+                ? (words["listExactly"] ?? "").replacingOccurrences(of: "%n", with: String(low))
+                : (words["listRange"] ?? "").replacingOccurrences(of: "%min", with: String(low))
+                    .replacingOccurrences(of: "%max", with: String(high))
         return [
             "listHint": hint, "canAdd": boxes < high,
             "boxes": (1...boxes).map { ["n": $0, "required": $0 <= low] as [String: Any] },

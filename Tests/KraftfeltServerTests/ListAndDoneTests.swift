@@ -3,8 +3,9 @@ import HTTPTypes
 import HummingbirdTesting
 import KraftfeltEngine
 import KraftfeltHost
-import KraftfeltServer
 import Testing
+
+@testable import KraftfeltServer
 
 /// A list question over the API (a JSON array of texts), and a group saying it is done
 /// (`POST /api/sessions/{id}/done`).
@@ -156,6 +157,30 @@ import Testing
             #expect(try await client.post("/api/sessions/\(id)/done", token: ann.token, "{}").status == .ok)
             #expect(try await client.participantView(id, token: ann.token).questions.first?.prompt == "Hvad nu?")
         }
+    }
+
+    /// The hint under a list question says how many items it takes, in the phone's language.
+    @Test(arguments: [
+        (1.0, 10.0, "da", "Skriv 1 til 10 punkter – ét i hvert felt.", 3, true),
+        (1, 1, "da", "Skriv ét punkt.", 1, false), (1, 1, "en", "Write one item.", 1, false),
+        (4, 4, "en", "Write 4 items – one in each box.", 4, false),
+        (2, 50, "en", "Write 2 to 50 items – one in each box.", 3, true),
+        (5, 6, "da", "Skriv 5 til 6 punkter – ét i hvert felt.", 5, true),
+    ])
+    func theListHintSaysHowManyItems(
+        _ low: Double, _ high: Double, _ language: String, _ hint: String, _ boxes: Int, _ canAdd: Bool
+    ) throws {
+        let pages = try Pages()
+        let json = """
+            {"revision":1,"at":0,"phase":"running","you":{"id":"p1","name":"Ann","area":"Kultur"},
+             "language":"\(language)","present":true,"matches":[],
+             "questions":[{"id":3,"kind":"list","prompt":"Ideas?","options":[],"min":\(low),"max":\(high),
+               "people":[],"answered":false}]}
+            """
+        let html = pages.participant(try JSONDecoder().decode(ParticipantView.self, from: Data(json.utf8)))
+        #expect(html.contains("<legend class=\"hint\">\(hint)</legend>"), "\(html)")
+        #expect(html.matches(of: /name="item"/).count == boxes)
+        #expect(html.contains("data-add-item") == canAdd)
     }
 
     @Test func donesOfOneParticipantAreRateLimited() async throws {
