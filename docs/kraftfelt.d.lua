@@ -70,13 +70,13 @@
 ---@class Question
 ---@field da? string the question in Danish
 ---@field en? string the question in English
----@field kind? string text (default), choice, choices, scale, number, person, rank or vote
+---@field kind? string text (default), choice, choices, scale, number, person, rank, vote or list
 ---@field options? table for choice, choices, rank and vote: a list, or { da = { … }, en = { … } }
----@field min? number the lowest answer of a scale (default 1) or number
----@field max? number the highest answer of a scale (default 5) or number
+---@field min? number the lowest answer of a scale (default 1) or number; a list's fewest items (1)
+---@field max? number the highest answer of a scale (default 5) or number; a list's most items (10)
 ---@field scale? integer the highest point of a scale, as `max`
 ---@field time? string how long the question is open, like "3m"
----@field bot_answers? table sample text answers for rehearsals
+---@field bot_answers? table sample text answers (a list's items) for rehearsals
 ---@field together? boolean one answer for all asked (a group's): the first counts, and the others see it
 
 ---Chart fields of `s:show`.
@@ -137,7 +137,7 @@ function kf.exercise(definition) end
 ---@return table
 function kf.programme(definition) end
 
----Harvesting: the texts of answers as options for a vote, rank or choice. Each text once (the first of those that differ only in case and spaces), empty ones and `false` left out, each cut at 500 bytes, at most 100.
+---Harvesting: the texts of answers (each item of a list question's) as options for a vote, rank or choice. Each text once (the first of those that differ only in case and spaces), empty ones and `false` left out, each cut at 500 bytes, at most 100.
 ---
 ---```lua
 ---local ideas = s:each_group(groups, function(g) return g:ask(g.everyone, question) end)
@@ -187,7 +187,7 @@ function kf.duration(text) end
 ---@field members? Person[] in a group (`g`): its members
 local Session = {}
 
----Asks and waits until everyone asked who is still here has answered, the time is up, or the trainer moves on. `kind` is text (default), choice, choices, scale, number, person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are sample text answers for rehearsals (at most 100). With `together = true` the people asked give one answer together: the first answer counts for all, the others' phones show it, and the question closes.
+---Asks and waits until everyone asked who is still here has answered, the time is up, or the trainer moves on. `kind` is text (default), choice, choices, scale, number, person, rank, vote or list; `time` a duration like "3m". A scale runs over whole numbers from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may give `min` and `max` (from -10^12 to 10^12, `max` above `min`). A list question takes `min` (default 1) to `max` (default 10, at most 50) short texts from each person, each once, and its answer is a list of texts. `bot_answers` are sample text answers (a list's items) for rehearsals (at most 100). With `together = true` the people asked give one answer together: the first answer counts for all, the others' phones show it, and the question closes.
 ---
 ---```lua
 ---local answers = s:ask(s.everyone, { da = "Hvad tager du med?", en = "What do you take away?", time = "2m" })

@@ -24,7 +24,13 @@ enum Labels {
         "parameters": "Parametre (navn=værdi, én per linje)", "more": "flere", "waitsForYou": "Venter på dig",
         "unknownCode": "Ingen åben session har den kode. Tjek koden på skærmen.",
         "choose": "Vælg …", "other": "English", "skipLink": "Gå til indholdet", "nameCol": "Navn", "areaCol": "Område",
-        "roleCol": "Rolle",
+        "roleCol": "Rolle", "item": "Punkt", "addItem": "Tilføj et punkt",
+        "listRange": "Skriv %min til %max punkter – ét i hvert felt.",
+        "listExactly": "Skriv %n punkter – ét i hvert felt.",
+        "listTwice": "Punkt %n er det samme som punkt %m.", "listOne": "Skriv ét punkt.",
+        "weAreDone": "Vi er færdige", "doneHint": "Tryk, når gruppen er færdig. Når alle har trykket, går I videre.",
+        "youSaidDone": "Du har sagt, at I er færdige. I går videre, når alle i gruppen har trykket.",
+        "doneCount": "%n af %m har sagt færdig", "saidDone": "sagt færdig",
     ]
 
     static let en: [String: String] = [
@@ -49,6 +55,11 @@ enum Labels {
         "parameters": "Parameters (name=value, one per line)", "more": "more", "waitsForYou": "Waits for you",
         "unknownCode": "No open session has that code. Check the code on the screen.",
         "choose": "Choose …", "other": "Dansk", "skipLink": "Skip to content", "nameCol": "Name", "areaCol": "Area",
-        "roleCol": "Role",
+        "roleCol": "Role", "item": "Item", "addItem": "Add another",
+        "listRange": "Write %min to %max items – one in each box.", "listExactly": "Write %n items – one in each box.",
+        "listTwice": "Item %n is the same as item %m.", "listOne": "Write one item.",
+        "weAreDone": "We're done", "doneHint": "Press when your group is done. When everyone has, you move on.",
+        "youSaidDone": "You said your group is done. You move on when everyone in the group has.",
+        "doneCount": "%n of %m said done", "saidDone": "said done",
     ]
 }

@@ -68,6 +68,15 @@ struct Pages: Sendable {
         context[view.phase.rawValue] = true
         if let role = view.role { context["role"] = ["name": role.name, "listenOnly": role.listenOnly] }
         if let timer = view.timer { context["timer"] = Self.timer(timer, at: view.at) }
+        if view.canSayDone || view.saidDone {
+            let words = Labels.of(language)
+            var done: [String: Any] = ["can": view.canSayDone, "said": view.saidDone]
+            if let said = view.timer?.saidDone, let here = view.timer?.membersHere, !said.isEmpty {
+                done["count"] = (words["doneCount"] ?? "").replacingOccurrences(of: "%n", with: String(said.count))
+                    .replacingOccurrences(of: "%m", with: String(here))
+            }
+            context["done"] = done
+        }
         context["questions"] = view.questions.map { Self.question($0, at: view.at, language: language) }
         if let group = view.group {
             context["group"] = [
@@ -147,7 +156,8 @@ struct Pages: Sendable {
         context["peopleHTML"] = cache.html
         context["questions"] = view.questions.map { question -> [String: Any] in
             let newest = question.answers.suffix(50).reversed().map {
-                ["name": $0.name, "value": Self.answerText($0.value, names: names)] as [String: Any]
+                ["name": $0.name, "value": Self.answerText($0.value, names: names, kind: question.kind)]
+                    as [String: Any]
             }
             var shown: [String: Any] = [
                 "id": question.id, "kind": question.kind, "prompt": question.prompt, "asked": question.asked,
@@ -157,7 +167,7 @@ struct Pages: Sendable {
             return shown
         }
         context["hasQuestions"] = !view.questions.isEmpty
-        context["timers"] = view.timers.map { Self.timer($0, at: view.at) }
+        context["timers"] = view.timers.map { Self.consoleTimer($0, at: view.at, names: names) }
         context["hasTimers"] = !view.timers.isEmpty
         context["programme"] = view.programme.map {
             ["title": $0.title, "status": $0.status.rawValue, $0.status.rawValue: true] as [String: Any]
@@ -173,6 +183,16 @@ struct Pages: Sendable {
 
     static func timer(_ timer: TimerView, at: Int64) -> [String: Any] {
         ["id": timer.id, "label": timer.label, "endsAt": timer.endsAt, "group": timer.group ?? 0]
+    }
+
+    /// A group's timer on the console: who of the group here said done, by name.
+    static func consoleTimer(_ timer: TimerView, at: Int64, names: [String: String]) -> [String: Any] {
+        var context = Self.timer(timer, at: at)
+        if let said = timer.saidDone, let here = timer.membersHere, !said.isEmpty {
+            context["saidDone"] = said.map { names[$0] ?? $0 }.joined(separator: ", ")
+            context["doneOf"] = "\(said.count)/\(here)"
+        }
+        return context
     }
 
     static func question(_ question: QuestionView, at: Int64, language: String) -> [String: Any] {
@@ -191,18 +211,44 @@ struct Pages: Sendable {
             context["is_scale"] = false
             context["is_number"] = true
         }
+        if question.kind == "list" { context.merge(listContext(question, language: language)) { $1 } }
         context["people"] = question.people.map { ["id": $0.id, "name": $0.name, "area": $0.area] }
         if let answer = question.answer {
             let names = Dictionary(question.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            context["answer"] = answerText(answer, names: names)
+            context["answer"] = answerText(answer, names: names, kind: question.kind)
+            if case .list(let items) = answer, question.kind == "list" { context["answerItems"] = items }
         }
         return context
     }
 
-    static func answerText(_ answer: Answer, names: [String: String]) -> String {
+    /// A list question's boxes: as many as it needs at least (three to start with, when it
+    /// takes that many), the first `min` required, and a hint that says how many it takes.
+    static func listContext(_ question: QuestionView, language: String) -> [String: Any] {
+        let limit = Double(SessionLimits.listItems)
+        let low = Int(min(max(question.min ?? 1, 1), limit))
+        let high = Int(min(max(question.max ?? Double(SessionLimits.listItemsDefault), Double(low)), limit))
+        let boxes = max(low, min(3, high), 1)
+        let words = Labels.of(language)
+        let hint =
+            high == 1
+            ? words["listOne"] ?? ""
+            : low == high
+                ? (words["listExactly"] ?? "").replacingOccurrences(of: "%n", with: String(low))
+                : (words["listRange"] ?? "").replacingOccurrences(of: "%min", with: String(low))
+                    .replacingOccurrences(of: "%max", with: String(high))
+        return [
+            "listHint": hint, "canAdd": boxes < high,
+            "boxes": (1...boxes).map { ["n": $0, "required": $0 <= low] as [String: Any] },
+        ]
+    }
+
+    /// An answer as a phone or the console shows it; a list question's items are parted
+    /// by semicolons (an item may have commas of its own).
+    static func answerText(_ answer: Answer, names: [String: String], kind: String = "") -> String {
         switch answer {
         case .text(let text): names[text] ?? text
         case .number(let number): Charts.format(number)
+        case .list(let items) where kind == "list": items.joined(separator: "; ")
         case .list(let items): items.map { names[$0] ?? $0 }.joined(separator: ", ")
         }
     }

@@ -56,6 +56,21 @@ extension WebServer {
                 throw APIError(KraftfeltError.from(error))
             }
         }
+        // "We're done": the group's timer ends early once everyone of it who is here said so.
+        api.post("sessions/:id/done") { request, context in
+            let id = try Self.id(context)
+            let who = try self.participant(request, context, session: id)
+            if let wait = self.answers.take(id + "/" + who) {
+                throw APIError(.tooManyRequests, "rate_limited", "too many answers; wait \(wait) s", retryAfter: wait)
+            }
+            guard let runtime = try? self.host.runtime(id) else { throw APIError.unknownSession(id) }
+            do {
+                let receipt = try await runtime.submit(.saidDone(participant: who))
+                return try Self.json(API.ReceiptBody(event: receipt.event, revision: receipt.revision))
+            } catch {
+                throw APIError(KraftfeltError.from(error))
+            }
+        }
 
         // Trainers
         api.get("exercises") { request, context in

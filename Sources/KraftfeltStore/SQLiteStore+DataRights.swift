@@ -190,6 +190,8 @@ extension SessionStore {
                 return .join(
                     Participant(id: aliases[p.id]!, name: "Anonym", area: p.area, language: p.language), at: at)
             case .leave(let who, let at) where aliases[who] != nil: return .leave(participant: aliases[who]!, at: at)
+            case .saidDone(let who, let at) where aliases[who] != nil:
+                return .saidDone(participant: aliases[who]!, at: at)
             case .answer(let ask, let who, let value, let at) where aliases[who] != nil:
                 if case .text = value {
                     return .answer(ask: ask, participant: aliases[who]!, value: .text("(anonymised)"), at: at)

@@ -8,7 +8,9 @@ Usage: browser_test.py KRAFTFELT_BINARY [ARTIFACTS_DIR]
 It joins three phones, the trainer advances, the buzz group appears on every phone, the
 trainer skips the group's timers, steps back and skips again, one participant reloads in
 the middle of the question and carries on, an answer written as a script tag shows as
-text, and the beamer ends with the results chart. Screenshots go to ARTIFACTS_DIR."""
+text, and the beamer ends with the results chart. Then a session of a trainer's script:
+the phones answer a list question (boxes, "add another", a duplicate refused), and the
+group presses "We're done" to end its timer early. Screenshots go to ARTIFACTS_DIR."""
 
 import json
 import os
@@ -98,6 +100,121 @@ def no_alert(driver):
         raise AssertionError("an alert opened: a participant's text ran as a script")
     except NoAlertPresentException:
         pass
+
+
+LIST_AND_DONE = """
+return kf.exercise { id = "liste-og-faerdig", title = { da = "Liste og færdig", en = "List and done" }, minutes = 10,
+  run = function(s)
+    s:ask(s.everyone, { da = "Hvad hjælper jer i samarbejdet?", en = "What helps you work together?",
+      kind = "list", min = 1, max = 4 })
+    s:each_group(s:groups { size = 3 }, function(g)
+      g:timer("10m", { da = "Samtale", en = "Conversation" })
+    end)
+  end }
+"""
+
+
+def api(base, method, path, token, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))
+
+
+def list_and_done(base, token, trainer, phones, shot):
+    """A list question answered on phones (boxes, "add another", a duplicate refused), then
+    the group presses "We're done" and its ten-minute timer ends early."""
+    checks = 0
+    created = api(base, "POST", "/api/sessions", token,
+                  {"script": LIST_AND_DONE, "areas": ["Sundhed", "Skole", "Kultur"], "language": "da"})
+    session, code = created["id"], created["joinCode"]
+    people = [("Anne", "Sundhed", "da"), ("Bo", "Skole", "da"), ("Cecilie", "Kultur", "en")]
+    for phone, (name, area, language) in zip(phones, people):
+        phone.get(f"{base}/j/{code}")
+        wait(phone, lambda d: d.find_elements(By.ID, "join-form"), "the join page")
+        phone.find_element(By.ID, "name").send_keys(name)
+        Select(phone.find_element(By.ID, "area")).select_by_visible_text(area)
+        phone.find_element(By.CSS_SELECTOR, f"input[name=language][value={language}]").click()
+        phone.find_element(By.CSS_SELECTOR, "#join-form button[type=submit]").click()
+        wait_text(phone, "Du er med" if language == "da" else "You are in", "the lobby")
+    trainer.get(f"{base}/console/{session}")
+    wait_text(trainer, "3 til stede", "three people on the list session's console")
+    trainer.find_element(By.CSS_SELECTOR, "button[data-action=advance]").click()
+
+    # Anne: three boxes to start with, a fourth from "add another", which then goes.
+    anne = phones[0]
+    form = "form[data-kind=list]"
+    wait(anne, lambda d: d.find_elements(By.CSS_SELECTOR, form), "the list question")
+    wait_text(anne, "Skriv 1 til 4 punkter – ét i hvert felt.")
+    boxes = anne.find_elements(By.CSS_SELECTOR, form + " input[name=item]")
+    assert len(boxes) == 3, f"expected 3 boxes, got {len(boxes)}"
+    boxes[0].send_keys("Faste møder")
+    boxes[1].send_keys("Kaffe og tid")
+    boxes[2].send_keys(" Faste møder ")
+    add = anne.find_element(By.CSS_SELECTOR, form + " button[data-add-item]")
+    assert add.text == "Tilføj et punkt", add.text
+    add.click()
+    boxes = anne.find_elements(By.CSS_SELECTOR, form + " input[name=item]")
+    assert len(boxes) == 4 and not add.is_displayed(), "a fourth box, and no more to add"
+    boxes[3].send_keys("Mod til at sige fra")
+    shot(anne, "6-list-question")
+    # The same item twice is refused in Anne's language before it is sent, and nothing is
+    # lost from the boxes.
+    anne.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
+    wait_text(anne, "Punkt 3 er det samme som punkt 1.", "the duplicate refused")
+    shot(anne, "6b-list-duplicate-refused")
+    assert boxes[0].get_attribute("value") == "Faste møder"
+    boxes[2].clear()
+    anne.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
+    wait(anne, lambda d: d.find_elements(By.CSS_SELECTOR, ".answer-items li"), "Anne's items acknowledged")
+    items = [li.text for li in anne.find_elements(By.CSS_SELECTOR, ".answer-items li")]
+    assert items == ["Faste møder", "Kaffe og tid", "Mod til at sige fra"], items
+    wait_text(trainer, "Anne: Faste møder; Kaffe og tid; Mod til at sige fra", "the list on the console")
+    checks += 4
+
+    # Bo writes one item; Cecilie's phone is in English.
+    bo, cecilie = phones[1], phones[2]
+    wait(bo, lambda d: d.find_elements(By.CSS_SELECTOR, form + " input[name=item]"), "Bo's boxes")
+    bo.find_element(By.CSS_SELECTOR, form + " input[name=item]").send_keys("Klare roller")
+    bo.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
+    wait(cecilie, lambda d: d.find_elements(By.CSS_SELECTOR, form + " button[data-add-item]"), "Cecilie's boxes")
+    assert cecilie.find_element(By.CSS_SELECTOR, form + " button[data-add-item]").text == "Add another"
+    wait_text(cecilie, "Write 1 to 4 items – one in each box.")
+    cecilie.find_element(By.CSS_SELECTOR, form + " input[name=item]").send_keys("Shared goals")
+    cecilie.find_element(By.CSS_SELECTOR, form + " button[type=submit]").click()
+    checks += 1
+
+    # The group's ten minutes: everyone's phone has "We're done".
+    for phone, label in zip(phones, ["Vi er færdige", "Vi er færdige", "We're done"]):
+        button = wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-say-done]"), "the done button")[0]
+        assert button.text == label, button.text
+    anne.find_element(By.CSS_SELECTOR, "button[data-say-done]").click()
+    wait_text(anne, "Du har sagt, at I er færdige.", "Anne's done acknowledged")
+    wait_text(anne, "1 af 3 har sagt færdig")
+    wait_text(bo, "1 af 3 har sagt færdig", "the count on Bo's phone")
+    wait_text(trainer, "1/3 sagt færdig: Anne", "who said done on the console")
+    shot(anne, "7-done-pressed")
+    shot(trainer, "8-console-done")
+    assert "Samtale" in text_of(bo), "the timer runs on"
+    bo.find_element(By.CSS_SELECTOR, "button[data-say-done]").click()
+    wait_text(cecilie, "2 of 3 said done", "the count in English")
+    shot(cecilie, "7b-done-button-english")
+    cecilie.find_element(By.CSS_SELECTOR, "button[data-say-done]").click()
+    for phone, text in zip(phones, ["Sessionen er slut", "Sessionen er slut", "The session has ended"]):
+        wait_text(phone, text, "the end after the group was done")
+    checks += 3
+
+    transcript = urllib.request.urlopen(urllib.request.Request(
+        f"{base}/api/sessions/{session}/transcript", headers={"Authorization": "Bearer " + token})).read().decode()
+    assert "group 1: done early (3 of 3 said done) with " in transcript, transcript
+    assert "Anne: Faste møder; Kaffe og tid; Mod til at sige fra" in transcript, transcript
+    export = api(base, "GET", f"/api/sessions/{session}/export", token)
+    done = [e for e in export["events"] if "saidDone" in e]
+    answers = [e["answer"]["value"] for e in export["events"] if "answer" in e]
+    assert len(done) == 3, f"expected 3 presses in the export, got {len(done)}"
+    assert {"list": {"_0": ["Faste møder", "Kaffe og tid", "Mod til at sige fra"]}} in answers, answers
+    checks += 2
+    return checks
 
 
 def main():
@@ -238,6 +355,8 @@ def main():
         answers = [e for e in export["events"] if "answer" in e]
         assert len(answers) == 3, f"expected 3 answers in the export, got {len(answers)}"
         checks += 1
+
+        checks += list_and_done(base, token, trainer, phones, shot)
         print(f"browser test: {checks} checks passed")
     finally:
         for driver in drivers:

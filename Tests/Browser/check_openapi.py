@@ -550,6 +550,9 @@ class Checker:
         call("GET", "/api/sessions/..bad/participant", token=ann["token"], expect={404}, code="unknown_session")
         call("POST", f"/api/sessions/{sid}/answers", token=ann["token"], body={"ask": 999, "value": "x"},
              expect={409}, code="not_open")
+        done = f"/api/sessions/{sid}/done"
+        call("POST", done, token=ann["token"], body={}, expect={403}, code="not_in_session")  # the lobby: no group
+        call("POST", done, body={}, expect={401}, code="unauthorised")
 
         # The trainer's views.
         console = call("GET", f"/api/sessions/{sid}/console", token=trainer, expect={200}).json or {}
@@ -598,6 +601,17 @@ class Checker:
             self.require(timer in [t.get("id") for t in back.get("timers", [])], "GET",
                          f"/api/sessions/{sid}/console", 200, f"timer {timer} is not back after the step back")
         call("GET", f"/api/sessions/{sid}/participant", token=bo["token"], expect={200})
+
+        # "We're done" while the group's timer runs: Ann says it, once.
+        view = call("GET", f"/api/sessions/{sid}/participant", token=ann["token"], expect={200}).json or {}
+        if self.require(view.get("canSayDone") is True, "GET", f"/api/sessions/{sid}/participant", 200,
+                        "Ann's group waits on a timer, but her view has no canSayDone"):
+            call("POST", done, token=ann["token"], raw=b"", content_type=None, expect={200})
+            call("POST", done, token=ann["token"], body={}, expect={409}, code="already_answered")
+            view = call("GET", f"/api/sessions/{sid}/participant", token=ann["token"], expect={200}).json or {}
+            self.require(view.get("saidDone") is True and (view.get("timer") or {}).get("saidDone"), "GET",
+                         f"/api/sessions/{sid}/participant", 200, "Ann's view does not say she said done")
+        self.list_question(trainer)
 
         # Skip timers until the question reaches the phones.
         question = None
@@ -682,6 +696,37 @@ class Checker:
 
         self.pages(sid, code, trainer)
         self.rate_limits(code, ann, sid)
+
+    def list_question(self, trainer):
+        """A session of a script with a list question: a JSON array is the answer."""
+        call = self.call
+        script = ('return kf.exercise { id = "liste", title = { da = "Liste", en = "List" }, minutes = 5, '
+                  'run = function(s) s:ask(s.everyone, { da = "Idéer?", en = "Ideas?", kind = "list", max = 3 }) end }')
+        created = call("POST", "/api/sessions", token=trainer, body={"script": script}, expect={201}).json or {}
+        sid, code = created.get("id"), created.get("joinCode")
+        if not sid or not code:
+            return
+        dee = call("POST", "/api/join", body={"code": code, "name": "Dee", "area": "Kultur"}, expect={201}).json or {}
+        if not dee.get("token"):
+            return
+        call("POST", f"/api/sessions/{sid}/actions", token=trainer, body={"action": "advance"}, expect={200})
+        view = call("GET", f"/api/sessions/{sid}/participant", token=dee["token"], expect={200}).json or {}
+        questions = view.get("questions") or []
+        if not self.require(questions and questions[0].get("kind") == "list" and questions[0].get("max") == 3, "GET",
+                            f"/api/sessions/{sid}/participant", 200, f"no list question of 1 to 3: {questions}"):
+            return
+        ask = questions[0]["id"]
+        answers = f"/api/sessions/{sid}/answers"
+        call("POST", answers, token=dee["token"], body={"ask": ask, "value": ["a", "b", "c", "d"]}, expect={400},
+             code="invalid")
+        call("POST", answers, token=dee["token"], body={"ask": ask, "value": ["Tid", "Tid"]}, expect={400},
+             code="invalid")
+        call("POST", answers, token=dee["token"], body={"ask": ask, "value": "Tid"}, expect={400}, code="invalid")
+        call("POST", answers, token=dee["token"], body={"ask": ask, "value": ["Tid", "Ro"]}, expect={200})
+        export = call("GET", f"/api/sessions/{sid}/export", token=trainer, expect={200}).json or {}
+        values = [e["answer"]["value"] for e in export.get("events", []) if isinstance(e, dict) and "answer" in e]
+        self.require(values == [{"list": {"_0": ["Tid", "Ro"]}}], "GET", f"/api/sessions/{sid}/export", 200,
+                     f"the logged answers are not the one list: {values}")
 
     def scale(self, sid, trainer):
         """A `maaling` session: one person answers a scale question with a number."""

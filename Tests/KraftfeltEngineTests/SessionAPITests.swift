@@ -14,7 +14,7 @@ struct SessionAPITests {
         ),
         (
             "s:ask(s.everyone, { da = 'x', kind = 'poll' })",
-            "x.lua:3: s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, got \"poll\""
+            "x.lua:3: s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, list, got \"poll\""
         ),
         ("s:ask(s.everyone, { kind = 'text' })", "x.lua:3: s:ask: the question needs a text in da or en"),
         (

@@ -55,7 +55,7 @@ struct SessionLimitTests {
         ),
         (
             "s:ask(s.everyone, { da = 'x', kind = 5 })",
-            "s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, got 5"
+            "s:ask: 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, list, got 5"
         ),
         // Options and sample answers.
         (

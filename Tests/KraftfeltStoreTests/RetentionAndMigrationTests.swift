@@ -26,6 +26,7 @@ extension ScriptStorageStoreTests {
         }
         try store.append(.answer(ask: 3, participant: "p1", value: .text("privat"), at: 5), to: "old", seq: nil)
         try store.append(.answer(ask: 4, participant: "p2", value: .number(4), at: 6), to: "old", seq: nil)
+        try store.append(.saidDone(participant: "p2", at: 6), to: "old", seq: nil)
         let measures = [Measure(exercise: "x", name: "energi", value: 3.5, at: 7)]
         let runs = [ExerciseRun(id: "x", version: "2", scriptHash: sampleDefinition.main.contentHash)]
         try store.saveOutcome("old", exercises: runs, measures: measures)
@@ -40,6 +41,7 @@ extension ScriptStorageStoreTests {
         #expect(joined.allSatisfy { $0.id.hasPrefix("anonymous-") && $0.strengths.isEmpty })
         #expect(old[2] == .answer(ask: 3, participant: joined[0].id, value: .text("(anonymised)"), at: 5))
         #expect(old[3] == .answer(ask: 4, participant: joined[1].id, value: .number(4), at: 6))
+        #expect(old[4] == .saidDone(participant: joined[1].id, at: 6), "a press of 'we're done' is anonymised too")
         #expect(try store.measures(of: "old") == measures)
         #expect(try store.exercises(of: "old") == runs)
         #expect(try store.session("old").state == "anonymised")

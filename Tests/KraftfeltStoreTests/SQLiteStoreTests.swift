@@ -68,6 +68,8 @@ struct SessionStoreSuite {
             .answer(ask: 3, participant: "p1", value: .text("hvad med \"citater\"\n og æøå?"), at: 20),
             .answer(ask: 4, participant: "p1", value: .number(4.5), at: 30),
             .answer(ask: 5, participant: "p1", value: .list(["a", "b"]), at: 40),
+            .answer(ask: 6, participant: "p1", value: .list(["Mere tid; færre møder", " æøå \"x\" "]), at: 45),
+            .saidDone(participant: "p1", at: 48),
             .trainer(.extend(timer: 2, seconds: 60), at: 50),
             .timerEnded(timer: 2, at: 60),
             .leave(participant: "p1", at: 70),

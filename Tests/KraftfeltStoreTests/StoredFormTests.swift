@@ -32,6 +32,35 @@ struct StoredFormTests {
     }
 }
 
+/// "We're done" (``SessionEvent/saidDone(participant:at:)``) has a stored form of its own,
+/// and logs written before it existed read as they did.
+struct SaidDoneFormTests {
+    @Test func saidDoneReadsBackAndHasItsOwnName() throws {
+        let event = SessionEvent.saidDone(participant: "p\"1/ø", at: 250_000)
+        let text = try StoredForm.encode(event)
+        #expect(text == #"{"saidDone":{"at":250000,"participant":"p\"1\/ø"}}"#)
+        #expect(try StoredForm.decode([text], session: "s") == [event])
+    }
+
+    @Test func anOlderLogDecodesAsBefore() throws {
+        let old = [
+            #"{"join":{"_0":{"area":"Sundhed","attributes":{},"id":"p1","language":"da","name":"Anne","strengths":[]},"at":0}}"#,
+            #"{"timerEnded":{"at":60000,"timer":2}}"#,
+            #"{"answer":{"ask":3,"at":61000,"participant":"p1","value":{"list":{"_0":["a","b"]}}}}"#,
+        ]
+        let events = try StoredForm.decode(old, session: "s")
+        #expect(events.count == 3)
+        #expect(events[2] == .answer(ask: 3, participant: "p1", value: .list(["a", "b"]), at: 61000))
+    }
+
+    @Test func aMisspeltEventIsCorruptNotIgnored() throws {
+        let error = try #require(throws: StoreError.self) {
+            try StoredForm.decode([#"{"saidDon":{"at":1,"participant":"p1"}}"#], session: "s")
+        }
+        #expect(error.message == "session s: event 1 does not decode")
+    }
+}
+
 /// What an export shows of a kept value: plain JSON a person can read.
 struct KeptValueTests {
     static let cases: [(LuaValue, String)] = [

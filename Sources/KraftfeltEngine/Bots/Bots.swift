@@ -1,3 +1,5 @@
+import Foundation
+
 /// Simulated participants for rehearsals and tests.
 public struct Bot: Hashable, Sendable {
     public enum Behaviour: String, Hashable, Sendable, CaseIterable {
@@ -119,6 +121,8 @@ public enum BotRoom {
             return .number(low + Double(rng.next() % (UInt64(high - low) + 1)))
         case "number":
             return number(in: ask.range, using: &rng)
+        case "list":
+            return listAnswer(for: ask, language: bot.participant.language, using: &rng)
         case "person":
             let others = people.filter { $0.id != bot.participant.id }
             return .text(others.isEmpty ? bot.participant.id : others[Int(rng.next() % UInt64(others.count))].id)
@@ -135,6 +139,44 @@ public enum BotRoom {
             let topic = other.strengths[Int(rng.next() % 3)]
             return .text("Hvordan arbejder vi bedre med \(topic) på tværs?")
         }
+    }
+
+    /// Ideas a bot writes to a list question without `bot_answers`, in its language.
+    static let listItems: [String: [String]] = [
+        "da": [
+            "Mere tid til samtaler", "Fælles mål på tværs", "Faste møder med borgerne", "Bedre deling af viden",
+            "Kortere vej til beslutninger", "Mod til at prøve noget nyt", "En kollega at sparre med",
+            "Klare aftaler om roller",
+        ],
+        "en": [
+            "More time for conversations", "Shared goals across areas", "Regular meetings with citizens",
+            "Better sharing of knowledge", "A shorter way to decisions", "Courage to try something new",
+            "A colleague to think with", "Clear agreements on roles",
+        ],
+    ]
+
+    /// One to three items (within the question's `min` and `max`), each once: from the
+    /// question's `bot_answers` when it gives some, else ideas in the bot's language.
+    static func listAnswer(for ask: OpenAskInfo, language: String, using rng: inout SeededGenerator) -> Answer? {
+        let range = ask.range ?? 1...Double(SessionLimits.listItemsDefault)
+        let (low, high) = (Int(range.lowerBound), Int(range.upperBound))
+        guard low >= 0, low <= high, high <= SessionLimits.listItems else { return nil }
+        let count = min(max(1 + Int(rng.next() % 3), low), high)
+        var pool: [String] = []
+        var seen: Set<String> = []
+        for sample in ask.botAnswers where seen.insert(sample.trimmingCharacters(in: .whitespacesAndNewlines)).inserted
+        {
+            pool.append(sample)
+        }
+        if pool.isEmpty { pool = listItems[language] ?? listItems["da"]! }
+        var items = Array(pool.shuffled(using: &rng).prefix(count))
+        // More items than there are samples: numbered, so that each is there once.
+        var round = 2
+        while items.count < count {
+            for sample in pool where items.count < count { items.append("\(round). \(sample.prefix(1990))") }
+            round += 1
+        }
+        return .list(items)
     }
 
     /// A number in the question's range: a whole one when the range has one there, from 0

@@ -9,6 +9,9 @@ public enum SessionEvent: Codable, Hashable, Sendable {
     case leave(participant: String, at: Int64)
     /// A participant answered question `ask`.
     case answer(ask: Int, participant: String, value: Answer, at: Int64)
+    /// A participant said their group is done with what its flow waits for (a timer):
+    /// when everyone of the group who is here has said so, the group's timer ends early.
+    case saidDone(participant: String, at: Int64)
     /// Timer `timer` ran out (a question's time limit is a timer too).
     case timerEnded(timer: Int, at: Int64)
     case trainer(TrainerAction, at: Int64)
@@ -29,7 +32,8 @@ public enum SessionEvent: Codable, Hashable, Sendable {
     public var at: Int64 {
         switch self {
         case .start: 0
-        case .join(_, let at), .leave(_, let at), .answer(_, _, _, let at), .timerEnded(_, let at),
+        case .join(_, let at), .leave(_, let at), .answer(_, _, _, let at), .saidDone(_, let at),
+            .timerEnded(_, let at),
             .trainer(_, let at), .stored(_, let at), .recalled(_, let at), .stopped(_, let at),
             .checked(_, let at):
             at

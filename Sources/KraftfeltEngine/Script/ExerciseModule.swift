@@ -58,8 +58,8 @@ enum ExerciseModule {
                     ],
                     returns: "list of texts",
                     summary: """
-                        Harvesting: the texts of answers as options for a vote, rank or choice. Each text \
-                        once (the first of those that differ only in case and spaces), empty ones and \
+                        Harvesting: the texts of answers (each item of a list question's) as options for a \
+                        vote, rank or choice. Each text once (the first of those that differ only in case and spaces), empty ones and \
                         `false` left out, each cut at \(SessionLimits.optionBytes) bytes, at most \
                         \(SessionLimits.options).
                         """,
@@ -166,6 +166,9 @@ enum ExerciseModule {
                 let trimmed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 guard !trimmed.isEmpty, seen.insert(trimmed.lowercased()).inserted else { return }
                 texts.append(cut(trimmed, bytes: SessionLimits.optionBytes))
+            } else if let items = item.tableValue?["value"].tableValue?.array {
+                // An answer to a list question: each of its items.
+                for inner in items where inner.text != nil { take(inner, depth: depth + 1) }
             } else if depth < 2, let list = item.tableValue?.array {
                 for inner in list { take(inner, depth: depth + 1) }
             }

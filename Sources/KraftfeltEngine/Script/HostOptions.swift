@@ -92,13 +92,13 @@ public enum HostOptions {
             HostOption("da", .string, "the question in Danish"),
             HostOption("en", .string, "the question in English"),
             HostOption(
-                "kind", .string, "text (default), choice, choices, scale, number, person, rank or vote"),
+                "kind", .string, "text (default), choice, choices, scale, number, person, rank, vote or list"),
             HostOption("options", .table, "for choice, choices, rank and vote: a list, or { da = { … }, en = { … } }"),
-            HostOption("min", .number, "the lowest answer of a scale (default 1) or number"),
-            HostOption("max", .number, "the highest answer of a scale (default 5) or number"),
+            HostOption("min", .number, "the lowest answer of a scale (default 1) or number; a list's fewest items (1)"),
+            HostOption("max", .number, "the highest answer of a scale (default 5) or number; a list's most items (10)"),
             HostOption("scale", .integer, "the highest point of a scale, as `max`"),
             HostOption("time", .duration, "how long the question is open, like \"3m\""),
-            HostOption("bot_answers", .table, "sample text answers for rehearsals"),
+            HostOption("bot_answers", .table, "sample text answers (a list's items) for rehearsals"),
             HostOption(
                 "together", .boolean, "one answer for all asked (a group's): the first counts, and the others see it"),
         ])

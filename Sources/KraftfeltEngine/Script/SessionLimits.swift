@@ -27,6 +27,9 @@ public enum SessionLimits {
     /// Options of a choice, choices, rank or vote question, and bytes of each.
     public static let options = 100
     public static let optionBytes = 500
+    /// Items of one answer to a list question (its `max` is at most this; default 10).
+    public static let listItems = 50
+    public static let listItemsDefault = 10
     /// Sample answers (`bot_answers`) a question may give for rehearsals.
     public static let botAnswers = 100
     /// A scale's `min` and `max` are whole numbers in `-scaleBound...scaleBound`, at most

@@ -21,10 +21,12 @@ extension Session {
                     summary: """
                         Asks and waits until everyone asked who is still here has answered, the time is up, \
                         or the trainer moves on. `kind` is text (default), choice, choices, scale, number, \
-                        person, rank or vote; `time` a duration like "3m". A scale runs over whole numbers \
+                        person, rank, vote or list; `time` a duration like "3m". A scale runs over whole numbers \
                         from `min` (default 1) to `max` (default 5), at most 100 apart; a number question may \
-                        give `min` and `max` (from -10^12 to 10^12, `max` above `min`). `bot_answers` are \
-                        sample text answers for rehearsals (at most 100). With `together = true` the people asked \
+                        give `min` and `max` (from -10^12 to 10^12, `max` above `min`). A list question takes \
+                        `min` (default 1) to `max` (default 10, at most 50) short texts from each person, each \
+                        once, and its answer is a list of texts. `bot_answers` are \
+                        sample text answers (a list's items) for rehearsals (at most 100). With `together = true` the people asked \
                         give one answer together: the first answer counts for all, the others' phones show it, \
                         and the question closes.
                         """,

@@ -74,6 +74,8 @@ extension Session {
                 throw SessionError("\(who) has already answered question \(askID)", code: .alreadyAnswered)
             }
             try validate(value, for: ask.question)
+        case .saidDone(let who, _):
+            try checkSaidDone(who)
         case .timerEnded(let id, let at):
             guard let timer = timers[id] else { throw SessionError("timer \(id) is not running", code: .notOpen) }
             guard at >= timer.deadline else { throw SessionError("timer \(id) runs until \(timer.deadline) ms") }
@@ -134,8 +136,35 @@ extension Session {
             guard participantIndex[id] != nil else {
                 throw SessionError("\(id) is not in this session")
             }
+        case (.list, .list(let items)):
+            try validateList(items, for: question)
         default:
             throw SessionError("a \(question.kind.rawValue) question cannot take that kind of answer")
+        }
+    }
+
+    /// Checks a list answer: `min` to `max` items, each a text answer's 1 to 2000 characters
+    /// (not only spaces), none the same as another (compared without the spaces around them).
+    func validateList(_ items: [String], for question: Question) throws {
+        let low = Int(question.range?.lowerBound ?? 1)
+        let high = Int(question.range?.upperBound ?? Double(SessionLimits.listItemsDefault))
+        guard items.count <= high else {
+            throw SessionError("the answer can have at most \(high) item\(high == 1 ? "" : "s"), got \(items.count)")
+        }
+        guard items.count >= low else {
+            throw SessionError("the answer needs at least \(low) item\(low == 1 ? "" : "s"), got \(items.count)")
+        }
+        var seen: [String: Int] = [:]
+        for (offset, item) in items.enumerated() {
+            let number = offset + 1
+            guard item.utf8.count <= 8000, item.count <= 2000 else {
+                throw SessionError("item \(number) of the answer is longer than 2000 characters")
+            }
+            let trimmed = item.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty else { throw SessionError("item \(number) of the answer is empty") }
+            if let first = seen.updateValue(number, forKey: trimmed) {
+                throw SessionError("item \(number) of the answer is the same as item \(first)")
+            }
         }
     }
 
@@ -192,6 +221,9 @@ extension Session {
         switch event {
         case .answer(_, let who, _, _):
             touchedParticipants?.insert(who)
+        case .saidDone(let who, _) where groupThreadOf[who] != nil:
+            // The count on the group's phones (a press that ends the timer touches everyone).
+            touchedParticipants?.formUnion(groupMembers[groupThreadOf[who]!] ?? [])
         case .join(let participant, _)
         where participantIndex[participant.id] == nil && !askIDs.contains { asks[$0]?.question.kind == .person }:
             touchedParticipants?.insert(participant.id)
@@ -234,6 +266,10 @@ extension Session {
                 if wasHere { asks[askID]?.presence(of: id, here: false) }
                 closeIfComplete(askID)
             }
+            // The others of their group may all have said done.
+            if let group = groupThreadOf[id] { endIfGroupIsDone(group) }
+        case .saidDone(let who, _):
+            sayDone(who)
         case .answer(let askID, let who, let value, _):
             // The console's list of questions gets the answer in place, not rebuilt.
             var questions = consoleQuestionCache
@@ -295,9 +331,13 @@ extension Session {
     /// show it and the question closes.
     func answeredTogether(_ ask: OpenAsk, by who: String, _ value: Answer) {
         shownCount += 1
-        let text =
-            "\(name(of: who)): "
-            + (luaValue(value, question: ask.question).text ?? render(luaValue(value, question: ask.question)))
+        let answer: String
+        if case .list(let items) = value, ask.question.kind == .list {
+            answer = items.joined(separator: "; ")
+        } else {
+            answer = luaValue(value, question: ask.question).text ?? render(luaValue(value, question: ask.question))
+        }
+        let text = "\(name(of: who)): " + answer
         let item = Shown(number: shownCount, content: .text(Self.clip(text)), at: clock.now)
         for id in ask.audience where id != who { shownToPerson[id] = item }
         note("\(name(of: who)) answered for the others", thread: ask.thread)

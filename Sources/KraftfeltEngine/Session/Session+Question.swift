@@ -22,6 +22,14 @@ extension Session {
             range = try scaleRange(table)
         } else if kind == .number {
             range = try numberRange(table)
+        } else if kind == .list {
+            guard table["options"] == .nil else {
+                throw HostError("a list question takes no 'options': people write their own items")
+            }
+            guard table["scale"] == .nil else {
+                throw HostError("a list question takes 'min' and 'max' (how many items), not 'scale'")
+            }
+            range = try listRange(table)
         }
         var time: Int64? = nil
         if table["time"] != .nil {
@@ -98,6 +106,30 @@ extension Session {
                 "a scale's '\(name)' must be a whole number from -\(bound) to \(bound), got \(describe(given))")
         }
         return whole
+    }
+
+    /// A list question's number of items: whole numbers `min` (default 1) to `max` (default
+    /// 10), at most ``SessionLimits/listItems``.
+    private func listRange(_ table: LuaTable) throws(HostError) -> ClosedRange<Double> {
+        let limit = SessionLimits.listItems
+        var bounds: [Int64] = []
+        for (name, value) in [("min", Int64(1)), ("max", Int64(SessionLimits.listItemsDefault))] {
+            let given = table[name]
+            guard given != .nil else {
+                bounds.append(value)
+                continue
+            }
+            guard let whole = given.integerValue, (1...Int64(limit)).contains(whole) else {
+                throw HostError(
+                    "a list's '\(name)' must be a whole number of items from 1 to \(limit), got \(describe(given))")
+            }
+            bounds.append(whole)
+        }
+        let (low, high) = (bounds[0], table["max"] == .nil ? max(bounds[0], bounds[1]) : bounds[1])
+        guard low <= high else {
+            throw HostError("a list's 'min' (\(low) items) must not be above its 'max' (\(high) items)")
+        }
+        return Double(low)...Double(high)
     }
 
     /// A number question's range: `min` and `max` are optional, finite and bounded, so that

@@ -252,6 +252,9 @@ extension Session {
             switch answer {
             case .text(let value): text = ask.question.kind == .person ? name(of: value) : value
             case .number(let value): text = Self.number(value)
+            case .list(let items) where ask.question.kind == .list:
+                // Written items may have commas of their own.
+                text = items.joined(separator: "; ")
             case .list(let items):
                 text = items.map { ask.question.kind == .person ? name(of: $0) : $0 }.joined(separator: ", ")
             }
@@ -274,6 +277,11 @@ extension Session {
             guard let low = values.min(), let high = values.max() else { return nil }
             let mean = values.reduce(0, +) / Double(values.count)
             return "answers: mean \(String(format: "%.2f", mean)), from \(Self.number(low)) to \(Self.number(high))"
+        case .list:
+            let items = answered.reduce(0) { total, id in
+                if case .list(let items) = ask.answers[id]! { total + items.count } else { total }
+            }
+            return "answers: \(items) items from \(answered.count) people"
         default:
             return nil
         }

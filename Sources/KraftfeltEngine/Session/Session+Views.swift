@@ -41,12 +41,17 @@ extension Session {
                 question: pair.question, across: pair.across)
         }
         let shown = [shownToEveryone, shownToPerson[id]].compactMap { $0 }.max { $0.number < $1.number }
-        return ParticipantView(
+        var view = ParticipantView(
             revision: revision, at: clock.now, phase: phase, you: PersonRef(id: p.id, name: p.name, area: p.area),
             language: language, present: present.contains(id),
             exercise: current.map { localized($0.title, language) ?? $0.id },
             questions: questions, group: group, timer: timer, matches: matches, role: roles[id],
             shown: shown?.content, error: errorText)
+        if present.contains(id), let waiting = groupTimer(of: id), let running = timers[waiting.timer] {
+            view.saidDone = running.saidDone.contains(id)
+            view.canSayDone = !view.saidDone
+        }
+        return view
     }
 
     /// What the beamer shows now.
@@ -130,7 +135,10 @@ extension Session {
     func timerView(_ id: Int) -> TimerView {
         let timer = timers[id]!
         let group = timer.thread.flatMap { threads[$0]?.group }.flatMap { groupIndex[$0] }
-        return TimerView(id: id, label: timer.label, endsAt: timer.deadline, group: group, question: timer.ask)
+        let done = saidDone(timer: timer)
+        return TimerView(
+            id: id, label: timer.label, endsAt: timer.deadline, group: group, question: timer.ask,
+            saidDone: done?.said, membersHere: done?.here)
     }
 
     private func questionView(_ id: Int, _ ask: OpenAsk, for person: String, language: String) -> QuestionView {

@@ -25,7 +25,12 @@ public final class Session {
     var participantIndex: [String: Int] = [:]
     /// Grows whenever a question opens or its audience grows: drivers rescan only then.
     public internal(set) var askRevision = 0
-    public internal(set) var present: Set<String> = [] { didSet { consolePeople = nil } }
+    public internal(set) var present: Set<String> = [] {
+        didSet {
+            consolePeople = nil
+            timerViewCache = nil  // a group's timer counts who of the group is here
+        }
+    }
     /// Participants the trainer took out of the session (they cannot join again).
     public internal(set) var removed: Set<String> = []
     /// `name = value` measures, in the order the script took them.

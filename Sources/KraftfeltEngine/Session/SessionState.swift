@@ -75,7 +75,7 @@ struct OpenAsk {
 /// A question as the script put it.
 struct Question: Hashable {
     enum Kind: String, CaseIterable {
-        case text, choice, choices, scale, number, person, rank, vote
+        case text, choice, choices, scale, number, person, rank, vote, list
     }
 
     let kind: Kind
@@ -84,9 +84,11 @@ struct Question: Hashable {
     /// Options for choice, choices, rank and vote, by language (the first language's list
     /// is the one answers use).
     let options: [String]
+    /// A scale's or number question's range of answers; a list question's number of items.
     let range: ClosedRange<Double>?
     let time: Int64?
-    /// What bots may answer to a text question (`bot_answers`), in the session's language.
+    /// What bots may answer to a text question, or the items they pick from for a list
+    /// question (`bot_answers`), in the session's language.
     let botAnswers: [String]
     /// One answer for all asked (`together = true`): the first counts, and the others see it.
     var together = false
@@ -141,6 +143,8 @@ struct RunningTimer {
     let thread: Int?
     let ask: Int?
     let label: String
+    /// For a group's timer: the members who said the group is done, in the order they said it.
+    var saidDone: [String] = []
 }
 
 /// A script thread and what it waits for.

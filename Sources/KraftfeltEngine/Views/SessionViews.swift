@@ -31,13 +31,13 @@ public struct RoleView: Codable, Hashable, Sendable {
 /// A question as a participant's phone shows it.
 public struct QuestionView: Codable, Hashable, Sendable {
     public var id: Int
-    /// text, choice, choices, scale, number, person, rank or vote.
+    /// text, choice, choices, scale, number, person, rank, vote or list.
     public var kind: String
     /// The prompt in the participant's language (else the session's).
     public var prompt: String
     /// The options of a choice, choices, rank or vote question.
     public var options: [String]
-    /// The range of a scale or number question.
+    /// The range of a scale or number question; the fewest and most items of a list.
     public var min: Double?
     public var max: Double?
     /// When the question closes (session time), if it has a time limit, and the seconds
@@ -60,6 +60,11 @@ public struct TimerView: Codable, Hashable, Sendable {
     public var group: Int?
     /// The question it ends, if it is a question's time limit.
     public var question: Int?
+    /// For a group's timer: the members here who said the group is done (participant ids,
+    /// in the order they said it), and how many of its members are here. When all of them
+    /// have said it, the timer ends early for that group.
+    public var saidDone: [String]?
+    public var membersHere: Int?
 }
 
 /// A pair of a match as one of its two people sees it.
@@ -90,6 +95,11 @@ public struct ParticipantView: Codable, Hashable, Sendable {
     public var group: GroupRef?
     /// The group's timer (or the session's), if one runs.
     public var timer: TimerView?
+    /// True while their group's flow waits on a timer and they have not said the group is
+    /// done: the phone offers "We're done".
+    public var canSayDone = false
+    /// True once they said their group is done, while the group's timer runs.
+    public var saidDone = false
     /// Their pairs in the latest match.
     public var matches: [MatchView]
     public var role: RoleView?
@@ -100,6 +110,27 @@ public struct ParticipantView: Codable, Hashable, Sendable {
 }
 
 extension ParticipantView {
+    /// Decodes a view, also one written before `canSayDone` and `saidDone` existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        revision = try c.decode(Int.self, forKey: .revision)
+        at = try c.decode(Int64.self, forKey: .at)
+        phase = try c.decode(SessionPhase.self, forKey: .phase)
+        you = try c.decode(PersonRef.self, forKey: .you)
+        language = try c.decode(String.self, forKey: .language)
+        present = try c.decode(Bool.self, forKey: .present)
+        exercise = try c.decodeIfPresent(String.self, forKey: .exercise)
+        questions = try c.decode([QuestionView].self, forKey: .questions)
+        group = try c.decodeIfPresent(GroupRef.self, forKey: .group)
+        timer = try c.decodeIfPresent(TimerView.self, forKey: .timer)
+        canSayDone = try c.decodeIfPresent(Bool.self, forKey: .canSayDone) ?? false
+        saidDone = try c.decodeIfPresent(Bool.self, forKey: .saidDone) ?? false
+        matches = try c.decode([MatchView].self, forKey: .matches)
+        role = try c.decodeIfPresent(RoleView.self, forKey: .role)
+        shown = try c.decodeIfPresent(ShowContent.self, forKey: .shown)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+    }
+
     /// The view without what changes with every event (its revision, time and seconds
     /// left): two phones, or two moments, with the same content show the same page.
     public var content: ParticipantView {

@@ -5,6 +5,8 @@ public enum SessionInput: Codable, Hashable, Sendable {
     case join(Participant)
     case leave(participant: String)
     case answer(ask: Int, participant: String, value: Answer)
+    /// The participant says their group is done with the timer its flow waits on.
+    case saidDone(participant: String)
     case trainer(TrainerAction)
 
     /// The event this input becomes at session time `at`.
@@ -13,6 +15,7 @@ public enum SessionInput: Codable, Hashable, Sendable {
         case .join(let participant): .join(participant, at: at)
         case .leave(let id): .leave(participant: id, at: at)
         case .answer(let ask, let who, let value): .answer(ask: ask, participant: who, value: value, at: at)
+        case .saidDone(let who): .saidDone(participant: who, at: at)
         case .trainer(let action): .trainer(action, at: at)
         }
     }

@@ -1,4 +1,4 @@
--- expect: 16-unknown-kind.lua:8:69: error: 's:ask': 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, got "scales": did you mean "scale"?
+-- expect: 16-unknown-kind.lua:8:69: error: 's:ask': 'kind' must be one of text, choice, choices, scale, number, person, rank, vote, list, got "scales": did you mean "scale"?
 -- scales is not a kind of question.
 return kf.exercise {
   id = "kind",

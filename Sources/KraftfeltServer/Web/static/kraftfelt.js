@@ -122,6 +122,10 @@
     if (kind === "choices" || kind === "vote") {
       return Array.from(form.querySelectorAll("input[name=value]:checked")).map((input) => input.value);
     }
+    if (kind === "list") {
+      // Empty boxes are left out: the server says when there are too few items.
+      return Array.from(form.querySelectorAll("input[name=item]")).map((input) => input.value.trim()).filter((v) => v);
+    }
     if (kind === "rank") {
       const picks = Array.from(form.querySelectorAll("select[name=rank]"));
       return picks.slice().sort((a, b) => Number(a.value) - Number(b.value)).map((select) => select.dataset.option);
@@ -152,10 +156,66 @@
     const token = participantToken();
     if (!token) { location.replace("/"); return; }
     connect("participant", token);
+    // "We're done": the group says it is done before its timer ends.
+    document.getElementById("live").addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-say-done]");
+      if (!button) return;
+      button.disabled = true;
+      const error = button.closest("section").querySelector(".error");
+      api("POST", "/api/sessions/" + session + "/done", token, {})
+        .then(() => showError(error, ""))
+        .catch((failure) => { showError(error, failure.message); button.disabled = false; });
+    });
+    // A list question's "add another": one more box, until the question's most items.
+    document.getElementById("live").addEventListener("click", (event) => {
+      const add = event.target.closest("button[data-add-item]");
+      if (!add) return;
+      const fieldset = add.closest("fieldset.list-items");
+      const list = fieldset.querySelector("ol");
+      const boxes = list.querySelectorAll("input[name=item]");
+      const form = add.closest("form[data-ask]");
+      const n = boxes.length + 1;
+      const item = document.createElement("li");
+      const label = document.createElement("label");
+      label.className = "sr-only";
+      label.htmlFor = "a" + form.dataset.ask + "-" + n;
+      label.textContent = add.dataset.label + " " + n;
+      const input = document.createElement("input");
+      input.id = label.htmlFor;
+      input.name = "item";
+      input.type = "text";
+      input.maxLength = 2000;
+      input.autocomplete = "off";
+      item.append(label, input);
+      list.append(item);
+      input.focus();
+      if (n >= Number(fieldset.dataset.max)) add.hidden = true;
+    });
+    // Enter in a list's box goes to the next box (or adds one), not sends the list half done.
+    document.getElementById("live").addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" || !event.target.matches("input[name=item]")) return;
+      event.preventDefault();
+      const boxes = Array.from(event.target.closest("ol").querySelectorAll("input[name=item]"));
+      const next = boxes[boxes.indexOf(event.target) + 1];
+      const add = event.target.closest("fieldset").querySelector("button[data-add-item]");
+      if (next) next.focus(); else if (add && !add.hidden) add.click();
+    });
     document.getElementById("live").addEventListener("submit", (event) => {
       const form = event.target.closest("form[data-ask]");
       if (!form) return;
       event.preventDefault();
+      // A list's item written twice is said in the person's language before anything is sent.
+      const list = form.querySelector("fieldset.list-items");
+      if (list) {
+        const items = Array.from(form.querySelectorAll("input[name=item]")).map((input) => input.value.trim());
+        const twice = items.findIndex((item, i) => item && items.indexOf(item) < i);
+        if (twice >= 0) {
+          const first = items.indexOf(items[twice]) + 1;
+          showError(form.querySelector(".error"),
+            list.dataset.twice.replace("%n", String(twice + 1)).replace("%m", String(first)));
+          return;
+        }
+      }
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
       api("POST", "/api/sessions/" + session + "/answers", token, { ask: Number(form.dataset.ask), value: answerValue(form) })
