@@ -79,22 +79,20 @@ extension Session {
             note("\(name(of: person)) joined from group \(groupIndex[group] ?? 0)", thread: target)
         }
         groupMembers[group]?.removeAll { here.contains($0) }
+        movedAway[group, default: []].formUnion(here)
         note("\(here.count) here, fewer than \(minimum): they join other groups: " + moves.joined(separator: ", "))
     }
 
-    /// In a group's flow, the people who are in the group now: a question or a role from it
-    /// reaches nobody who has joined another group (who was planned in the flow's rounds
-    /// and then moved, say), and the transcript says so.
-    func inThisGroup(_ ids: [String], _ outcome: String) -> [String] {
-        guard let id = runningThread, let group = threads[id]?.group, let members = groupMembers[group] else {
-            return ids
-        }
-        let inside = Set(members)
-        let elsewhere = ids.filter { !inside.contains($0) }
+    /// In a group's flow, the people given without those who have left the group for
+    /// another one since (when it shrank): a question or a role from the flow, which may have
+    /// planned them in its rounds, does not reach them there, and the transcript says so.
+    func notMovedAway(_ ids: [String], _ outcome: String) -> [String] {
+        guard let id = runningThread, let group = threads[id]?.group, let moved = movedAway[group] else { return ids }
+        let elsewhere = ids.filter { moved.contains($0) }
         guard !elsewhere.isEmpty else { return ids }
         let names = elsewhere.map(name(of:)).joined(separator: ", ")
         note("\(names) \(elsewhere.count == 1 ? "is" : "are") in another group now: \(outcome)")
-        return ids.filter { inside.contains($0) }
+        return ids.filter { !moved.contains($0) }
     }
 
     /// True in a group's flow when nobody of the group is here: its timers pass at once.

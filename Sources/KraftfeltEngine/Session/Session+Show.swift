@@ -262,7 +262,7 @@ extension Session {
         if !gone.isEmpty {
             note("\(gone.map(name(of:)).joined(separator: ", ")) \(gone.count == 1 ? "has" : "have") left: no role")
         }
-        let ids = inThisGroup(known.filter { present.contains($0) }, "no role")
+        let ids = notMovedAway(known.filter { present.contains($0) }, "no role")
         guard !ids.isEmpty else { return .none }
         let options = try call.value(3).tableValue ?? LuaTable()
         try checkOptions(options, HostOptions.role)

@@ -4,10 +4,8 @@ import KraftfeltLua
 extension Session {
     func ask(_ call: HostCall) throws -> HostResult {
         joinOthersIfShrunk()
-        let (given, room) = try parseAudience(try call.value(1))
-        // In a group's flow a question is the group's, even one for s.everyone.
-        let everyone = room && runningThread.flatMap { threads[$0]?.group } == nil
-        let audience = inThisGroup(given.filter { present.contains($0) }, "not asked")
+        let (given, everyone) = try parseAudience(try call.value(1))
+        let audience = notMovedAway(given.filter { present.contains($0) }, "not asked")
         let question = try parseQuestion(try call.value(2).tableValue ?? LuaTable())
         var end: Int64? = nil
         if let time = question.time { end = try deadline(in: time, for: "a question's time limit") }

@@ -65,6 +65,8 @@ public final class Session {
     /// The fewest people here a group thread's group may have before its next step joins
     /// it to another group of the same `s:each_group` (the `min` its group table carried).
     var groupMinimum: [Int: Int] = [:]
+    /// The people who left each group thread's group for another when it shrank.
+    var movedAway: [Int: Set<String>] = [:]
     var sessionModule: LuaTable = LuaTable()
     /// Who of each group has had the turn (`g:turns`), and the function `for` calls for the next.
     var turnState: [Int: TurnState] = [:]
