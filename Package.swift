@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "KraftfeltStore", targets: ["KraftfeltStore"]),
         .library(name: "KraftfeltHost", targets: ["KraftfeltHost"]),
         .library(name: "KraftfeltServer", targets: ["KraftfeltServer"]),
+        .library(name: "KraftfeltPacks", targets: ["KraftfeltPacks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // Plugin packs' manifests (kraftfelt-pack.toml): TOML through toml++.
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Lua 5.4 from the system (Debian: liblua5.4-dev), found with pkg-config.
@@ -91,11 +94,17 @@ let package = Package(
             path: "Sources/KraftfeltServer",
             resources: [.copy("Web"), .copy("Exercises")]
         ),
+        // Plugin packs: the manifest, versions and ranges, and checking a pack's folder.
+        .target(
+            name: "KraftfeltPacks",
+            dependencies: ["KraftfeltEngine", .product(name: "TOMLKit", package: "TOMLKit")],
+            path: "Sources/KraftfeltPacks"
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
-                "KraftfeltEngine",
+                "KraftfeltEngine", "KraftfeltPacks",
                 "KraftfeltStore",
                 "KraftfeltHost", "CKraftfeltHost", "KraftfeltServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +161,11 @@ let package = Package(
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
             path: "Tests/KraftfeltServerTests"
+        ),
+        .testTarget(
+            name: "KraftfeltPacksTests",
+            dependencies: ["KraftfeltPacks", "KraftfeltEngine"],
+            path: "Tests/KraftfeltPacksTests"
         ),
         .testTarget(
             name: "KraftfeltCLITests",

@@ -1,0 +1,100 @@
+import Foundation
+import KraftfeltEngine
+
+/// A pack as a folder: its manifest and the Lua files it names, read without running any.
+public struct PackFolder: Sendable {
+    public let path: String
+    public let manifest: PackManifest
+    /// The exercises the manifest names, and every other `.lua` file of the pack (its
+    /// modules), by their path inside the pack.
+    public let exercises: [ExerciseSource]
+    public let modules: [ExerciseSource]
+
+    /// The most a pack's Lua file may have.
+    public static let fileLimit = 1 << 20
+    /// The most files a pack may have, and their bytes together.
+    public static let fileCount = 500
+    public static let totalLimit = 32 << 20
+
+    /// Reads a pack's folder. A missing manifest, a file the manifest names that is not
+    /// there, a link, or a file that is too large or not UTF-8 is a `PackError` naming it.
+    public static func load(_ path: String) throws(PackError) -> PackFolder {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw PackError("\(path): no such folder (a pack is a folder with \(PackManifest.fileName))")
+        }
+        let manifestPath = (path as NSString).appendingPathComponent(PackManifest.fileName)
+        guard FileManager.default.fileExists(atPath: manifestPath) else {
+            throw PackError("\(path): the folder has no \(PackManifest.fileName), so it is not a pack")
+        }
+        let manifestText = try read(manifestPath, shown: PackManifest.fileName, limit: 256 * 1024)
+        let manifest = try PackManifest.parse(manifestText)
+        let files = try luaFiles(in: path)
+        var exercises: [ExerciseSource] = []
+        for name in manifest.exercises {
+            guard files.contains(name) else {
+                throw PackError("\(PackManifest.fileName): 'exercises' names \(name), which is not in the pack")
+            }
+            let text = try read((path as NSString).appendingPathComponent(name), shown: name, limit: fileLimit)
+            exercises.append(ExerciseSource(fileName: (name as NSString).lastPathComponent, text: text))
+        }
+        var modules: [ExerciseSource] = []
+        for name in files.sorted() where !manifest.exercises.contains(name) {
+            let text = try read((path as NSString).appendingPathComponent(name), shown: name, limit: fileLimit)
+            modules.append(ExerciseSource(fileName: (name as NSString).lastPathComponent, text: text))
+        }
+        let names = (exercises + modules).map(\.fileName)
+        if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw PackError("\(path): two Lua files are called \(twice); a script's name must be unique in its pack")
+        }
+        return PackFolder(path: path, manifest: manifest, exercises: exercises, modules: modules)
+    }
+
+    /// The pack's `.lua` files, by path inside it; links and oversized packs are refused.
+    static func luaFiles(in path: String) throws(PackError) -> Set<String> {
+        guard let walker = FileManager.default.enumerator(atPath: path) else {
+            throw PackError("\(path): cannot read the folder")
+        }
+        var files: Set<String> = []
+        var count = 0
+        var total = 0
+        while let name = walker.nextObject() as? String {
+            let full = (path as NSString).appendingPathComponent(name)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: full) else {
+                throw PackError("\(name): cannot read the file")
+            }
+            let type = attributes[.type] as? FileAttributeType
+            if type == .typeSymbolicLink {
+                throw PackError("\(name): a pack cannot hold links; copy the file into the pack instead")
+            }
+            guard type == .typeRegular else { continue }
+            count += 1
+            total += attributes[.size] as? Int ?? 0
+            guard count <= fileCount else { throw PackError("\(path): a pack can have at most \(fileCount) files") }
+            guard total <= totalLimit else {
+                throw PackError("\(path): a pack's files can have at most \(totalLimit) bytes together")
+            }
+            if name.hasSuffix(".lua") { files.insert(name) }
+        }
+        return files
+    }
+
+    static func read(_ path: String, shown: String, limit: Int) throws(PackError) -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw PackError("\(shown): cannot read the file")
+        }
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw PackError("\(shown): not a regular file (a pack cannot hold links)")
+        }
+        if let size = attributes[.size] as? Int, size > limit {
+            throw PackError("\(shown): the file has \(size) bytes; at most \(limit)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PackError("\(shown): cannot read the file")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw PackError("\(shown): the file is not UTF-8 text")
+        }
+        return text
+    }
+}
