@@ -97,7 +97,10 @@ let package = Package(
         // Plugin packs: the manifest, versions and ranges, and checking a pack's folder.
         .target(
             name: "KraftfeltPacks",
-            dependencies: ["KraftfeltEngine", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "KraftfeltEngine", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/KraftfeltPacks"
         ),
         .executableTarget(

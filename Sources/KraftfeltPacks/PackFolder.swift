@@ -9,6 +9,8 @@ public struct PackFolder: Sendable {
     /// modules), by their path inside the pack.
     public let exercises: [ExerciseSource]
     public let modules: [ExerciseSource]
+    /// Every file of the pack (the manifest, scripts, locales, assets), by path inside it.
+    public let files: [String]
 
     /// The most a pack's Lua file may have.
     public static let fileLimit = 1 << 20
@@ -29,7 +31,8 @@ public struct PackFolder: Sendable {
         }
         let manifestText = try read(manifestPath, shown: PackManifest.fileName, limit: 256 * 1024)
         let manifest = try PackManifest.parse(manifestText)
-        let files = try luaFiles(in: path)
+        let all = try regularFiles(in: path)
+        let files = Set(all.filter { $0.hasSuffix(".lua") })
         var exercises: [ExerciseSource] = []
         for name in manifest.exercises {
             guard files.contains(name) else {
@@ -47,15 +50,16 @@ public struct PackFolder: Sendable {
         if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw PackError("\(path): two Lua files are called \(twice); a script's name must be unique in its pack")
         }
-        return PackFolder(path: path, manifest: manifest, exercises: exercises, modules: modules)
+        return PackFolder(
+            path: path, manifest: manifest, exercises: exercises, modules: modules, files: all.sorted())
     }
 
-    /// The pack's `.lua` files, by path inside it; links and oversized packs are refused.
-    static func luaFiles(in path: String) throws(PackError) -> Set<String> {
+    /// The pack's files, by path inside it; links and oversized packs are refused.
+    static func regularFiles(in path: String) throws(PackError) -> [String] {
         guard let walker = FileManager.default.enumerator(atPath: path) else {
             throw PackError("\(path): cannot read the folder")
         }
-        var files: Set<String> = []
+        var files: [String] = []
         var count = 0
         var total = 0
         while let name = walker.nextObject() as? String {
@@ -74,7 +78,7 @@ public struct PackFolder: Sendable {
             guard total <= totalLimit else {
                 throw PackError("\(path): a pack's files can have at most \(totalLimit) bytes together")
             }
-            if name.hasSuffix(".lua") { files.insert(name) }
+            files.append(name)
         }
         return files
     }

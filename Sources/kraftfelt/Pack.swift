@@ -9,7 +9,7 @@ import KraftfeltStore
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write and check plugin packs: exercises with a manifest, to share (see docs/packs.md).",
-        subcommands: [PackNew.self, PackCheck.self]
+        subcommands: [PackNew.self, PackCheck.self, PackBuild.self, PackKeygen.self, PackSign.self, PackInfo.self]
     )
 }
 
@@ -134,5 +134,178 @@ struct PackCheck: ParsableCommand {
             "\($0) \($1)" + ($0 == 1 ? "" : "s")
         }
         Terminal.print("\(manifest.id): ok (\(counted.joined(separator: ", ")))")
+    }
+}
+
+/// `kraftfelt pack build DIR`: the pack as one file, every file hashed, after a check.
+struct PackBuild: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Make one archive file of a pack (ID-VERSION.kfpack) with the SHA-256 of every file."
+    )
+
+    @Argument(help: "The pack's folder.")
+    var folder: String
+
+    @Option(help: "The archive to write (default: ID-VERSION.kfpack in the current folder).")
+    var output: String?
+
+    func validate() throws {
+        try Inputs.path(folder, option: "the pack's folder")
+        if let output { try Inputs.path(output, option: "--output") }
+    }
+
+    func run() throws {
+        let archive: PackArchive
+        do throws(PackError) { archive = try built() } catch { throw CLIError(error.message) }
+        let path = output ?? "\(archive.index.id)-\(archive.index.version).kfpack"
+        do { try archive.data().write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CLIError("\(path): cannot write the archive: \(Inputs.reason(error))")
+        }
+        Terminal.print("built \(path): \(archive.index.files.count) files, unsigned (sign it with kraftfelt pack sign)")
+    }
+
+    private func built() throws(PackError) -> PackArchive {
+        do {
+            let pack = try PackFolder.load(folder)
+            for (name, source) in zip(pack.manifest.exercises, pack.exercises) {
+                let errors = ScriptCheck.check(source.text, fileName: source.fileName).filter { $0.severity == .error }
+                guard errors.isEmpty else {
+                    for finding in errors {
+                        Terminal.print(finding.formatted(file: (folder as NSString).appendingPathComponent(name)))
+                    }
+                    throw PackError(
+                        "\(pack.manifest.id): not built: an exercise has errors (kraftfelt pack check \(folder))")
+                }
+            }
+            return try PackArchive.build(pack)
+        }
+    }
+}
+
+/// `kraftfelt pack keygen NAME`: an Ed25519 key pair to sign packs with.
+struct PackKeygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Make a key pair to sign packs: NAME.key (keep it secret) and NAME.pub (give it to who trusts you)."
+    )
+
+    @Argument(help: "The key files' name, like hr-kommune.")
+    var name: String
+
+    func validate() throws { try Inputs.path(name, option: "the key's name") }
+
+    func run() throws {
+        let keyFile = name + ".key"
+        let publicFile = name + ".pub"
+        for file in [keyFile, publicFile] where FileManager.default.fileExists(atPath: file) {
+            throw CLIError("\(file) is there already; a key is never overwritten")
+        }
+        let keys = PackKeys.generate()
+        guard
+            FileManager.default.createFile(
+                atPath: keyFile, contents: Data((keys.private + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw CLIError("\(keyFile): cannot write the key") }
+        guard FileManager.default.createFile(atPath: publicFile, contents: Data((keys.public + "\n").utf8)) else {
+            throw CLIError("\(publicFile): cannot write the key")
+        }
+        Terminal.print("made \(keyFile) (secret: only you sign with it) and \(publicFile) (give it to who trusts you)")
+    }
+}
+
+/// `kraftfelt pack sign FILE --key NAME.key`: signs an archive's index.
+struct PackSign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign", abstract: "Sign a pack's archive with your private key."
+    )
+
+    @Argument(help: "The archive (.kfpack) that kraftfelt pack build made.")
+    var archive: String
+
+    @Option(help: "Your private key (NAME.key from kraftfelt pack keygen).")
+    var key: String
+
+    func validate() throws {
+        try Inputs.path(archive, option: "the archive")
+        try Inputs.path(key, option: "--key")
+    }
+
+    func run() throws {
+        do throws(PackError) { try sign() } catch { throw CLIError(error.message) }
+    }
+
+    private func sign() throws(PackError) {
+        do {
+            var pack = try PackArchive.read(try Self.contents(archive), name: archive)
+            let text = String(decoding: try Self.contents(key), as: UTF8.self)
+            try pack.sign(with: try PackKeys.privateKey(text, file: key))
+            do { try pack.data().write(to: URL(fileURLWithPath: archive), options: .atomic) } catch {
+                throw PackError("\(archive): cannot write the archive: \(Inputs.reason(error))")
+            }
+            Terminal.print("signed \(archive) (\(pack.index.id) \(pack.index.version))")
+        }
+    }
+
+    static func contents(_ path: String) throws(PackError) -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PackError("\(path): cannot read the file")
+        }
+        return data
+    }
+}
+
+/// `kraftfelt pack info FILE`: what a pack is, what it asks for, and who signed it.
+struct PackInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a pack's archive: its id, version, exercises, permissions, dependencies and signature."
+    )
+
+    @Argument(help: "The archive (.kfpack).")
+    var archive: String
+
+    @Option(name: .customLong("trust"), help: "A public key you trust (NAME.pub; repeatable).")
+    var trusted: [String] = []
+
+    func validate() throws {
+        try Inputs.path(archive, option: "the archive")
+        for key in trusted { try Inputs.path(key, option: "--trust") }
+    }
+
+    func run() throws {
+        do throws(PackError) { try show() } catch { throw CLIError(error.message) }
+    }
+
+    private func show() throws(PackError) {
+        do {
+            let pack = try PackArchive.read(try PackSign.contents(archive), name: archive)
+            let manifest = pack.manifest
+            Terminal.print(
+                "\(manifest.id) \(manifest.version): \(manifest.name["en"] ?? "") / \(manifest.name["da"] ?? "")")
+            Terminal.print("  by \(manifest.authors.joined(separator: ", ")); licence \(manifest.licence)")
+            Terminal.print("  exercises: \(manifest.exercises.joined(separator: ", "))")
+            let permissions = manifest.permissions.map(\.rawValue).sorted()
+            Terminal.print(
+                "  asks for: "
+                    + (permissions.isEmpty ? "nothing beyond running exercises" : permissions.joined(separator: ", ")))
+            if !manifest.dependencies.isEmpty {
+                let needs = manifest.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                Terminal.print("  needs: \(needs.joined(separator: ", "))")
+            }
+            guard let signer = try pack.verifiedSigner(name: archive) else {
+                Terminal.print("  unsigned")
+                return
+            }
+            let raw = signer.rawRepresentation
+            var trustedBy: String? = nil
+            for file in trusted {
+                let key = try PackKeys.publicKey(
+                    String(decoding: try PackSign.contents(file), as: UTF8.self), file: file)
+                if key.rawRepresentation == raw { trustedBy = file }
+            }
+            let shown = raw.base64EncodedString()
+            Terminal.print(
+                "  signed by \(shown)" + (trustedBy.map { ", a key you trust (\($0))" } ?? ", a key you do not trust"))
+        }
     }
 }

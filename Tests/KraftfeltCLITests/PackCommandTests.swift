@@ -26,6 +26,47 @@ import Testing
         #expect(example.stdout.hasSuffix("org.liberatingstructures.core: ok (2 exercises, 0 modules)\n"))
     }
 
+    /// Build, make a key, sign, and read who signed it.
+    @Test func aBuiltPackIsSignedAndItsSignerShown() throws {
+        let folder = TestFiles.folder("kraftfelt-pack-sign")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let built = try Kraftfelt.run(["pack", "build", Self.plugins + "/liberating-structures"], in: folder)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(
+            built.stdout
+                == "built org.liberatingstructures.core-1.0.0.kfpack: 3 files, unsigned (sign it with kraftfelt pack sign)\n"
+        )
+        let archive = "org.liberatingstructures.core-1.0.0.kfpack"
+        let unsigned = try Kraftfelt.run(["pack", "info", archive], in: folder)
+        #expect(unsigned.stdout.hasSuffix("  unsigned\n"), "\(unsigned.stdout)")
+        #expect(try Kraftfelt.run(["pack", "keygen", "hr"], in: folder).status == 0)
+        #expect(try Kraftfelt.run(["pack", "keygen", "other"], in: folder).status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/hr.key")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let wrongKey = try Kraftfelt.run(["pack", "sign", archive, "--key", "hr.pub"], in: folder)
+        #expect(wrongKey.stderr == "error: hr.pub: a public key; signing takes the private key (NAME.key)\n")
+        let signed = try Kraftfelt.run(["pack", "sign", archive, "--key", "hr.key"], in: folder)
+        #expect(signed.stdout == "signed \(archive) (org.liberatingstructures.core 1.0.0)\n", "\(signed.stderr)")
+        let trusted = try Kraftfelt.run(
+            ["pack", "info", archive, "--trust", "other.pub", "--trust", "hr.pub"], in: folder)
+        #expect(trusted.stdout.hasSuffix(", a key you trust (hr.pub)\n"), "\(trusted.stdout)")
+        let untrusted = try Kraftfelt.run(["pack", "info", archive, "--trust", "other.pub"], in: folder)
+        #expect(untrusted.stdout.hasSuffix(", a key you do not trust\n"))
+        let again = try Kraftfelt.run(["pack", "keygen", "hr"], in: folder)
+        #expect(again.stderr == "error: hr.key is there already; a key is never overwritten\n")
+        // One byte changed in a file: refused, whoever signed it.
+        var text = try String(contentsOfFile: folder + "/" + archive, encoding: .utf8)
+        let content = try #require(text.range(of: "\"exercises/1-2-4-all.lua\":\""))
+        text.replaceSubrange(content.upperBound..<text.index(content.upperBound, offsetBy: 4), with: "AAAA")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + archive))
+        let tampered = try Kraftfelt.run(["pack", "info", archive], in: folder)
+        #expect(tampered.status == 1)
+        #expect(
+            tampered.stderr
+                == "error: \(archive): exercises/1-2-4-all.lua does not match its hash in the index (the archive was changed after it was built)\n"
+        )
+    }
+
     @Test func aBrokenPackIsNamedWithItsLine() throws {
         let folder = TestFiles.folder("kraftfelt-pack-broken")
         try FileManager.default.createDirectory(atPath: folder + "/p/exercises", withIntermediateDirectories: true)

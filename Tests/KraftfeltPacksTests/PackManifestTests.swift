@@ -262,3 +262,122 @@ import Testing
         #expect(throws: PackError("exercises/a.lua: the file is not UTF-8 text")) { try PackFolder.load(latin) }
     }
 }
+
+/// `.kfpack` archives: every file hashed, the index signed, nothing trusted that changed.
+@Suite struct PackArchiveTests {
+    static func built() throws -> PackArchive {
+        try PackArchive.build(try PackFolder.load(PackFolderTests.plugins + "/liberating-structures"))
+    }
+
+    /// The archive's JSON, changed by `edit`, read again.
+    static func reread(_ archive: PackArchive, _ edit: (inout [String: Any]) -> Void) throws -> PackError? {
+        var object = try #require(try JSONSerialization.jsonObject(with: archive.data()) as? [String: Any])
+        edit(&object)
+        let data = try JSONSerialization.data(withJSONObject: object)
+        do {
+            _ = try PackArchive.read(data, name: "x.kfpack")
+            return nil
+        } catch { return error }
+    }
+
+    @Test func anArchiveReadsBackTheSameAndIsTheSameEachTime() throws {
+        let archive = try Self.built()
+        #expect(archive.data() == (try Self.built()).data())
+        let read = try PackArchive.read(archive.data(), name: "x.kfpack")
+        #expect(read.index == archive.index)
+        #expect(read.files == archive.files)
+        #expect(
+            read.index.files.map(\.path) == [
+                "exercises/1-2-4-all.lua", "exercises/troika-consulting.lua", "kraftfelt-pack.toml",
+            ])
+        #expect(read.manifest.id == "org.liberatingstructures.core")
+    }
+
+    @Test func aChangedOrEscapingFileIsRefused() throws {
+        let archive = try Self.built()
+        let tampered = try Self.reread(archive) { object in
+            var files = object["files"] as! [String: String]
+            files["exercises/1-2-4-all.lua"] = Data("os.exit()".utf8).base64EncodedString()
+            object["files"] = files
+        }
+        #expect(
+            tampered?.message
+                == "x.kfpack: exercises/1-2-4-all.lua does not match its hash in the index (the archive was changed after it was built)"
+        )
+        for path in ["../evil.lua", "/etc/passwd", "a/../../b", "a\\b", "./a"] {
+            let escaping = try Self.reread(archive) { object in
+                var index = object["index"] as! [String: Any]
+                var entries = index["files"] as! [[String: Any]]
+                entries.append(["path": path, "sha256": "00", "bytes": 0])
+                index["files"] = entries
+                object["index"] = index
+                var files = object["files"] as! [String: String]
+                files[path] = ""
+                object["files"] = files
+            }
+            #expect(
+                escaping?.message.hasPrefix("x.kfpack: \"\(path)\" is not a path inside a pack") == true,
+                "\(path): \(escaping?.message ?? "read")")
+        }
+        let extra = try Self.reread(archive) { object in
+            var files = object["files"] as! [String: String]
+            files["hidden.lua"] = ""
+            object["files"] = files
+        }
+        #expect(extra?.message == "x.kfpack: \"hidden.lua\" is in the archive but not in its index")
+        #expect(throws: PackError("big.kfpack: the archive has 50331649 bytes; at most 50331648")) {
+            try PackArchive.read(Data(count: PackArchive.limit + 1), name: "big.kfpack")
+        }
+        #expect(throws: PackError("x.kfpack: not a Kraftfelt pack archive (kraftfelt pack build makes them)")) {
+            try PackArchive.read(Data("PK\u{3}\u{4}".utf8), name: "x.kfpack")
+        }
+    }
+
+    @Test func aSignatureIsCheckedAgainstTheIndex() throws {
+        var archive = try Self.built()
+        #expect(try archive.verifiedSigner(name: "x.kfpack") == nil, "unsigned")
+        let keys = PackKeys.generate()
+        try archive.sign(with: try PackKeys.privateKey(keys.private, file: "k.key"))
+        let read = try PackArchive.read(archive.data(), name: "x.kfpack")
+        let signer = try #require(try read.verifiedSigner(name: "x.kfpack"))
+        #expect(signer.rawRepresentation == (try PackKeys.publicKey(keys.public, file: "k.pub")).rawRepresentation)
+        // A file and its hash changed together: the hashes agree, the signature does not.
+        let content = Data("return 1".utf8)
+        var object = try #require(try JSONSerialization.jsonObject(with: archive.data()) as? [String: Any])
+        var index = object["index"] as! [String: Any]
+        var entries = index["files"] as! [[String: Any]]
+        entries[0]["sha256"] = PackArchive.hash(content)
+        entries[0]["bytes"] = content.count
+        index["files"] = entries
+        object["index"] = index
+        var files = object["files"] as! [String: String]
+        files["exercises/1-2-4-all.lua"] = content.base64EncodedString()
+        object["files"] = files
+        let changed = try PackArchive.read(try JSONSerialization.data(withJSONObject: object), name: "x.kfpack")
+        #expect(
+            throws: PackError("x.kfpack: the signature does not match the pack (it was changed after it was signed)")
+        ) {
+            try changed.verifiedSigner(name: "x.kfpack")
+        }
+        #expect(throws: PackError("k.key: not a private key (kraftfelt pack keygen makes them)")) {
+            try PackKeys.privateKey("not a key", file: "k.key")
+        }
+    }
+}
+
+@Suite struct PackKeyTests {
+    @Test func aKeyFileSaysWhichKeyItIs() throws {
+        let keys = PackKeys.generate()
+        #expect(keys.private.hasPrefix("kraftfelt-pack-private-key "))
+        #expect(keys.public.hasPrefix("kraftfelt-pack-public-key "))
+        #expect(throws: PackError("hr.pub: a public key; signing takes the private key (NAME.key)")) {
+            try PackKeys.privateKey(keys.public, file: "hr.pub")
+        }
+        #expect(throws: PackError("hr.key: a private key, which must stay secret; trust the public key (NAME.pub)")) {
+            try PackKeys.publicKey(keys.private, file: "hr.key")
+        }
+        #expect(throws: PackError("x.pub: not a public key (kraftfelt pack keygen makes them)")) {
+            try PackKeys.publicKey("kraftfelt-pack-public-key AAAA", file: "x.pub")
+        }
+    }
+}
