@@ -63,9 +63,7 @@ public struct PackArchive: Sendable {
     public func data() -> Data {
         let document = Document(
             format: 1, index: index, files: files.mapValues { $0.base64EncodedString() }, signature: signature)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(document)) ?? Data()
+        return Self.canonical(document)
     }
 
     /// Reads an archive. A file that is not one, a path outside the pack, a file that does
@@ -133,9 +131,14 @@ public struct PackArchive: Sendable {
 
     /// The bytes the signature covers.
     func signedBytes() -> Data {
+        Self.canonical(index)
+    }
+
+    /// JSON with sorted keys: the same value always gives the same bytes.
+    static func canonical(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(index)) ?? Data()
+        return (try? encoder.encode(value)) ?? Data()
     }
 
     /// Signs the index with an Ed25519 key.
@@ -182,24 +185,34 @@ public enum PackKeys {
     }
 
     public static func privateKey(_ text: String, file: String) throws(PackError) -> Curve25519.Signing.PrivateKey {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix(publicLabel) {
-            throw PackError("\(file): a public key; signing takes the private key (NAME.key)")
+        let raw = try decode(
+            text, file: file, label: privateLabel, kind: "private",
+            other: (publicLabel, "a public key; signing takes the private key (NAME.key)"))
+        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+            throw PackError("\(file): not a private key (kraftfelt pack keygen makes them)")
         }
-        guard line.hasPrefix(privateLabel), let raw = Data(base64Encoded: String(line.dropFirst(privateLabel.count))),
-            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        else { throw PackError("\(file): not a private key (kraftfelt pack keygen makes them)") }
         return key
     }
 
     public static func publicKey(_ text: String, file: String) throws(PackError) -> Curve25519.Signing.PublicKey {
-        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix(privateLabel) {
-            throw PackError("\(file): a private key, which must stay secret; trust the public key (NAME.pub)")
+        let raw = try decode(
+            text, file: file, label: publicLabel, kind: "public",
+            other: (privateLabel, "a private key, which must stay secret; trust the public key (NAME.pub)"))
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else {
+            throw PackError("\(file): not a public key (kraftfelt pack keygen makes them)")
         }
-        guard line.hasPrefix(publicLabel), let raw = Data(base64Encoded: String(line.dropFirst(publicLabel.count))),
-            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-        else { throw PackError("\(file): not a public key (kraftfelt pack keygen makes them)") }
         return key
+    }
+
+    /// The key bytes of a key file's line with `label`; the other kind's label is named.
+    static func decode(_ text: String, file: String, label: String, kind: String, other: (String, String))
+        throws(PackError) -> Data
+    {
+        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix(other.0) { throw PackError("\(file): \(other.1)") }
+        guard line.hasPrefix(label), let raw = Data(base64Encoded: String(line.dropFirst(label.count))) else {
+            throw PackError("\(file): not a \(kind) key (kraftfelt pack keygen makes them)")
+        }
+        return raw
     }
 }

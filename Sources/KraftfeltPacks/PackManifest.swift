@@ -196,9 +196,7 @@ struct Reader {
 
     /// A path inside the pack: relative, with no `..`, no empty part and no backslash.
     func relativePath(_ path: String, _ field: String) throws(PackError) {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.hasPrefix("/"), !path.contains("\\"), parts.allSatisfy({ !$0.isEmpty && $0 != ".." && $0 != "." })
-        else {
+        guard PackArchive.isInside(path) else {
             throw PackError(
                 "\(file): '\(field)' must name files inside the pack, like \"exercises/1-2-4-all.lua\", got "
                     + VersionRange.quoted(path))

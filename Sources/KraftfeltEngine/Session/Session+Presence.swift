@@ -35,8 +35,8 @@ extension Session {
         guard let newest = flows.compactMap({ threads[$0]?.parent }).max() else { return }
         let all = flows.filter { threads[$0]?.parent == newest }
         // Not into a group whose people all left or joined others, while there is another.
-        let siblings =
-            all.contains { !presentMembers(of: $0).isEmpty } ? all.filter { !presentMembers(of: $0).isEmpty } : all
+        let peopled = all.filter { !presentMembers(of: $0).isEmpty }
+        let siblings = peopled.isEmpty ? all : peopled
         guard let smallest = siblings.min(by: { presentMembers(of: $0).count < presentMembers(of: $1).count }) else {
             return
         }
