@@ -10,16 +10,8 @@ public struct PackError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// What a pack's scripts may do beyond running exercises. A script that calls an API its
-/// pack did not ask for is refused, naming the permission.
-public enum PackPermission: String, CaseIterable, Hashable, Sendable {
-    /// `s:remember("organisation", …)` and `s:recall("organisation", …)`.
-    case organisationStorage = "organisation-storage"
-    /// `s:measure`: numbers for the organisation's reports.
-    case measures
-    /// Keeping what a person said for a later session (`s:remember(person, …)`).
-    case followUp = "follow-up"
-}
+/// What a pack's scripts may do beyond running exercises (the engine enforces it).
+public typealias PackPermission = ScriptPermission
 
 /// An indicator a pack provides: a measure its exercises record, named for reports.
 public struct PackIndicator: Hashable, Sendable {

@@ -24,10 +24,13 @@ public struct SessionDefinition: Codable, Hashable, Sendable {
     /// The language of the transcript and the beamer (`da` or `en`).
     public var language: String
     public var limits: SandboxLimits
+    /// The installed pack the scripts came from (nil for the trainer's own files and the
+    /// shipped exercises): what they may do, and whether they must run in a worker.
+    public var pack: PackProvenance?
 
     public init(
         main: ExerciseSource, library: [ExerciseSource] = [], seed: UInt64, startedAt: Int64 = 1_767_225_600,
-        language: String = "da", limits: SandboxLimits = .standard
+        language: String = "da", limits: SandboxLimits = .standard, pack: PackProvenance? = nil
     ) {
         self.main = main
         self.library = library
@@ -35,6 +38,7 @@ public struct SessionDefinition: Codable, Hashable, Sendable {
         self.startedAt = startedAt
         self.language = language
         self.limits = limits
+        self.pack = pack
     }
 
     /// A hash of every script, so that a replay can tell it runs the same code.
