@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "KraftfeltPacks",
             dependencies: [
-                "KraftfeltEngine", .product(name: "TOMLKit", package: "TOMLKit"),
+                "KraftfeltEngine", "KraftfeltLua", .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/KraftfeltPacks"

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KraftfeltEngine
 
 /// One file a pack can be shared as (`ID-VERSION.kfpack`): a JSON document with an index
 /// of every file's SHA-256, the files, and optionally an Ed25519 signature of the index.
@@ -117,6 +118,24 @@ public struct PackArchive: Sendable {
         }
         return PackArchive(index: document.index, files: files, signature: document.signature, manifest: manifest)
     }
+
+    /// The pack's exercises and modules, as `PackFolder` has them.
+    public func scripts(name: String) throws(PackError) -> (exercises: [ExerciseSource], modules: [ExerciseSource]) {
+        var texts: [String: String] = [:]
+        for (path, data) in files where path.hasSuffix(".lua") {
+            guard data.count <= PackFolder.fileLimit else {
+                throw PackError("\(name): \(path) has \(data.count) bytes; at most \(PackFolder.fileLimit)")
+            }
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw PackError("\(name): \(path) is not UTF-8 text")
+            }
+            texts[path] = text
+        }
+        return try PackFolder.scripts(of: manifest, texts: texts, shown: name)
+    }
+
+    /// The SHA-256 of the index, which holds every file's: the pack's content hash.
+    public var hash: String { Self.hash(signedBytes()) }
 
     /// A relative path of non-empty parts, none `.` or `..`, without a backslash or a NUL.
     static func isInside(_ path: String) -> Bool {

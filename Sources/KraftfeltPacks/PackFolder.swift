@@ -32,26 +32,53 @@ public struct PackFolder: Sendable {
         let manifestText = try read(manifestPath, shown: PackManifest.fileName, limit: 256 * 1024)
         let manifest = try PackManifest.parse(manifestText)
         let all = try regularFiles(in: path)
-        let files = Set(all.filter { $0.hasSuffix(".lua") })
+        var texts: [String: String] = [:]
+        for name in all where name.hasSuffix(".lua") {
+            texts[name] = try read((path as NSString).appendingPathComponent(name), shown: name, limit: fileLimit)
+        }
+        let (exercises, modules) = try scripts(of: manifest, texts: texts, shown: path)
+        return PackFolder(
+            path: path, manifest: manifest, exercises: exercises, modules: modules, files: all.sorted())
+    }
+
+    /// A pack's exercises (those its manifest names) and modules (its other `.lua` files),
+    /// named by their file's name; `texts` holds every `.lua` file by its path in the pack.
+    static func scripts(of manifest: PackManifest, texts: [String: String], shown: String) throws(PackError)
+        -> (exercises: [ExerciseSource], modules: [ExerciseSource])
+    {
         var exercises: [ExerciseSource] = []
         for name in manifest.exercises {
-            guard files.contains(name) else {
+            guard let text = texts[name] else {
                 throw PackError("\(PackManifest.fileName): 'exercises' names \(name), which is not in the pack")
             }
-            let text = try read((path as NSString).appendingPathComponent(name), shown: name, limit: fileLimit)
             exercises.append(ExerciseSource(fileName: (name as NSString).lastPathComponent, text: text))
         }
-        var modules: [ExerciseSource] = []
-        for name in files.sorted() where !manifest.exercises.contains(name) {
-            let text = try read((path as NSString).appendingPathComponent(name), shown: name, limit: fileLimit)
-            modules.append(ExerciseSource(fileName: (name as NSString).lastPathComponent, text: text))
+        let modules = texts.keys.sorted().filter { !manifest.exercises.contains($0) && !isTest($0) }.map {
+            ExerciseSource(fileName: ($0 as NSString).lastPathComponent, text: texts[$0]!)
         }
         let names = (exercises + modules).map(\.fileName)
         if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-            throw PackError("\(path): two Lua files are called \(twice); a script's name must be unique in its pack")
+            throw PackError("\(shown): two Lua files are called \(twice); a script's name must be unique in its pack")
         }
-        return PackFolder(
-            path: path, manifest: manifest, exercises: exercises, modules: modules, files: all.sorted())
+        for name in manifest.exports where !modules.contains(where: { $0.fileName == name + ".lua" }) {
+            throw PackError(
+                "\(PackManifest.fileName): 'exports' names \(name), but the pack has no module \(name).lua "
+                    + "(only modules can be exported, not exercises)")
+        }
+        return (exercises, modules)
+    }
+
+    /// A test file of the pack (`tests/*.lua`), which `kraftfelt pack test` runs; it is
+    /// neither an exercise nor a module.
+    public static func isTest(_ path: String) -> Bool { path.hasPrefix("tests/") }
+
+    /// The pack's test files (`tests/*.lua`), by path inside it.
+    public var tests: [ExerciseSource] {
+        files.filter { Self.isTest($0) && $0.hasSuffix(".lua") }.compactMap { name in
+            (try? Self.read((path as NSString).appendingPathComponent(name), shown: name, limit: Self.fileLimit)).map {
+                ExerciseSource(fileName: name, text: $0)
+            }
+        }
     }
 
     /// The pack's files, by path inside it; links and oversized packs are refused.

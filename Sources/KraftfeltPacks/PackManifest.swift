@@ -47,10 +47,14 @@ public struct PackManifest: Hashable, Sendable {
     public var optionalDependencies: [String: VersionRange]
     public var incompatible: [String: VersionRange]
     public var limits: PackLimits
+    /// The modules other packs that depend on this one may `require`, by their name in
+    /// the pack (`"rounds"` for `rounds.lua`; the other pack writes
+    /// `require "org.liberatingstructures.core.rounds"`).
+    public var exports: [String]
 
     static let fields = [
-        "id", "version", "name", "summary", "authors", "licence", "api", "exercises", "indicators", "permissions",
-        "dependencies", "optional-dependencies", "incompatible", "limits",
+        "id", "version", "name", "summary", "authors", "licence", "api", "exercises", "exports", "indicators",
+        "permissions", "dependencies", "optional-dependencies", "incompatible", "limits",
     ]
     static let limitFields = ["memory_mib", "seconds", "instructions"]
 
@@ -90,6 +94,12 @@ public struct PackManifest: Hashable, Sendable {
         }
         let exercises = try reader.texts(table["exercises"], "exercises", required: true)
         for path in exercises { try reader.relativePath(path, "exercises") }
+        let exports = try reader.texts(table["exports"], "exports", required: false)
+        for name in exports where !isModuleName(name) {
+            throw PackError(
+                "\(file): 'exports' names modules by their name in the pack, like \"rounds\" for rounds.lua, got "
+                    + VersionRange.quoted(name))
+        }
         let permissions = try reader.permissions(table["permissions"])
         let dependencies = try reader.dependencies(table["dependencies"], "dependencies", of: id)
         let optional = try reader.dependencies(table["optional-dependencies"], "optional-dependencies", of: id)
@@ -101,7 +111,15 @@ public struct PackManifest: Hashable, Sendable {
             id: id, version: version, name: name, summary: summary, authors: authors, licence: licence, api: api,
             exercises: exercises, indicators: try reader.indicators(table["indicators"]), permissions: permissions,
             dependencies: dependencies, optionalDependencies: optional, incompatible: incompatible,
-            limits: try reader.limits(table["limits"]))
+            limits: try reader.limits(table["limits"]), exports: exports)
+    }
+
+    /// A module's name in its pack: letters, digits, `-` and `_` (a file's name without `.lua`).
+    static func isModuleName(_ name: String) -> Bool {
+        name.utf8.count <= 64
+            && name.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            }
     }
 
     /// `dk.kommune.netvaerk`: two or more parts of lowercase letters, digits and `-`.

@@ -10,27 +10,60 @@ public struct Catalog: Sendable {
         public var title: [String: String]
         /// True for a programme (several exercises in one session).
         public var programme: Bool
-        /// "shipped" with Kraftfelt, or "installed" from the server's `--exercises` folder.
+        /// "shipped" with Kraftfelt, "installed" from the server's `--exercises` folder, or
+        /// "pack": from an installed pack.
         public var source: String
+        /// For a pack's exercise: the pack and its version (`org.liberatingstructures.core 1.0.0`).
+        public var pack: String?
+        /// For a pack's exercise: false when the pack is not trusted (its sessions run in a
+        /// supervised worker process).
+        public var trusted: Bool?
+    }
+
+    /// An installed pack's exercise: its id is `PACK/EXERCISE`, and its sessions get the
+    /// pack's own scripts and the pack's provenance.
+    public struct PackOffer: Sendable {
+        public var id: String
+        public var main: ExerciseSource
+        public var library: [ExerciseSource]
+        public var pack: PackProvenance
+
+        public init(id: String, main: ExerciseSource, library: [ExerciseSource], pack: PackProvenance) {
+            self.id = id
+            self.main = main
+            self.library = library
+            self.pack = pack
+        }
     }
 
     public let library: [ExerciseSource]
     public let entries: [Entry]
+    public let packs: [PackOffer]
 
-    /// - Parameter installed: the file names that came from the `--exercises` folder.
-    public init(library: [ExerciseSource], installed: Set<String> = []) {
+    /// - Parameters:
+    ///   - installed: the file names that came from the `--exercises` folder.
+    ///   - packs: the installed packs' exercises.
+    public init(library: [ExerciseSource], installed: Set<String> = [], packs: [PackOffer] = []) {
         self.library = library.sorted { $0.fileName < $1.fileName }
-        entries = self.library.map { source in
-            Entry(
-                id: String(source.fileName.dropLast(4)), title: Self.titles(in: source.text),
-                programme: source.text.contains("kf.programme"),
-                source: installed.contains(source.fileName) ? "installed" : "shipped")
-        }
+        self.packs = packs
+        entries =
+            self.library.map { source in
+                Entry(
+                    id: String(source.fileName.dropLast(4)), title: Self.titles(in: source.text),
+                    programme: source.text.contains("kf.programme"),
+                    source: installed.contains(source.fileName) ? "installed" : "shipped")
+            }
+            + packs.map { offer in
+                Entry(
+                    id: offer.id, title: Self.titles(in: offer.main.text),
+                    programme: offer.main.text.contains("kf.programme"), source: "pack", pack: offer.pack.named,
+                    trusted: offer.pack.trusted)
+            }
     }
 
     /// The shipped exercises, and those in `folder` (which win over shipped ones of the
     /// same name).
-    public static func load(extra folder: String? = nil) throws -> Catalog {
+    public static func load(extra folder: String? = nil, packs: [PackOffer] = []) throws -> Catalog {
         var byName: [String: ExerciseSource] = [:]
         for source in try read(shippedFolder) { byName[source.fileName] = source }
         var installed: Set<String> = []
@@ -40,7 +73,7 @@ public struct Catalog: Sendable {
                 installed.insert(source.fileName)
             }
         }
-        return Catalog(library: Array(byName.values), installed: installed)
+        return Catalog(library: Array(byName.values), installed: installed, packs: packs)
     }
 
     /// Where the shipped exercises are: the target's resources.
@@ -54,7 +87,13 @@ public struct Catalog: Sendable {
         }
     }
 
-    public func source(_ id: String) -> ExerciseSource? { library.first { $0.fileName == "\(id).lua" } }
+    public func source(_ id: String) -> ExerciseSource? {
+        guard !id.contains("/") else { return nil }
+        return library.first { $0.fileName == "\(id).lua" }
+    }
+
+    /// The installed pack's exercise with this id (`PACK/EXERCISE`).
+    public func pack(_ id: String) -> PackOffer? { packs.first { $0.id == id } }
 
     /// The `title = { da = "…", en = "…" }` of a script, read without running it (for the
     /// list; the session's own title comes from the script when it runs).

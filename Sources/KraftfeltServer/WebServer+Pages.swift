@@ -55,7 +55,8 @@ extension WebServer {
             let language = Self.language(request)
             let exercises = self.catalog.entries.map {
                 [
-                    "id": $0.id, "title": $0.title[language] ?? $0.title["da"] ?? $0.id,
+                    "id": $0.id,
+                    "title": ($0.title[language] ?? $0.title["da"] ?? $0.id) + ($0.pack.map { " (\($0))" } ?? ""),
                     "selected": $0.id == "netvaerksorganisering",
                 ] as [String: Any]
             }

@@ -17,6 +17,8 @@ public final class WebServer: Sendable {
     public let configuration: ServerConfiguration
     public let credentials: Credentials
     public let catalog: Catalog
+    /// The packs the server publishes as a feed, read at each request (nil: no feed).
+    let feed: (@Sendable () -> [PublishedPack])?
     let pages: Pages
     /// Join codes of the sessions this server runs.
     private let codes = Mutex<[String: String]>([:])
@@ -25,10 +27,14 @@ public final class WebServer: Sendable {
     let failures: RateLimiter
     let logger: Logger
 
-    public init(host: SessionHost, configuration: ServerConfiguration = .init(), catalog: Catalog) throws {
+    public init(
+        host: SessionHost, configuration: ServerConfiguration = .init(), catalog: Catalog,
+        feed: (@Sendable () -> [PublishedPack])? = nil
+    ) throws {
         self.host = host
         self.configuration = configuration
         self.catalog = catalog
+        self.feed = feed
         credentials = try Credentials(store: host.store)
         pages = try Pages()
         joins = RateLimiter(burst: configuration.joinBurst, perSecond: configuration.joinsPerSecond)
@@ -78,7 +84,12 @@ public final class WebServer: Sendable {
     func create(_ request: API.CreateSession, organisation: String) async throws(APIError) -> SessionRuntime {
         let main: ExerciseSource
         let name: String
+        var library = catalog.library
+        var pack: PackProvenance? = nil
         switch (request.exercise, request.script) {
+        case (let id?, nil) where catalog.pack(id) != nil:
+            let offer = catalog.pack(id)!
+            (main, library, pack, name) = (offer.main, offer.library, offer.pack, id)
         case (let id?, nil):
             guard let source = catalog.source(id) else {
                 let known = catalog.entries.map(\.id).joined(separator: ", ")
@@ -115,9 +126,12 @@ public final class WebServer: Sendable {
         }
         let runtime: SessionRuntime
         do {
+            let definition = SessionDefinition(
+                main: main, library: library, seed: request.seed ?? UInt64.random(in: 1...UInt64.max),
+                startedAt: host.clock.wall() / 1000, language: language, pack: pack)
             runtime = try await host.create(
-                id: id, exercise: name, main: main, library: catalog.library, parameters: parameters,
-                language: language, seed: request.seed, organisation: organisation)
+                SessionRecord(id: id, exercise: name, definition: definition, organisation: organisation),
+                parameters: parameters)
         } catch {
             try? host.store.setServerValue("areas:" + id, nil)
             throw APIError(error)
@@ -166,6 +180,7 @@ public final class WebServer: Sendable {
         addAPIRoutes(to: router)
         addPageRoutes(to: router)
         addSocketRoute(to: router)
+        addFeedRoutes(to: router)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

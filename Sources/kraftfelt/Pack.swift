@@ -9,7 +9,10 @@ import KraftfeltStore
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write and check plugin packs: exercises with a manifest, to share (see docs/packs.md).",
-        subcommands: [PackNew.self, PackCheck.self, PackBuild.self, PackKeygen.self, PackSign.self, PackInfo.self]
+        subcommands: [
+            PackNew.self, PackCheck.self, PackBuild.self, PackKeygen.self, PackSign.self, PackInfo.self,
+            PackTest.self, PackInstall.self, PackList.self, PackRemove.self, PackTrustCommand.self,
+        ]
     )
 }
 
@@ -98,7 +101,33 @@ struct PackCheck: ParsableCommand {
     @Flag(help: "Only read the scripts; do not rehearse them.")
     var noRehearsal = false
 
-    func validate() throws { try Inputs.path(folder, option: "the pack's folder") }
+    @Option(
+        name: .customLong("with"), help: "The folder of a pack it depends on, when it is not installed (repeatable).")
+    var dependencies: [String] = []
+
+    @OptionGroup var location: PackLocation
+
+    func validate() throws {
+        try Inputs.path(folder, option: "the pack's folder")
+        for folder in dependencies { try Inputs.path(folder, option: "--with") }
+    }
+
+    /// The modules the pack's dependencies export, found among the installed packs and the
+    /// folders given with `--with`.
+    static func exported(to manifest: PackManifest, with dependencies: [String], in location: PackLocation)
+        throws(PackError) -> [ExerciseSource]
+    {
+        var packs: [(PackManifest, [ExerciseSource])] = []
+        for folder in dependencies {
+            let pack = try PackFolder.load(folder)
+            packs.append((pack.manifest, pack.modules))
+        }
+        for pack in location.store().installed().packs
+        where !packs.contains(where: { $0.0.id == pack.manifest.id && $0.0.version == pack.manifest.version }) {
+            packs.append((pack.manifest, try pack.archive.scripts(name: pack.named).modules))
+        }
+        return try PackStore.exported(to: manifest, by: packs)
+    }
 
     func run() throws {
         let pack: PackFolder
@@ -110,7 +139,11 @@ struct PackCheck: ParsableCommand {
             Terminal.print("  asks for: \(asked)")
         }
         var errors = 0
-        let library = pack.exercises + pack.modules
+        let theirs: [ExerciseSource]
+        do throws(PackError) { theirs = try Self.exported(to: manifest, with: dependencies, in: location) } catch {
+            throw CLIError(error.message + " (give its folder with --with, or install it)")
+        }
+        let library = pack.exercises + pack.modules + theirs
         for (name, source) in zip(manifest.exercises, pack.exercises) {
             let shown = (folder as NSString).appendingPathComponent(name)
             let findings = ScriptCheck.check(source.text, fileName: source.fileName)

@@ -3,6 +3,7 @@ import Foundation
 import KraftfeltEngine
 import KraftfeltHost
 import KraftfeltLua
+import KraftfeltPacks
 import KraftfeltServer
 import KraftfeltStore
 
@@ -11,13 +12,14 @@ struct Rehearse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rehearse an exercise or programme with bots and print the transcript.",
         discussion: """
-            EXERCISE is a .lua file or the id of an exercise in the exercises folder \
-            (netvaerksorganisering, summegrupper, …). The whole session runs on a virtual clock \
+            EXERCISE is a .lua file, the id of an exercise in the exercises folder \
+            (netvaerksorganisering, summegrupper, …), or an installed pack's exercise \
+            (org.liberatingstructures.core/1-2-4-all, or ID@VERSION/EXERCISE). The whole session runs on a virtual clock \
             in seconds; the same seed gives the same transcript.
             """
     )
 
-    @Argument(help: "An exercise or programme: a .lua file, or an id in the exercises folder.")
+    @Argument(help: "An exercise or programme: a .lua file, an id in the exercises folder, or PACK/EXERCISE.")
     var exercise: String = "netvaerksorganisering"
 
     @Option(help: "How many bots take part (1–5000).")
@@ -55,6 +57,8 @@ struct Rehearse: ParsableCommand {
     @Option(help: "The organisation the session belongs to: its scripts' shared storage and retention.")
     var organisation: String = SessionRecord.defaultOrganisation
 
+    @OptionGroup var packs: PackLocation
+
     @Flag(
         help: """
             List every answer by name in the transcript, however many answered (without it, \
@@ -86,7 +90,18 @@ struct Rehearse: ParsableCommand {
 
     func run() throws {
         var library = try Self.library(in: exerciseFolder)
-        let main = try resolve(library)
+        var pack: PackProvenance? = nil
+        let main: ExerciseSource
+        if !exercise.hasSuffix(".lua") && exercise.contains("/") {
+            // An installed pack's exercise: ID/EXERCISE or ID@VERSION/EXERCISE.
+            let found: PackExercise
+            do throws(PackError) { found = try packs.store().exercise(exercise) } catch {
+                throw CLIError(error.message)
+            }
+            (main, library, pack) = (found.main, found.library, found.provenance)
+        } else {
+            main = try resolve(library)
+        }
         if exercise.hasSuffix(".lua") {
             // A script's own modules are the files beside it (`require "helpers"`).
             let beside = try Self.library(
@@ -94,7 +109,7 @@ struct Rehearse: ParsableCommand {
                     ? "." : (exercise as NSString).deletingLastPathComponent)
             library = beside + library.filter { source in !beside.contains { $0.fileName == source.fileName } }
         }
-        let definition = SessionDefinition(main: main, library: library, seed: seed, language: language)
+        let definition = SessionDefinition(main: main, library: library, seed: seed, language: language, pack: pack)
         let given = try Inputs.parameters(parameters)
         let keeps = data != nil || database != nil
         let store: any SessionStore =

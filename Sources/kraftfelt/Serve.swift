@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KraftfeltEngine
 import KraftfeltHost
+import KraftfeltPacks
 import KraftfeltServer
 import KraftfeltStore
 
@@ -36,6 +37,15 @@ struct Serve: ParsableCommand {
 
     @Option(help: "A folder of more exercises (.lua) to offer besides the shipped ones.")
     var exercises: String?
+
+    @OptionGroup var packs: PackLocation
+
+    @Flag(
+        help: """
+            Publish the installed packs signed by a trusted key as a feed (/packs/index.json), for \
+            other organisations' kraftfelt pack install --from URL.
+            """)
+    var publishPacks = false
 
     @Option(help: "The areas people choose from when they join the ready session (comma-separated).")
     var areas: String = "Sundhed,Skole,Kultur,Teknik og miljø"
@@ -77,15 +87,23 @@ struct Serve: ParsableCommand {
         if advertised == nil, lan, let address = WebServer.localNetworkAddress() {
             advertised = "http://\(address):\(port)"
         }
+        let packStore = packs.store(dataDirectory: data.databaseURL == nil ? data.resolved : nil)
+        let (_, problems) = packStore.installed()
+        for problem in problems { Terminal.line("warning: a pack is not offered: \(problem)") }
+        let offers = packStore.exercises().map {
+            Catalog.PackOffer(id: $0.reference, main: $0.main, library: $0.library, pack: $0.provenance)
+        }
         let catalog: Catalog
-        do { catalog = try Catalog.load(extra: exercises) } catch {
+        do { catalog = try Catalog.load(extra: exercises, packs: offers) } catch {
             throw CLIError("cannot read the exercises: \(Inputs.reason(error))")
         }
+        var feed: (@Sendable () -> [PublishedPack])? = nil
+        if publishPacks { feed = { Self.published(in: packStore) } }
         let server = try WebServer(
             host: sessionHost,
             configuration: ServerConfiguration(
                 host: listen, port: port, publicURL: advertised, joinBurst: joinBurst, joinsPerSecond: joinsPerSecond),
-            catalog: catalog)
+            catalog: catalog, feed: feed)
         let token = try server.credentials.issueTrainerToken(for: organisation)
         let organisation = organisation
         let ready = !noReadySession
@@ -112,6 +130,16 @@ struct Serve: ParsableCommand {
                 let text = lines.map { Terminal.safe($0) + "\n" }.joined()
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
+        }
+    }
+
+    /// The installed packs signed by a key the organisation trusts, as the feed publishes them.
+    static func published(in store: PackStore) -> [PublishedPack] {
+        store.installed().packs.compactMap { pack in
+            guard pack.record.trust == .signed, let signer = pack.record.signer else { return nil }
+            return PublishedPack(
+                id: pack.manifest.id, version: pack.manifest.version.description, sha256: pack.record.hash,
+                signer: signer, archive: pack.archive.data())
         }
     }
 }

@@ -23,7 +23,7 @@ import Testing
         #expect(again.stderr == "error: netvaerk is there already; give another --folder\n")
         let example = try Kraftfelt.run(["pack", "check", Self.plugins + "/liberating-structures"], timeout: 300)
         #expect(example.status == 0, "\(example.stdout) \(example.stderr)")
-        #expect(example.stdout.hasSuffix("org.liberatingstructures.core: ok (2 exercises, 0 modules)\n"))
+        #expect(example.stdout.hasSuffix("org.liberatingstructures.core: ok (2 exercises, 1 module)\n"))
     }
 
     /// Build, make a key, sign, and read who signed it.
@@ -34,7 +34,7 @@ import Testing
         #expect(built.status == 0, "\(built.stderr)")
         #expect(
             built.stdout
-                == "built org.liberatingstructures.core-1.0.0.kfpack: 3 files, unsigned (sign it with kraftfelt pack sign)\n"
+                == "built org.liberatingstructures.core-1.0.0.kfpack: 5 files, unsigned (sign it with kraftfelt pack sign)\n"
         )
         let archive = "org.liberatingstructures.core-1.0.0.kfpack"
         let unsigned = try Kraftfelt.run(["pack", "info", archive], in: folder)

@@ -289,6 +289,7 @@ import Testing
         #expect(
             read.index.files.map(\.path) == [
                 "exercises/1-2-4-all.lua", "exercises/troika-consulting.lua", "kraftfelt-pack.toml",
+                "modules/rounds.lua", "tests/rounds.lua",
             ])
         #expect(read.manifest.id == "org.liberatingstructures.core")
     }

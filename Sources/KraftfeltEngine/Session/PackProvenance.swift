@@ -1,3 +1,5 @@
+import KraftfeltLua
+
 /// What a pack's scripts may do beyond running exercises. A script from a pack that calls
 /// an API its pack did not ask for is refused with an error naming the permission; a
 /// script that is not from a pack (the trainer's own file) may do all of them.
@@ -24,13 +26,20 @@ public struct PackProvenance: Codable, Hashable, Sendable {
     public var trusted: Bool
     /// What the pack asked for in its manifest.
     public var permissions: Set<ScriptPermission>
+    /// The limits its scripts run under, when its manifest sets lower ones than the host's
+    /// (nil: the host's).
+    public var limits: SandboxLimits?
 
-    public init(id: String, version: String, hash: String, trusted: Bool, permissions: Set<ScriptPermission>) {
+    public init(
+        id: String, version: String, hash: String, trusted: Bool, permissions: Set<ScriptPermission>,
+        limits: SandboxLimits? = nil
+    ) {
         self.id = id
         self.version = version
         self.hash = hash
         self.trusted = trusted
         self.permissions = permissions
+        self.limits = limits
     }
 
     /// `dk.kommune.netvaerk 1.2.0`.

@@ -141,7 +141,8 @@ public final class Session {
         self.definition = definition
         self.log = log
         self.clock = VirtualClock(epoch: definition.startedAt)
-        let limits = definition.limits
+        // A pack's own limits, where its manifest sets lower ones than the host's.
+        let limits = definition.pack?.limits ?? definition.limits
         self.vm = try LuaVM(limits: limits, seed: Int64(bitPattern: definition.seed), clock: clock.scriptClock)
         vm.output = { [unowned self] line in printed(line) }
         try vm.register(ExerciseModule.module)
