@@ -26,8 +26,10 @@ struct DataOptions: ParsableArguments {
         return ProcessInfo.processInfo.environment["KRAFTFELT_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    var resolved: String {
-        if let directory { return directory }
+    var resolved: String { directory ?? Self.defaultDirectory }
+
+    /// `$KRAFTFELT_DATA`, else `$XDG_DATA_HOME/kraftfelt`, else ~/.local/share/kraftfelt.
+    static var defaultDirectory: String {
         let environment = ProcessInfo.processInfo.environment
         if let data = environment["KRAFTFELT_DATA"], !data.isEmpty { return data }
         let base =

@@ -22,7 +22,7 @@ struct PackLocation: ParsableArguments {
         if dataDirectory == nil, let given = ProcessInfo.processInfo.environment["KRAFTFELT_PACKS"], !given.isEmpty {
             return given
         }
-        let data = dataDirectory ?? DataOptions().resolved
+        let data = dataDirectory ?? DataOptions.defaultDirectory
         return (data as NSString).appendingPathComponent("packs")
     }
 

@@ -109,7 +109,7 @@ import Testing
         ("version = \"1.2.0\"", "version = 1", "kraftfelt-pack.toml: 'version' must be a text"),
         (
             "licence = \"CC-BY-4.0\"", "license = \"CC-BY-4.0\"",
-            "kraftfelt-pack.toml: 'license' is not a manifest field: did you mean 'licence'? (the fields are id, version, name, summary, authors, licence, api, exercises, indicators, permissions, dependencies, optional-dependencies, incompatible, limits)"
+            "kraftfelt-pack.toml: 'license' is not a manifest field: did you mean 'licence'? (the fields are id, version, name, summary, authors, licence, api, exercises, exports, indicators, permissions, dependencies, optional-dependencies, incompatible, limits)"
         ),
         (
             "name = { da = \"Netværk\", en = \"Networks\" }", "name = { da = \"Netværk\" }",
