@@ -289,7 +289,7 @@ struct PostgresStoreTests {
         #expect(
             error.message
                 == "\(store.url) (schema \(schema)): the database was written by a newer version of Kraftfelt "
-                + "(schema version 99; this version knows 1 to 4)")
+                + "(schema version 99; this version knows 1 to 5)")
         #expect(try store.session("s").exercise == "x")
     }
 }
