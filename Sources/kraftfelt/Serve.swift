@@ -40,7 +40,8 @@ struct Serve: ParsableCommand {
     @Option(help: "The areas people choose from when they join the ready session (comma-separated).")
     var areas: String = "Sundhed,Skole,Kultur,Teknik og miljø"
 
-    @Flag(help: "Run every session's scripts in a supervised worker process of its own (an untrusted pack's always are).")
+    @Flag(
+        help: "Run every session's scripts in a supervised worker process of its own (an untrusted pack's always are).")
     var isolate = false
 
     @Option(help: "Joins allowed from one address at once (then --joins-per-second).")

@@ -51,7 +51,7 @@ struct ShowSession: ParsableCommand {
         var lines = [
             "session: \(record.id)", "exercise: \(record.exercise)", "state: \(record.state)",
             "events: \(events)", "organisation: \(record.organisation)", "language: \(record.language)",
-            "kind: " + (record.rehearsal.map { "rehearsal, \($0.participants) bots in \($0.areas) areas" } ?? "live"),
+            "kind: " + (record.rehearsal.map { "rehearsal, \($0.participants) bots from \($0.areas) areas" } ?? "live"),
             "scripts: " + ([record.main] + record.library).map(\.fileName).joined(separator: ", "),
         ]
         if let pack = record.pack { lines.append("pack: " + Self.describe(pack)) }

@@ -20,8 +20,14 @@ struct PackPermissionTests {
 
     static let refusedCalls: [(String, String)] = [
         ("s:measure('ties', 3)", refusal("s:measure", "taking measures", "measures")),
-        ("s:remember('organisation', 'k', 1)", refusal("s:remember", "the scope \"organisation\"", "organisation-storage")),
-        ("s:remember('organization', 'k', 1)", refusal("s:remember", "the scope \"organisation\"", "organisation-storage")),
+        (
+            "s:remember('organisation', 'k', 1)",
+            refusal("s:remember", "the scope \"organisation\"", "organisation-storage")
+        ),
+        (
+            "s:remember('organization', 'k', 1)",
+            refusal("s:remember", "the scope \"organisation\"", "organisation-storage")
+        ),
         ("s:add('organisation', 'k', 1)", refusal("s:add", "the scope \"organisation\"", "organisation-storage")),
         ("s:recall('organisation', 'k')", refusal("s:recall", "the scope \"organisation\"", "organisation-storage")),
         ("s:remember(s:participants()[1], 'goal', 'x')", refusal("s:remember", "a person's scope", "follow-up")),
@@ -140,7 +146,8 @@ struct PackPermissionTests {
     @Test func aLogOfAnotherPackIsRefused() throws {
         let script = ExerciseSource(fileName: "x.lua", text: exercise("s:measure('ties', 1)"))
         let log = MemoryLog()
-        let first = try Session(definition: SessionDefinition(main: script, seed: 1, pack: Self.pack([.measures])), log: log)
+        let first = try Session(
+            definition: SessionDefinition(main: script, seed: 1, pack: Self.pack([.measures])), log: log)
         try first.submit(first.definition.startEvent(exercise: "x"))
         let other = try Session(definition: SessionDefinition(main: script, seed: 1))
         let error = try #require(throws: SessionError.self) { try other.replay(log.events) }

@@ -20,16 +20,16 @@ struct HostileInProcessTests {
     /// so that the scripts' environment, and how its objects are numbered, is the same.
     static var modules: [HostModule] {
         [
-        HostModule(
-            "kftest", summary: "Test stand-ins for what no limit can stop.",
-            functions: [
-                HostFunction("spin", summary: "Loops for ever in C, where no limit looks.") { _ in
-                    throw HostError("the in-process tests do not spin")
-                },
-                HostFunction("crash", summary: "Ends the process as a crash inside Lua would.") { _ in
-                    throw HostError("the in-process tests do not crash")
-                },
-            ])
+            HostModule(
+                "kftest", summary: "Test stand-ins for what no limit can stop.",
+                functions: [
+                    HostFunction("spin", summary: "Loops for ever in C, where no limit looks.") { _ in
+                        throw HostError("the in-process tests do not spin")
+                    },
+                    HostFunction("crash", summary: "Ends the process as a crash inside Lua would.") { _ in
+                        throw HostError("the in-process tests do not crash")
+                    },
+                ])
         ]
     }
 

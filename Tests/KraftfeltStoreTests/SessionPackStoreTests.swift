@@ -67,7 +67,9 @@ struct SessionPackStoreTests {
         let queue = try DatabaseQueue(path: directory + "/kraftfelt.sqlite")
         try queue.write { db in
             try db.execute(
-                sql: "ALTER TABLE session DROP COLUMN pack; DELETE FROM grdb_migrations WHERE identifier = 'v5-session-pack'")
+                sql:
+                    "ALTER TABLE session DROP COLUMN pack; DELETE FROM grdb_migrations WHERE identifier = 'v5-session-pack'"
+            )
         }
         try queue.close()
         let refused = try #require(throws: StoreError.self) { try SQLiteStore(directory: directory, access: .readOnly) }
