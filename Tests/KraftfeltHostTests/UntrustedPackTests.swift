@@ -56,11 +56,11 @@ import Testing
         try await normal.submit(.answer(ask: ask, participant: "p1", value: .text("Anne")))
         #expect(await normal.transcript().contains("show: 1 svar"))
         #expect(await normal.state() == "finished")
-        #expect(!stuckEnded.load(ordering: .sequentiallyConsistent), "the other session finished while this one spun")
+        let stillSpinning = !stuckEnded.load(ordering: .sequentiallyConsistent)
+        #expect(stillSpinning, "the other session finished while this one spun")
 
         _ = try await spinning.value
         #expect(await stuck.state() == "failed: " + hostile.error)
-        #expect(await stuck.transcript().contains("show: før"))
         #expect(await stuck.transcript().hasSuffix("error: \(hostile.error)\n"))
         #expect(try store.session("hostile").state == "failed: " + hostile.error)
         #expect(try store.session("normal").state == "finished")
@@ -139,7 +139,7 @@ import Testing
         #expect(await refused.state() == "failed: " + error)
         #expect(await granted.state() == "finished")
         #expect(try store.measures(of: "granted").map(\.name) == ["ties"])
-        #expect(try store.storedValue(session: "granted", .participant("p1"), key: "goal")?.json == #""mål""#)
+        #expect(try store.storedValue(session: "granted", .participant("p1"), key: "goal")?.json == #"{"s":"mål"}"#)
         await host.shutdown()
     }
 }
