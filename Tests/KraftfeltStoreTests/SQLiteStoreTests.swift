@@ -252,7 +252,7 @@ struct PostgresStoreTests {
                 try $0.decode(Int.self)
             }
         }
-        #expect(versions == [1, 2, 3, 4])
+        #expect(versions == [1, 2, 3, 4, 5])
     }
 
     @Test func aBadURLIsAClearError() throws {
