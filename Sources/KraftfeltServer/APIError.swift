@@ -40,7 +40,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             case .notStarted, .ended, .notOpen, .alreadyAnswered, .alreadyHere, .nothingToUndo, .conflict,
                 .logMismatch:
                 .conflict
-            case .storageUnavailable, .shuttingDown: .serviceUnavailable
+            case .storageUnavailable, .shuttingDown, .noWorker: .serviceUnavailable
             case .broken: .internalServerError
             }
         self.init(status, error.code.rawValue, error.message)

@@ -7,6 +7,7 @@ extension PostgresStore {
         try SessionID.validate(record.id)
         let libraryJSON = StoredForm.library(record)
         let rehearsal = StoredForm.rehearsal(record)
+        let pack = StoredForm.pack(record)
         try transaction { db in
             let taken = try run("SELECT 1 FROM session WHERE id = \(record.id)", on: db).collect()
             if !taken.isEmpty { throw StoreError(.duplicateSession, "a session with id \(record.id) exists already") }
@@ -21,10 +22,10 @@ extension PostgresStore {
             try run(
                 """
                 INSERT INTO session (id, exercise, main_script, library, seed, started_at, language, state, rehearsal,
-                  organisation)
+                  organisation, pack)
                 VALUES (\(record.id), \(record.exercise), \(SQLiteStore.hash(record.main)), \(libraryJSON),
                   \(String(record.seed)), \(record.startedAt), \(record.language), \(record.state), \(rehearsal),
-                  \(record.organisation))
+                  \(record.organisation), \(pack))
                 """, on: db)
         }
     }
@@ -44,15 +45,15 @@ extension PostgresStore {
         try with { db in
             let rows = try run(
                 """
-                SELECT exercise, main_script, library, seed, started_at, language, state, rehearsal, organisation
+                SELECT exercise, main_script, library, seed, started_at, language, state, rehearsal, organisation, pack
                 FROM session WHERE id = \(id)
                 """, on: db
             ).collect()
             guard let row = rows.first else {
                 throw StoreError(.unknownSession, "no session with id \(SessionID.named(id))")
             }
-            let (exercise, main, library, seedText, startedAt, language, state, rehearsal, organisation) =
-                try row.decode((String, String, String, String, Int64, String, String, String?, String).self)
+            let (exercise, main, library, seedText, startedAt, language, state, rehearsal, organisation, pack) =
+                try row.decode((String, String, String, String, Int64, String, String, String?, String, String?).self)
             func script(_ hash: String) throws -> ExerciseSource {
                 let found = try run("SELECT file_name, text FROM script WHERE hash = \(hash)", on: db).collect()
                 guard let script = found.first else {
@@ -65,7 +66,7 @@ extension PostgresStore {
             guard let seed = UInt64(seedText) else { throw StoreError(.corrupt, "session \(id): bad seed") }
             let definition = SessionDefinition(
                 main: try script(main), library: try hashes.map(script), seed: seed, startedAt: startedAt,
-                language: language)
+                language: language, pack: try StoredForm.pack(pack, session: id))
             let settings = StoredForm.rehearsal(rehearsal)
             return SessionRecord(
                 id: id, exercise: exercise, definition: definition, state: state, rehearsal: settings,

@@ -8,6 +8,7 @@ extension SQLiteStore {
         try SessionID.validate(record.id)
         let libraryJSON = StoredForm.library(record)
         let rehearsal = StoredForm.rehearsal(record)
+        let pack = StoredForm.pack(record)
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE id = ?", arguments: [record.id]) == true {
                 throw StoreError(.duplicateSession, "a session with id \(record.id) exists already")
@@ -22,12 +23,12 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO session (id, exercise, mainScript, library, seed, startedAt, language, state, rehearsal,
-                      createdAt, organisation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      createdAt, organisation, pack)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.id, record.exercise, Self.hash(record.main), libraryJSON, String(record.seed),
-                    record.startedAt, record.language, record.state, rehearsal, Date(), record.organisation,
+                    record.startedAt, record.language, record.state, rehearsal, Date(), record.organisation, pack,
                 ])
         }
     }
@@ -57,7 +58,8 @@ extension SQLiteStore {
             }
             let definition = SessionDefinition(
                 main: try script(row["mainScript"]), library: try libraryHashes.map(script), seed: seed,
-                startedAt: row["startedAt"], language: row["language"])
+                startedAt: row["startedAt"], language: row["language"],
+                pack: try StoredForm.pack(row["pack"] as String?, session: id))
             let rehearsal = StoredForm.rehearsal(row["rehearsal"] as String?)
             return SessionRecord(
                 id: id, exercise: row["exercise"], definition: definition, state: row["state"], rehearsal: rehearsal,

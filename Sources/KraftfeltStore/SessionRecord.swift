@@ -17,6 +17,9 @@ public struct SessionRecord: Hashable, Sendable {
     /// The organisation the session belongs to: its script storage (exercise,
     /// organisation and participant scopes) and retention setting are the organisation's.
     public var organisation: String
+    /// The installed pack the scripts came from (nil when they are not from a pack): what
+    /// they may do, and whether they must run in a supervised worker process.
+    public var pack: PackProvenance?
 
     /// The organisation a session belongs to when none is named.
     public static let defaultOrganisation = "default"
@@ -35,11 +38,13 @@ public struct SessionRecord: Hashable, Sendable {
         self.language = definition.language
         self.state = state
         self.rehearsal = rehearsal
+        self.pack = definition.pack
     }
 
     /// The definition to rebuild the session from.
     public var definition: SessionDefinition {
-        SessionDefinition(main: main, library: library, seed: seed, startedAt: startedAt, language: language)
+        SessionDefinition(
+            main: main, library: library, seed: seed, startedAt: startedAt, language: language, pack: pack)
     }
 }
 

@@ -120,6 +120,21 @@ enum StoredForm {
         json.flatMap { try? JSONDecoder().decode(RehearsalSettings.self, from: Data($0.utf8)) }
     }
 
+    /// The pack a session's scripts came from, as JSON (nil when they are not from one).
+    static func pack(_ record: SessionRecord) -> String? {
+        record.pack.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The pack from its stored JSON. One that does not read is refused, never taken for no
+    /// pack: that would give an untrusted pack's scripts every permission, in the host's process.
+    static func pack(_ json: String?, session: String) throws(StoreError) -> PackProvenance? {
+        guard let json else { return nil }
+        guard let pack = try? JSONDecoder().decode(PackProvenance.self, from: Data(json.utf8)) else {
+            throw StoreError(.corrupt, "session \(session): the pack its scripts came from does not decode")
+        }
+        return pack
+    }
+
     /// One encoder for the process, not one per event.
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -34,7 +34,8 @@ struct HostedRehearsal {
         let clock = ManualClock(wall: found.definition.startedAt * 1000 + lastAt)
         let host = SessionHost(
             store: store, clock: clock,
-            configuration: .init(modules: TestingModule.modules, everyAnswer: everyAnswer && !keeps))
+            configuration: .init(
+                modules: TestingModule.modules, untrustedWorkers: .thisBinary, everyAnswer: everyAnswer && !keeps))
         return try blocking {
             let runtime: SessionRuntime
             do throws(KraftfeltError) { runtime = try host.resume(id) } catch { throw CLIError(error.message) }

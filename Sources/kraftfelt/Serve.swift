@@ -50,7 +50,8 @@ struct Serve: ParsableCommand {
     @Option(help: "The areas people choose from when they join the ready session (comma-separated).")
     var areas: String = "Sundhed,Skole,Kultur,Teknik og miljø"
 
-    @Flag(help: "Run every session's scripts in a supervised worker process of its own.")
+    @Flag(
+        help: "Run every session's scripts in a supervised worker process of its own (an untrusted pack's always are).")
     var isolate = false
 
     @Option(help: "Joins allowed from one address at once (then --joins-per-second).")
@@ -76,12 +77,11 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         let store = try data.open(.readWrite)
-        let workers =
-            isolate
-            ? SessionWorker.Configuration(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath())
-            : nil
+        // An untrusted pack's sessions run in workers whether or not --isolate is given.
         let sessionHost = SessionHost(
-            store: store, configuration: .init(modules: TestingModule.modules, workers: workers))
+            store: store,
+            configuration: .init(
+                modules: TestingModule.modules, workers: isolate ? .thisBinary : nil, untrustedWorkers: .thisBinary))
         let listen = lan && host == "127.0.0.1" ? "0.0.0.0" : host
         var advertised = publicURL
         if advertised == nil, lan, let address = WebServer.localNetworkAddress() {

@@ -15,6 +15,13 @@ struct Worker: ParsableCommand {
     }
 }
 
+extension SessionWorker.Configuration {
+    /// Workers that run this `kraftfelt` binary's `worker` command.
+    static var thisBinary: SessionWorker.Configuration {
+        SessionWorker.Configuration(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath())
+    }
+}
+
 /// Host functions only tests switch on (`KRAFTFELT_TEST_FUNCTIONS=1`): stand-ins
 /// for what no limit inside Lua can stop (a host function that never returns, a crash),
 /// to show that the host survives them.

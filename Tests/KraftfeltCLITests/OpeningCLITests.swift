@@ -58,13 +58,14 @@ struct OpeningCLITests {
         let queue = try DatabaseQueue(path: data + "/kraftfelt.sqlite")
         try queue.write { db in
             try db.execute(
-                sql: "DROP TABLE session_lease; DROP TABLE server_value; "
-                    + "DELETE FROM grdb_migrations WHERE identifier IN ('v3-session-leases', 'v4-server-values')")
+                sql: "DROP TABLE session_lease; DROP TABLE server_value; ALTER TABLE session DROP COLUMN pack; "
+                    + "DELETE FROM grdb_migrations WHERE identifier IN "
+                    + "('v3-session-leases', 'v4-server-values', 'v5-session-pack')")
             try db.execute(sql: "PRAGMA application_id = 0")
         }
         try queue.close()
         let message =
-            "the database has schema version 2 of Kraftfelt and this version reads 4: it must be upgraded first "
+            "the database has schema version 2 of Kraftfelt and this version reads 5: it must be upgraded first "
             + "(`kraftfelt upgrade --data \(data)` upgrades it, as does any command that writes)"
         try expectRefusal(["sessions"], data, message)
         try expectRefusal(["export-participant", "p1"], data, message)

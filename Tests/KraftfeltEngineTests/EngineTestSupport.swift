@@ -24,10 +24,10 @@ enum Shipped {
 /// A session for a small script, opened, with people joined and the trainer started.
 func openSession(
     _ script: String, people: [(String, String)] = [("Anne", "Sundhed"), ("Bo", "Skole"), ("Cecilie", "Teknik")],
-    seed: UInt64 = 1, log: SessionLog = MemoryLog(), limits: SandboxLimits = .standard
+    seed: UInt64 = 1, log: SessionLog = MemoryLog(), limits: SandboxLimits = .standard, pack: PackProvenance? = nil
 ) throws -> Session {
     let definition = SessionDefinition(
-        main: ExerciseSource(fileName: "x.lua", text: script), seed: seed, limits: limits)
+        main: ExerciseSource(fileName: "x.lua", text: script), seed: seed, limits: limits, pack: pack)
     let session = try Session(definition: definition, log: log)
     try session.submit(definition.startEvent(exercise: "x"))
     for (i, person) in people.enumerated() {

@@ -289,9 +289,11 @@ extension ScriptStorageStoreTests {
         let store = try SQLiteStore(directory: directory)
         #expect(
             try snapshot(directory)
-                == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases,v4-server-values")
+                == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases,v4-server-values,"
+                + "v5-session-pack")
         let record = try store.session("s")
         #expect(record.organisation == "default")
+        #expect(record.pack == nil && record.definition.pack == nil)
         #expect(record.exercise == "x" && record.state == "finished" && record.seed == 42)
         #expect(record.definition.main == sampleDefinition.main)
         #expect(record.definition.library == sampleDefinition.library)

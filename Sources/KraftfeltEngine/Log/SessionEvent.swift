@@ -186,10 +186,13 @@ public struct SessionStart: Codable, Hashable, Sendable {
     public var language: String?
     /// What ran it (nil in logs from before Kraftfelt 0.4, which cannot be resumed exactly).
     public var host: HostStamp?
+    /// The pack the scripts came from, with what it may do (nil when they are not from a
+    /// pack, and in logs from before packs, whose scripts were never from one).
+    public var pack: PackProvenance?
 
     public init(
         exercise: String, sourceHash: String, seed: UInt64, startedAt: Int64, parameters: [String: String] = [:],
-        language: String? = nil, host: HostStamp? = nil
+        language: String? = nil, host: HostStamp? = nil, pack: PackProvenance? = nil
     ) {
         self.exercise = exercise
         self.sourceHash = sourceHash
@@ -198,6 +201,7 @@ public struct SessionStart: Codable, Hashable, Sendable {
         self.parameters = parameters
         self.language = language
         self.host = host
+        self.pack = pack
     }
 }
 

@@ -314,6 +314,7 @@ extension Session {
 
     /// `s:measure(name, value)`: a measurement for reports.
     func measure(_ call: HostCall) throws -> HostResult {
+        try require(.measures, for: "taking measures")
         let name = try call.string(1)
         let value = try call.number(2)
         let limit = SessionLimits.measureName

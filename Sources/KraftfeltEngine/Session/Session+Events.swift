@@ -18,6 +18,11 @@ extension Session {
                     "the log was written by other scripts (source hash \(start.sourceHash), "
                         + "these scripts have \(definition.sourceHash))")
             }
+            guard start.pack == definition.pack else {
+                throw SessionError(
+                    "the log was written for scripts from \(Self.describePack(start.pack)), "
+                        + "these scripts are from \(Self.describePack(definition.pack))")
+            }
             try checkHost(start.host)
             return
         }
@@ -202,6 +207,15 @@ extension Session {
                 "the session was started with other limits (\(Self.describeLimits(stamp.limits))) than this host's "
                     + "(\(Self.describeLimits(here.limits))); a replay with other limits could end differently")
         }
+    }
+
+    /// `the pack dk.kommune.netvaerk 1.2.0 (sha256 …, trusted, permissions measures)`, or
+    /// `no pack`, for a start event that does not fit the session.
+    static func describePack(_ pack: PackProvenance?) -> String {
+        guard let pack else { return "no pack" }
+        let may = ScriptPermission.allCases.filter(pack.permissions.contains).map(\.rawValue)
+        return "the pack \(pack.named) (sha256 \(pack.hash), \(pack.trusted ? "trusted" : "untrusted"), "
+            + "permissions \(may.isEmpty ? "none" : may.joined(separator: ", ")))"
     }
 
     static func describeLimits(_ limits: SandboxLimits) -> String {

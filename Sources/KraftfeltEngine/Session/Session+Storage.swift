@@ -43,6 +43,7 @@ extension Session {
     /// `s:remember(scope, key, value)`.
     private func rememberCall(_ call: HostCall) throws -> HostResult {
         let target = try storageScope(call)
+        try require(target)
         let key = try storageKey(call)
         let raw = try call.value(3)
         let value: StoredValue?
@@ -64,6 +65,7 @@ extension Session {
     /// `s:add(scope, key, amount)`.
     private func addCall(_ call: HostCall) throws -> HostResult {
         let target = try storageScope(call)
+        try require(target)
         let key = try storageKey(call)
         var amount = try call.value(3)
         if amount.typeName != "number" { amount = .number(try call.number(3)) }  // "12" counts as 12
@@ -79,6 +81,7 @@ extension Session {
     /// `s:recall(scope, key)`.
     private func recallCall(_ call: HostCall) throws -> HostResult {
         let target = try storageScope(call)
+        try require(target)
         let key = try storageKey(call)
         return try halting { () throws(StorageFailure) in .value(try recall(target, key: key)?.value ?? .nil) }
     }

@@ -58,6 +58,6 @@ public struct SessionDefinition: Codable, Hashable, Sendable {
         .start(
             SessionStart(
                 exercise: exercise, sourceHash: sourceHash, seed: seed, startedAt: startedAt, parameters: parameters,
-                language: language, host: .current(limits: limits)))
+                language: language, host: .current(limits: limits), pack: pack))
     }
 }

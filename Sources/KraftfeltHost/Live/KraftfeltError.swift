@@ -27,6 +27,9 @@ public struct KraftfeltError: Error, Hashable, Sendable, CustomStringConvertible
         case broken
         /// The host is shutting down.
         case shuttingDown = "shutting_down"
+        /// The session's scripts may run only in a supervised worker process (an untrusted
+        /// pack's), and this host has none.
+        case noWorker = "no_worker"
     }
 
     public var code: Code

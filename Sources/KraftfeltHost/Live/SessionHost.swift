@@ -22,6 +22,10 @@ public final class SessionHost: Sendable {
         /// own (the `kraftfelt` binary's `worker` command), which the host kills when a step
         /// runs past its limits; nil runs them in this process.
         public var workers: SessionWorker.Configuration?
+        /// The workers for the sessions whose scripts come from an untrusted pack (one no
+        /// key the organisation trusts signed), when ``workers`` is nil: such a session
+        /// always runs in a worker, and a host with neither refuses to open it.
+        public var untrustedWorkers: SessionWorker.Configuration?
         /// When true, transcripts list every answer by name however many answered (a
         /// rehearsal's `--verbose`); in-process sessions only. A session's transcript is
         /// checked when it is loaded again, so it must be loaded with the same setting:
@@ -30,13 +34,29 @@ public final class SessionHost: Sendable {
 
         public init(
             retentionEvery: Double = 3600, leaseSeconds: Double = SessionLease.defaultSeconds,
-            modules: [HostModule] = [], workers: SessionWorker.Configuration? = nil, everyAnswer: Bool = false
+            modules: [HostModule] = [], workers: SessionWorker.Configuration? = nil,
+            untrustedWorkers: SessionWorker.Configuration? = nil, everyAnswer: Bool = false
         ) {
             self.retentionEvery = retentionEvery
             self.leaseSeconds = leaseSeconds
             self.modules = modules
             self.workers = workers
+            self.untrustedWorkers = untrustedWorkers
             self.everyAnswer = everyAnswer
+        }
+
+        /// The workers a session runs in (nil: in this process).
+        /// - Throws: ``KraftfeltError/Code/noWorker`` for a session from an untrusted pack
+        ///   when the host has no workers.
+        public func workers(for record: SessionRecord) throws(KraftfeltError) -> SessionWorker.Configuration? {
+            guard let pack = record.pack, !pack.trusted else { return workers }
+            guard let found = workers ?? untrustedWorkers else {
+                throw KraftfeltError(
+                    .noWorker,
+                    "session \(record.id) runs the untrusted pack \(pack.named), whose scripts run only in a "
+                        + "supervised worker process, and this host has none")
+            }
+            return found
         }
     }
 
@@ -80,21 +100,24 @@ public final class SessionHost: Sendable {
         id: String = SessionHost.newID(), exercise: String, main: ExerciseSource, library: [ExerciseSource] = [],
         parameters: [String: String] = [:], language: String = "da", seed: UInt64? = nil,
         organisation: String = SessionRecord.defaultOrganisation, limits: SandboxLimits = .standard,
-        rehearsal: RehearsalSettings? = nil
+        rehearsal: RehearsalSettings? = nil, pack: PackProvenance? = nil
     ) async throws(KraftfeltError) -> SessionRuntime {
         let definition = SessionDefinition(
             main: main, library: library, seed: seed ?? UInt64.random(in: 1...UInt64.max),
-            startedAt: clock.wall() / 1000, language: language, limits: limits)
+            startedAt: clock.wall() / 1000, language: language, limits: limits, pack: pack)
         let record = SessionRecord(
             id: id, exercise: exercise, definition: definition, rehearsal: rehearsal, organisation: organisation)
         return try await create(record, parameters: parameters)
     }
 
-    /// Stores a new session as given (its definition fixes seed, start time, language and
-    /// limits), starts it and runs it.
+    /// Stores a new session as given (its definition fixes seed, start time, language,
+    /// limits and pack), starts it and runs it.
+    /// - Throws: ``KraftfeltError/Code/noWorker`` (and stores nothing) for a session from
+    ///   an untrusted pack when the host has no workers.
     public func create(_ record: SessionRecord, parameters: [String: String] = [:]) async throws(KraftfeltError)
         -> SessionRuntime
     {
+        _ = try configuration.workers(for: record)
         do { try store.createSession(record) } catch { throw KraftfeltError(error) }
         let runtime = try open(record)
         try await runtime.start(parameters: parameters)
@@ -164,6 +187,7 @@ public final class SessionHost: Sendable {
     }
 
     private func open(_ record: SessionRecord) throws(KraftfeltError) -> SessionRuntime {
+        let workers = try configuration.workers(for: record)
         let lease: SessionLease
         do {
             lease = try store.claim(record.id, as: .current, for: configuration.leaseSeconds)
@@ -174,7 +198,7 @@ public final class SessionHost: Sendable {
         do {
             runtime = try SessionRuntime(
                 record: record, store: store, lease: lease, clock: clock, modules: configuration.modules,
-                workers: configuration.workers, everyAnswer: configuration.everyAnswer)
+                workers: workers, everyAnswer: configuration.everyAnswer)
         } catch {
             try? store.release(lease)
             throw error

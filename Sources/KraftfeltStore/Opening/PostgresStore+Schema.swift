@@ -6,12 +6,12 @@ import PostgresNIO
 /// one transaction (read-write only).
 extension PostgresStore {
     /// This build's schema version (the highest in `kraftfelt_schema`).
-    static let version = 4
+    static let version = 5
 
-    /// The tables each version adds.
+    /// The tables each version adds (the fifth adds a column).
     static let tables: [[String]] = [
         ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
-        ["server_value"],
+        ["server_value"], [],
     ]
 
     /// What the schema holds.
@@ -177,6 +177,12 @@ extension PostgresStore {
             // What `kraftfelt serve` keeps: its signing secret, trainer tokens' hashes, areas.
             try run("CREATE TABLE server_value (name TEXT PRIMARY KEY, value TEXT NOT NULL)", on: db)
             try run("INSERT INTO kraftfelt_schema VALUES (4)", on: db)
+        }
+        if version < 5 {
+            // The pack a session's scripts came from, as JSON (see PackProvenance); NULL when
+            // they are not from a pack, as for every session stored before.
+            try run("ALTER TABLE session ADD COLUMN pack TEXT", on: db)
+            try run("INSERT INTO kraftfelt_schema VALUES (5)", on: db)
         }
     }
 }

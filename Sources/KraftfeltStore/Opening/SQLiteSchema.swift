@@ -11,13 +11,13 @@ enum SQLiteSchema {
     /// The migrations, in order: the schema version is how many a file has.
     static let identifiers = [
         "v1-sessions-events-scripts", "v2-organisations-storage-measures", "v3-session-leases",
-        "v4-server-values",
+        "v4-server-values", "v5-session-pack",
     ]
 
-    /// The tables each migration adds.
+    /// The tables each migration adds (the fifth adds a column).
     static let tables: [[String]] = [
         ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
-        ["server_value"],
+        ["server_value"], [],
     ]
 
     /// This build's schema version.
@@ -125,6 +125,11 @@ enum SQLiteSchema {
                 t.primaryKey("name", .text)
                 t.column("value", .text).notNull()
             }
+        }
+        migrator.registerMigration(identifiers[4]) { db in
+            // The pack a session's scripts came from, as JSON (see PackProvenance); NULL when
+            // they are not from a pack, as for every session stored before.
+            try db.alter(table: "session") { t in t.add(column: "pack", .text) }
         }
         return migrator
     }
