@@ -113,14 +113,15 @@ struct PackInstall: ParsableCommand {
     /// What was installed: trust, exercises to run, what they may do.
     static func report(_ records: [InstallRecord], in store: PackStore) throws(PackError) {
         let exercises = store.exercises()
+        // Read (and verified) once: each read checks every archive's hashes.
+        let installed = store.installed().packs
         for record in records {
-            guard let pack = store.installed().packs.first(where: { $0.record == record }) else { continue }
+            guard let pack = installed.first(where: { $0.record == record }) else { continue }
             Terminal.print("installed \(pack.named) (\(PackSource.trust(record)))")
             let mine = exercises.filter { $0.pack.record == record }.map(\.reference)
             if !mine.isEmpty { Terminal.print("  exercises: \(mine.joined(separator: ", "))") }
             Terminal.print("  asks for: \(PackSource.permissions(pack.manifest))")
-            let needs = try PackResolver.dependencies(
-                of: pack.manifest, among: store.installed().packs.map(\.manifest))
+            let needs = try PackResolver.dependencies(of: pack.manifest, among: installed.map(\.manifest))
             if !needs.isEmpty {
                 Terminal.print("  uses: \(needs.map { "\($0.id) \($0.version)" }.joined(separator: ", "))")
             }
