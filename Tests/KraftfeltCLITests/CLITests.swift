@@ -88,15 +88,25 @@ struct Kraftfelt {
         init(_ pipe: Pipe) {
             let handle = pipe.fileHandleForReading
             Thread { [self] in
-                let read = handle.readDataToEndOfFile()
-                data.withLock { $0 = read }
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    data.withLock { $0.append(chunk) }
+                }
                 done.signal()
             }.start()
         }
 
+        /// Everything, once the pipe is closed (the process ended).
         func text() -> String {
             done.wait()
-            return String(decoding: data.withLock { $0 }, as: UTF8.self)
+            done.signal()
+            return soFar()
+        }
+
+        /// What was read until now, while the process still runs.
+        func soFar() -> String {
+            String(decoding: data.withLock { $0 }, as: UTF8.self)
         }
     }
 

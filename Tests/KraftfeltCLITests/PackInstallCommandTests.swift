@@ -135,7 +135,7 @@ import Testing
         let cases: [(String, [String: String], String)] = [
             (
                 "syntax", ["kraftfelt-pack.toml": manifest + "permissions = [\"measures\"\n", "exercises/a.lua": good],
-                "error: kraftfelt-pack.toml:9:1: Error while parsing array: expected comma or closing bracket"
+                "error: kraftfelt-pack.toml:8:27: Error while parsing array: encountered end-of-file"
             ),
             (
                 "permission",
@@ -219,7 +219,7 @@ import Testing
                     + (publish ? ["--publish-packs"] : []))
             let deadline = Date().addingTimeInterval(60)
             while Date() < deadline && running.process.isRunning {
-                if running.stdout.text().contains("Kraftfelt is running on") {
+                if running.stdout.soFar().contains("Kraftfelt is running on") {
                     return (running, "http://127.0.0.1:\(port)")
                 }
                 usleep(50_000)
@@ -244,17 +244,18 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(.disabled("hangs after the publisher starts, in the test process (the same steps by hand work); being fixed"))
-    func oneServerPublishesAndAnotherInstallsFromItsFeed() async throws {
+    @Test func oneServerPublishesAndAnotherInstallsFromItsFeed() async throws {
         let folder = TestFiles.folder("kraftfelt-feed")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let theirs = folder + "/theirs-packs"
         let ours = folder + "/our-packs"
-        // The publishing organisation signs its packs with its key, which it trusts.
+        // The publishing organisation signs its packs, and one of its own, with its key, which it trusts.
         for pack in ["liberating-structures", "eksempel-kommune"] {
             #expect(
                 try Kraftfelt.run(["pack", "build", Self.plugins + "/" + pack], timeout: 60, in: folder).status == 0)
         }
+        #expect(try Kraftfelt.run(["pack", "new", "dk.kommune.hr"], in: folder).status == 0)
+        #expect(try Kraftfelt.run(["pack", "build", "hr"], timeout: 60, in: folder).status == 0)
         #expect(try Kraftfelt.run(["pack", "keygen", "eksempel"], in: folder).status == 0)
         let archives = [
             "org.liberatingstructures.core-1.0.0.kfpack", "dk.eksempel.netvaerk-1.0.0.kfpack",
@@ -304,7 +305,7 @@ import Testing
         let console = try await Self.get(ourBase + "/console")
         #expect(console.contains("value=\"dk.eksempel.netvaerk/ideer-paa-tvaers\""), "\(console)")
         #expect(console.contains("value=\"org.liberatingstructures.core/1-2-4-all\""))
-        #expect(console.contains("Idéer på tværs (dk.eksempel.netvaerk 1.0.0)"))
+        #expect(console.contains(">Ideas across areas (dk.eksempel.netvaerk 1.0.0)<"))
         // Ours publishes nothing.
         await #expect(throws: (any Error).self) { try await Self.get(ourBase + "/packs/index.json") }
     }
