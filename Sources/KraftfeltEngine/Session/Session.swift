@@ -334,17 +334,90 @@ public struct RanExercise: Codable, Hashable, Sendable {
     }
 }
 
-/// A measure a script took: `s:measure("cross_area_ties", 12)`.
+/// A measure a script took: `s:measure("cross_area_ties", 12)` for the session,
+/// `s:measure("experienced_effect", 4, { person = p, tags = { "before" } })` for one person,
+/// `s:measure("cross_area_tie", helper, asker)` for a tie between two people.
 public struct Measure: Codable, Hashable, Sendable {
     public var exercise: String
+    /// The indicator's id (or, for a session's number that declares none, its name).
     public var name: String
+    /// The number; 1 or 0 for yes or no; 1 for a text or a tie.
     public var value: Double
+    /// Seconds since 1970, on the session's clock.
     public var at: Int64
+    /// Whom it is about: the session, one participant, or a group.
+    public var subject: MeasureSubject
+    /// The participant's area when the subject is a participant.
+    public var area: String?
+    /// A free text's answer.
+    public var text: String?
+    /// A tie's other person (their participant id) and their area.
+    public var other: String?
+    public var otherArea: String?
+    /// `before`, `after`, `follow-up` and the script's own tags, in order.
+    public var tags: [String]
 
-    public init(exercise: String, name: String, value: Double, at: Int64) {
+    public init(
+        exercise: String, name: String, value: Double, at: Int64, subject: MeasureSubject = .session,
+        area: String? = nil, text: String? = nil, other: String? = nil, otherArea: String? = nil, tags: [String] = []
+    ) {
         self.exercise = exercise
         self.name = name
         self.value = value
         self.at = at
+        self.subject = subject
+        self.area = area
+        self.text = text
+        self.other = other
+        self.otherArea = otherArea
+        self.tags = tags
     }
+
+    /// The tag that says when in a programme it was taken, if any.
+    public var phase: MeasurePhase? { tags.lazy.compactMap(MeasurePhase.init(rawValue:)).first }
+}
+
+/// Whom a measure is about. A participant is named by their id in the session, never by
+/// name; a group by its members' ids, sorted and joined with `+`.
+public enum MeasureSubject: Codable, Hashable, Sendable, CustomStringConvertible {
+    case session
+    case participant(String)
+    case group(String)
+
+    /// `session`, `participant` or `group`: the kind a store files.
+    public var kind: String {
+        switch self {
+        case .session: "session"
+        case .participant: "participant"
+        case .group: "group"
+        }
+    }
+
+    /// The participant's or the group's id; empty for the session.
+    public var id: String {
+        switch self {
+        case .session: ""
+        case .participant(let id), .group(let id): id
+        }
+    }
+
+    /// From what a store filed; nil for a kind it does not know.
+    public init?(kind: String, id: String) {
+        switch kind {
+        case "session": self = .session
+        case "participant": self = .participant(id)
+        case "group": self = .group(id)
+        default: return nil
+        }
+    }
+
+    public var description: String { id.isEmpty ? kind : "\(kind) \(id)" }
+}
+
+/// When in a programme a measure was taken: reports pair a person's `before` with their
+/// `after` and `follow-up`.
+public enum MeasurePhase: String, Codable, Hashable, Sendable, CaseIterable {
+    case before
+    case after
+    case followUp = "follow-up"
 }
