@@ -103,11 +103,28 @@
 ---@field version? any the exercise's version
 ---@field parameters? table { rounds = { type = "integer", default = 3 } }
 ---@field attributes? table the attributes a person can be asked for when joining
+---@field indicators? table what it measures: { { id = "energy", label = { da, en }, kind = "scale" } }
 
 ---Parameter fields.
 ---@class ParameterSpec
 ---@field type? string integer, number, string, boolean or duration
 ---@field default? any the value when the session does not give one
+
+---Indicator fields.
+---@class IndicatorSpec
+---@field id? string lowercase letters, digits and '_', like "energy"
+---@field label? string|Translated the question or name: text or { da, en }
+---@field kind? string scale, count, number, yes-no, text or tie
+---@field min? integer a scale's lowest value (default 1)
+---@field max? integer a scale's highest value (default 5)
+---@field low? string|Translated a scale's label for its lowest value
+---@field high? string|Translated a scale's label for its highest value
+
+---Options of `s:measure`.
+---@class MeasureAbout
+---@field person? any the person it is about
+---@field group? table the group it is about (a list of people)
+---@field tags? table { "before" }, { "after" }, { "follow-up" } or words of your own
 
 ---Declaring exercises and programmes.
 ---@class kf
@@ -162,7 +179,7 @@ function kf.by_group(answers, groups) end
 ---The mean of a list of numbers, or of the answers to a scale or number question.
 ---
 ---```lua
----s:measure("experienced_effect", kf.mean(s:ask(s.everyone, question)))
+---s:measure("energy_mean", kf.mean(s:ask(s.everyone, question)))
 ---```
 ---@param values table numbers, or what s:ask returned
 ---@return number # number (0 for an empty list)
@@ -236,14 +253,15 @@ function Session:timer(duration, label) end
 ---@param label? any
 function Session:wait_for_trainer(label) end
 
----Records a measurement for reports (`cross_area_ties`, `experienced_effect`): a finite number.
+---Records a value of an indicator for reports: for the session, or `about` one person (or { person = p, tags = { "before" } }, { group = g }). The value fits the indicator: a whole number on its scale, a count, a number, true or false, a text, or for a tie the other person. A number for the session needs no declared indicator.
 ---
 ---```lua
----s:measure("cross_area_ties", #pairs)
+---s:measure("experienced_effect", answer.value, { person = answer.who, tags = { "before" } })
 ---```
----@param name string
----@param value number
-function Session:measure(name, value) end
+---@param indicator string
+---@param value any
+---@param about? MeasureAbout|any
+function Session:measure(indicator, value, about) end
 
 ---The people here now: { id, name, area, language, strengths }. In a group's flow, `g:participants()` is the group's members who are here now (with anyone placed in the group after joining late).
 ---

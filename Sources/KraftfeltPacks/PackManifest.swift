@@ -17,6 +17,18 @@ public typealias PackPermission = ScriptPermission
 public struct PackIndicator: Hashable, Sendable {
     public var id: String
     public var name: [String: String]
+    /// What values it takes (`kind = "scale"`, with `min`, `max`, `low`, `high`); a number
+    /// when the manifest does not say.
+    public var kind: Indicator.Kind = .number
+    public var min: Int?
+    public var max: Int?
+    public var low: [String: String]?
+    public var high: [String: String]?
+
+    /// The indicator as sessions know it.
+    public var indicator: Indicator {
+        Indicator(id: id, label: name, kind: kind, min: min, max: max, low: low, high: high)
+    }
 }
 
 /// A pack's resource limits, within the host's (each nil: the host's default).
@@ -269,19 +281,53 @@ struct Reader {
             guard let table = item.table else {
                 throw PackError("\(file): indicator \(offset + 1) must be a table with 'id' and 'name'")
             }
-            try known(table.keys, ["id", "name"], in: "a field of an indicator", prefix: "indicators.")
+            try known(
+                table.keys, ["id", "name", "kind", "min", "max", "low", "high"], in: "a field of an indicator",
+                prefix: "indicators.")
             guard let id = table["id"]?.string, !id.isEmpty, id.utf8.count <= 64,
                 id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
             else {
                 throw PackError(
                     "\(file): indicator \(offset + 1)'s 'id' must be lowercase letters, digits and '_', like "
-                        + "\"cross_area_ties\"")
+                        + "\"area_bridges\"")
             }
             guard !indicators.contains(where: { $0.id == id }) else {
                 throw PackError("\(file): the indicator \"\(id)\" is given twice")
             }
-            indicators.append(
-                PackIndicator(id: id, name: try translated(table["name"], "indicators.name", required: true)))
+            guard Indicator.host[id] == nil else {
+                throw PackError(
+                    "\(file): the indicator \"\(id)\" is one of the host's: measure it without declaring it, or choose another id"
+                )
+            }
+            var indicator = PackIndicator(
+                id: id, name: try translated(table["name"], "indicators.name", required: true))
+            if let kind = table["kind"] {
+                guard let text = kind.string, let known = Indicator.Kind(rawValue: text) else {
+                    throw PackError(
+                        "\(file): indicator \(id)'s 'kind' must be one of "
+                            + Indicator.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                indicator.kind = known
+            }
+            if indicator.kind == .scale {
+                let low = table["min"].map { $0.int } ?? 1
+                let high = table["max"].map { $0.int } ?? 5
+                guard let low, let high, low >= 0, high <= 10, high > low else {
+                    throw PackError(
+                        "\(file): indicator \(id)'s 'min' and 'max' must be whole numbers from 0 to 10, min below max")
+                }
+                indicator.min = low
+                indicator.max = high
+                indicator.low =
+                    table["low"] == nil
+                    ? ["da": "Lidt", "en": "Little"] : try translated(table["low"], "indicators.low", required: true)
+                indicator.high =
+                    table["high"] == nil
+                    ? ["da": "Meget", "en": "Much"] : try translated(table["high"], "indicators.high", required: true)
+            } else if let field = ["min", "max", "low", "high"].first(where: { table[$0] != nil }) {
+                throw PackError("\(file): indicator \(id)'s '\(field)' belongs to a scale")
+            }
+            indicators.append(indicator)
         }
         return indicators
     }

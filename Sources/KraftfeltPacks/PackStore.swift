@@ -47,7 +47,8 @@ public struct InstalledPack: Sendable {
     public var provenance: PackProvenance {
         PackProvenance(
             id: manifest.id, version: manifest.version.description, hash: record.hash, trusted: trusted,
-            permissions: manifest.permissions, limits: limits)
+            permissions: manifest.permissions, limits: limits,
+            indicators: manifest.indicators.isEmpty ? nil : manifest.indicators.map(\.indicator))
     }
 
     /// The manifest's `[limits]`, each at most the host's own (nil when it sets none).

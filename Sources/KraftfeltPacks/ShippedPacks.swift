@@ -5,6 +5,6 @@
 public enum ShippedPacks {
     public static let hashes: [String: String] = [
         "org.liberatingstructures.core 1.0.0": "5832394c3acf13130a91d6ad0e4f48aa7c41c5e6d3f789288d4d358d8d5b631a",
-        "dk.eksempel.netvaerk 1.0.0": "7d4cd996795bc945a092e22401490301ebfce270e9c03fae1d6ccec97dbf9b43",
+        "dk.eksempel.netvaerk 1.0.0": "7063355d476351ef821cf512c0c804bb73054b78c16e5b0f801e88176a3eac7a",
     ]
 }

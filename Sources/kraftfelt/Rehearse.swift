@@ -162,15 +162,58 @@ struct Rehearse: ParsableCommand {
         Terminal.print(outcome.transcript, terminator: "")
         if !outcome.measures.isEmpty {
             Terminal.print("\nmeasures:")
-            for measure in outcome.measures {
-                Terminal.print(
-                    "  \(measure.exercise).\(measure.name) = \(String(format: "%.2f", measure.value))", lines: false)
-            }
+            for line in measureLines(outcome.measures) { Terminal.print(line, lines: false) }
         }
         if case .failed(let error) = outcome.state {
             if isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 { throw ExitCode.failure }
             throw CLIError(error.message)
         }
+    }
+
+    /// The session's own numbers one by one; measures about people or groups summed up per
+    /// exercise, indicator and tags (`maaling.experienced_effect [before]: 12 people, mean 3.08`).
+    static func measureLines(_ measures: [Measure]) -> [String] {
+        var lines: [String] = []
+        var summaries: [String: (values: [Double], texts: Int, ties: Int, subjects: Set<MeasureSubject>)] = [:]
+        var order: [String] = []
+        for measure in measures {
+            let name = "\(measure.exercise).\(measure.name)"
+            guard measure.subject != .session || measure.text != nil || measure.other != nil else {
+                let tags = measure.tags.isEmpty ? "" : " [\(measure.tags.joined(separator: ", "))]"
+                lines.append("  \(name)\(tags) = \(String(format: "%.2f", measure.value))")
+                continue
+            }
+            let key = name + (measure.tags.isEmpty ? "" : " [\(measure.tags.joined(separator: ", "))]")
+            if summaries[key] == nil {
+                order.append(key)
+                summaries[key] = ([], 0, 0, [])
+            }
+            if measure.other != nil {
+                summaries[key]!.ties += 1
+            } else if measure.text != nil {
+                summaries[key]!.texts += 1
+            } else {
+                summaries[key]!.values.append(measure.value)
+            }
+            summaries[key]!.subjects.insert(measure.subject)
+        }
+        for key in order {
+            let summary = summaries[key]!
+            let people = summary.subjects.count
+            let whom =
+                people == 1
+                ? "1 \(summary.subjects.first!.kind)"
+                : "\(people) \(summary.subjects.first!.kind == "group" ? "groups" : "people")"
+            if summary.ties > 0 {
+                lines.append("  \(key): \(summary.ties) ties")
+            } else if summary.texts > 0 {
+                lines.append("  \(key): \(summary.texts) texts from \(whom)")
+            } else {
+                let mean = summary.values.reduce(0, +) / Double(max(summary.values.count, 1))
+                lines.append("  \(key): \(whom), mean \(String(format: "%.2f", mean))")
+            }
+        }
+        return lines
     }
 
     /// Every exercise file in the folder (none when the folder is missing).

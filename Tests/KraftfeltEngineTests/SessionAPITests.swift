@@ -44,8 +44,11 @@ struct SessionAPITests {
             "s:match({}, { helper = 'boss' })",
             "x.lua:3: s:match: 'helper' must be \"other-area\" or \"anyone\", got \"boss\""
         ),
-        ("s:measure('x', 'many')", "x.lua:3: s:measure: argument 'value' must be a number, got string"),
-        ("s:measure('', 1)", "x.lua:3: s:measure: 'name' must have 1 to 64 characters"),
+        (
+            "s:measure('x', 'many')",
+            "x.lua:3: s:measure: \"x\" is not an indicator (declare it in the exercise's indicators = { … } to measure it as a string)"
+        ),
+        ("s:measure('', 1)", "x.lua:3: s:measure: 'indicator' must have 1 to 64 characters"),
         (
             "s:each_group({}, print)",
             "x.lua:3: s:each_group: 'groups' is an empty list: there are no groups to run (was anybody here to form them?)"
@@ -336,7 +339,7 @@ struct EngineReviewTests {
         let definition = SessionDefinition(main: Shipped.source("maaling"), seed: 1)
         let session = try Session(definition: definition)
         try session.submit(definition.startEvent(exercise: "maaling", parameters: ["round": "9"]))
-        #expect(session.failure == "maaling: there is no parameter 'round'")
+        #expect(session.failure == "maaling: there is no parameter 'round' (there are: phase)")
     }
 
     @Test func hugeAnswersAndNamesAreRefusedByTheirBytes() throws {

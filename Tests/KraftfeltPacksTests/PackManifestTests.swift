@@ -66,8 +66,10 @@ import Testing
         permissions = ["measures"]
 
         [[indicators]]
-        id = "cross_area_ties"
-        name = { da = "Bånd på tværs", en = "Ties across areas" }
+        id = "network_energy"
+        name = { da = "Energi i netværket", en = "Energy in the network" }
+        kind = "scale"
+        max = 7
 
         [dependencies]
         "org.liberatingstructures.core" = "^1.0"
@@ -85,7 +87,10 @@ import Testing
         #expect(manifest.permissions == [.measures])
         #expect(
             manifest.indicators == [
-                PackIndicator(id: "cross_area_ties", name: ["da": "Bånd på tværs", "en": "Ties across areas"])
+                PackIndicator(
+                    id: "network_energy", name: ["da": "Energi i netværket", "en": "Energy in the network"],
+                    kind: .scale, min: 1, max: 7, low: ["da": "Lidt", "en": "Little"],
+                    high: ["da": "Meget", "en": "Much"])
             ])
         #expect(manifest.dependencies["org.liberatingstructures.core"]?.contains(SemanticVersion(1, 4, 0)) == true)
         #expect(manifest.limits == PackLimits(memoryMiB: 32, seconds: 1.5, instructions: nil))
@@ -169,8 +174,24 @@ import Testing
             "kraftfelt-pack.toml: 'limits.secnds' is not a limit: did you mean 'seconds'? (the limits are memory_mib, seconds, instructions)"
         ),
         (
-            "id = \"cross_area_ties\"", "id = \"Cross Area\"",
-            "kraftfelt-pack.toml: indicator 1's 'id' must be lowercase letters, digits and '_', like \"cross_area_ties\""
+            "id = \"network_energy\"", "id = \"Cross Area\"",
+            "kraftfelt-pack.toml: indicator 1's 'id' must be lowercase letters, digits and '_', like \"area_bridges\""
+        ),
+        (
+            "id = \"network_energy\"", "id = \"experienced_effect\"",
+            "kraftfelt-pack.toml: the indicator \"experienced_effect\" is one of the host's: measure it without declaring it, or choose another id"
+        ),
+        (
+            "kind = \"scale\"", "kind = \"stars\"",
+            "kraftfelt-pack.toml: indicator network_energy's 'kind' must be one of scale, count, number, yes-no, text, tie"
+        ),
+        (
+            "max = 7", "max = 70",
+            "kraftfelt-pack.toml: indicator network_energy's 'min' and 'max' must be whole numbers from 0 to 10, min below max"
+        ),
+        (
+            "kind = \"scale\"", "kind = \"count\"",
+            "kraftfelt-pack.toml: indicator network_energy's 'max' belongs to a scale"
         ),
     ]
 

@@ -90,7 +90,7 @@ enum ExerciseModule {
                     "mean", parameters: [Parameter("values", .table, "numbers, or what s:ask returned")],
                     returns: "number (0 for an empty list)",
                     summary: "The mean of a list of numbers, or of the answers to a scale or number question.",
-                    example: "s:measure(\"experienced_effect\", kf.mean(s:ask(s.everyone, question)))"
+                    example: "s:measure(\"energy_mean\", kf.mean(s:ask(s.everyone, question)))"
                 ) { call in
                     let list = try call.value(0).tableValue?.array ?? []
                     var sum = 0.0
@@ -246,6 +246,13 @@ enum ExerciseModule {
             throw HostError("'run' must be a function(s) … end, got \(describe(definition["run"]))")
         }
         try ExerciseParameters.check(definition["parameters"])
+        for indicator in try Indicator.declared(definition["indicators"]) {
+            if let host = Indicator.host[indicator.id], host != indicator {
+                throw HostError(
+                    "the indicator \"\(indicator.id)\" is one of the host's: measure it without declaring it, or choose another id"
+                )
+            }
+        }
         if definition["attributes"] != .nil,
             definition["attributes"].tableValue.map({ !$0.fields.isEmpty || !$0.array.allSatisfy { $0.text != nil } })
                 ?? true

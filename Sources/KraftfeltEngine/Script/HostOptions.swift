@@ -130,6 +130,28 @@ public enum HostOptions {
             HostOption("version", .any, "the exercise's version"),
             HostOption("parameters", .table, "{ rounds = { type = \"integer\", default = 3 } }"),
             HostOption("attributes", .table, "the attributes a person can be asked for when joining"),
+            HostOption(
+                "indicators", .table, "what it measures: { { id = \"energy\", label = { da, en }, kind = \"scale\" } }"),
+        ])
+
+    public static let indicator = HostOptionTable(
+        typeName: "IndicatorSpec", functions: [], argument: 0, what: "an indicator field",
+        options: [
+            HostOption("id", .string, "lowercase letters, digits and '_', like \"energy\""),
+            HostOption("label", .text, "the question or name: text or { da, en }"),
+            HostOption("kind", .string, "scale, count, number, yes-no, text or tie"),
+            HostOption("min", .integer, "a scale's lowest value (default 1)"),
+            HostOption("max", .integer, "a scale's highest value (default 5)"),
+            HostOption("low", .text, "a scale's label for its lowest value"),
+            HostOption("high", .text, "a scale's label for its highest value"),
+        ])
+
+    public static let measure = HostOptionTable(
+        typeName: "MeasureAbout", functions: ["measure"], argument: 3, what: "an option",
+        options: [
+            HostOption("person", .any, "the person it is about"),
+            HostOption("group", .table, "the group it is about (a list of people)"),
+            HostOption("tags", .table, "{ \"before\" }, { \"after\" }, { \"follow-up\" } or words of your own"),
         ])
 
     public static let parameter = HostOptionTable(
@@ -141,7 +163,7 @@ public enum HostOptions {
 
     /// Every table, in the order the reference lists them.
     public static let all: [HostOptionTable] = [
-        groups, match, rotations, role, turns, question, chart, exercise, parameter,
+        groups, match, rotations, role, turns, question, chart, exercise, parameter, indicator, measure,
     ]
 
     /// The name closest to `name` when it is a likely misspelling of one (one begins with

@@ -61,8 +61,13 @@ public enum SessionLimits {
     /// Bytes of one question `s:match` pairs (an answer to a text question has at most 2,000
     /// characters; a script may pass its own).
     public static let matchQuestionBytes = 8000
-    /// Measures one session takes (every report and console view carries them all).
-    public static let measures = 10_000
+    /// Measures one session takes (reports carry them all; the console view only the
+    /// session's own numbers).
+    public static let measures = 100_000
+    /// Bytes of a free text measured, tags on one measure, indicators one exercise declares.
+    public static let measureText = 2000
+    public static let measureTags = 8
+    public static let indicators = 100
     /// Characters (and at most four times as many bytes) of a measure's name.
     public static let measureName = 64
     /// Exercises a programme runs.

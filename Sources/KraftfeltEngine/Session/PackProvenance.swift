@@ -29,10 +29,12 @@ public struct PackProvenance: Codable, Hashable, Sendable {
     /// The limits its scripts run under, when its manifest sets lower ones than the host's
     /// (nil: the host's).
     public var limits: SandboxLimits?
+    /// The indicators its manifest declares, which its scripts may measure (nil: none).
+    public var indicators: [Indicator]?
 
     public init(
         id: String, version: String, hash: String, trusted: Bool, permissions: Set<ScriptPermission>,
-        limits: SandboxLimits? = nil
+        limits: SandboxLimits? = nil, indicators: [Indicator]? = nil
     ) {
         self.id = id
         self.version = version
@@ -40,6 +42,7 @@ public struct PackProvenance: Codable, Hashable, Sendable {
         self.trusted = trusted
         self.permissions = permissions
         self.limits = limits
+        self.indicators = indicators
     }
 
     /// `dk.kommune.netvaerk 1.2.0`.

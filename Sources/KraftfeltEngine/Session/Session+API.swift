@@ -98,10 +98,18 @@ extension Session {
                 },
                 HostFunction(
                     "measure",
-                    parameters: [me, Parameter("name", .string), Parameter("value", .number)],
-                    summary:
-                        "Records a measurement for reports (`cross_area_ties`, `experienced_effect`): a finite number.",
-                    example: "s:measure(\"cross_area_ties\", #pairs)"
+                    parameters: [
+                        me, Parameter("indicator", .string), Parameter("value", .any),
+                        Parameter("about", .any, optional: true),
+                    ],
+                    summary: """
+                        Records a value of an indicator for reports: for the session, or `about` one person \
+                        (or { person = p, tags = { "before" } }, { group = g }). The value fits the \
+                        indicator: a whole number on its scale, a count, a number, true or false, a text, or \
+                        for a tie the other person. A number for the session needs no declared indicator.
+                        """,
+                    example:
+                        "s:measure(\"experienced_effect\", answer.value, { person = answer.who, tags = { \"before\" } })"
                 ) { [unowned self] call in try guarded(call, measure) },
                 HostFunction(
                     "participants", parameters: [me], returns: "list of people",
@@ -312,24 +320,4 @@ extension Session {
         return .suspend(RunningThread.Wait.timer(id))
     }
 
-    /// `s:measure(name, value)`: a measurement for reports.
-    func measure(_ call: HostCall) throws -> HostResult {
-        try require(.measures, for: "taking measures")
-        let name = try call.string(1)
-        let value = try call.number(2)
-        let limit = SessionLimits.measureName
-        guard name.utf8.count <= 4 * limit else {
-            throw HostError("'name' can have at most \(4 * limit) bytes, got \(name.utf8.count)")
-        }
-        guard !name.isEmpty, name.count <= limit else { throw HostError("'name' must have 1 to \(limit) characters") }
-        guard value.isFinite else {
-            throw HostError("'value' must be a finite number, got \(describe(.number(value)))")
-        }
-        guard measures.count < SessionLimits.measures else {
-            throw HostError("a session can take at most \(SessionLimits.measures) measures")
-        }
-        measures.append(Measure(exercise: current?.id ?? "", name: name, value: value, at: clock.now))
-        note("measure \(name) = \(Self.number(value))")
-        return .none
-    }
 }

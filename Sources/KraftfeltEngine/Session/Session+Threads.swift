@@ -33,6 +33,12 @@ extension Session {
             } else {
                 pending = [try loaded(definition)]
             }
+            for indicator in self.definition.pack?.indicators ?? [] { indicators[indicator.id] = indicator }
+            for exercise in pending {
+                for indicator in try Indicator.declared(exercise.definition["indicators"]) {
+                    indicators[indicator.id] = indicator
+                }
+            }
             programme = pending.map { ($0.id, $0.title) }
             title = pending.count == 1 && kind != "programme" ? pending[0].title : Self.titles(definition["title"])
             inLobby = true

@@ -91,7 +91,7 @@ extension Session {
             revision: revision, at: clock.now, phase: phase, joinCode: joinCode,
             title: localized(title) ?? "", people: people, questions: questions, timers: timerViews(),
             waitingForTrainer: waitsForTrainer || hasUntimedAsk, waiting: waiting, programme: steps,
-            measures: measures, errors: errorText.map { [$0] } ?? [])
+            measures: measures.filter { $0.subject == .session }, errors: errorText.map { [$0] } ?? [])
     }
 
     /// The open questions as the console lists them (kept until a question opens, closes

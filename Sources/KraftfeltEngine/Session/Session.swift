@@ -35,6 +35,8 @@ public final class Session {
     public internal(set) var removed: Set<String> = []
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
+    /// The indicators its scripts may measure: the host's, its pack's and its exercises', by id.
+    public internal(set) var indicators: [String: Indicator] = Indicator.host
 
     var asks: [Int: OpenAsk] = [:] { didSet { consoleQuestionCache = nil } }
     /// The ids of the open questions, in order (kept with `asks`).

@@ -11,5 +11,6 @@ return kf.programme {
     "summegrupper",
     "opfoelgning",
     "faelles-spoergsmaal",
+    "maaling",   -- again at the end: the report pairs each person's before with their after
   },
 }

@@ -5,7 +5,7 @@
 
 return kf.exercise {
   id = "opfoelgning",
-  version = "1.0",
+  version = "1.1",
   title = { da = "Opfølgning på dit mål", en = "Following up your goal" },
   summary = {
     da = "Dit mål fra summegruppen: hvem deler du det med, og hvor sikker er du?",
@@ -36,7 +36,7 @@ return kf.exercise {
       kind = "scale", min = 1, max = 5, time = "30s",
     })
     s:measure("goals_shared", #shared)
-    s:measure("goal_confidence", kf.mean(sure))
+    for _, answer in ipairs(sure) do s:measure("goal_confidence", answer.value, answer.who) end
     return { shared = #shared }
   end,
 }

@@ -4,7 +4,7 @@
 
 return kf.exercise {
   id = "spoergsmaal-paa-tvaers",
-  version = "1.0",
+  version = "1.1",
   title = { da = "Spørgsmål på tværs", en = "A question across areas" },
   summary = {
     da = "Formulér et spørgsmål, du ikke kan løse alene, og få en hjælper fra et andet område.",
@@ -28,6 +28,7 @@ return kf.exercise {
     local across = 0
     for _, pair in ipairs(pairs) do
       if pair.across then across = across + 1 end
+      if pair.helper then s:measure("cross_area_tie", pair.helper, pair.asker) end   -- for the report's network
     end
     s:measure("cross_area_ties", across)
     s:add("organisation", "cross_area_ties", across)   -- a running count, safe with workshops at once

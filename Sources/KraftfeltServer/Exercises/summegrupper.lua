@@ -45,6 +45,7 @@ return kf.exercise {
             goals[#goals + 1] = { who = answer.who.id, name = answer.who.name, area = answer.who.area,
                                   goal = answer.value }
             g:remember(answer.who, "goal", answer.value)   -- for next month's follow-up
+            g:measure("goal", answer.value, answer.who)      -- and for the follow-up page
           end
         end
       end
