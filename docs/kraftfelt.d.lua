@@ -126,6 +126,11 @@
 ---@field group? table the group it is about (a list of people)
 ---@field tags? table { "before" }, { "after" }, { "follow-up" } or words of your own
 
+---Fields of `s:follow_up`.
+---@class FollowUpRequest
+---@field indicators? table the indicator ids to ask, like { "experienced_effect" }
+---@field days? integer how long a code works (default 42, at most 366)
+
 ---Declaring exercises and programmes.
 ---@class kf
 kf = {}
@@ -262,6 +267,14 @@ function Session:wait_for_trainer(label) end
 ---@param value any
 ---@param about? MeasureAbout|any
 function Session:measure(indicator, value, about) end
+
+---Asks the host to give each participant a follow-up code when the session ends: weeks later they open it on their phone, see the goal they wrote, answer these indicators (scales, counts, yes or no, texts), and see their own change. `days` (default 42, at most 366) is how long a code works.
+---
+---```lua
+---s:follow_up { indicators = { "experienced_effect", "goal_acted_on" }, days = 28 }
+---```
+---@param request FollowUpRequest indicators, days
+function Session:follow_up(request) end
 
 ---The people here now: { id, name, area, language, strengths }. In a group's flow, `g:participants()` is the group's members who are here now (with anyone placed in the group after joining late).
 ---

@@ -213,4 +213,43 @@ struct MeasureTests {
         #expect(!ties.isEmpty && ties.allSatisfy { $0.other != nil && $0.otherArea != nil })
         #expect(measures.contains { $0.name == "goal" && $0.text != nil })
     }
+
+    @Test func aFollowUpSaysWhatItAsksAndForHowLong() throws {
+        let session = try openSession(
+            Self.declaring("s:follow_up { indicators = { 'energy', 'helped', 'energy' }, days = 28 }"))
+        #expect(session.failure == nil)
+        #expect(session.followUp?.indicators.map(\.id) == ["energy", "helped"])
+        #expect(session.followUp?.days == 28 && session.followUp?.exercise == "x")
+        #expect(session.transcript.lines.contains("[00:00] follow-up in 28 days: energy, helped"))
+    }
+
+    static let wrongFollowUps: [(String, String)] = [
+        (
+            "s:follow_up { indicators = { 'energi' } }",
+            "s:follow_up: \"energi\" is not an indicator: did you mean 'energy'?"
+        ),
+        (
+            "s:follow_up { indicators = {} }",
+            "s:follow_up: 'indicators' must list 1 to 20 indicator ids, like { \"experienced_effect\" }"
+        ),
+        (
+            "s:follow_up { indicators = { 'cross_area_tie' } }",
+            "s:follow_up: cross_area_tie is a tie between two people: a follow-up asks one person at a time"
+        ),
+        (
+            "s:follow_up { indicators = { 'energy' }, days = 400 }",
+            "s:follow_up: 'days' must be a whole number of days from 1 to 366, got 400"
+        ),
+        (
+            "s:follow_up { indicators = { 'energy' }, weeks = 4 }",
+            "s:follow_up: 'weeks' is not a field (the fields are indicators, days)"
+        ),
+    ]
+
+    @Test(arguments: wrongFollowUps)
+    func aWrongFollowUpFailsWithItsMessage(_ call: String, _ expected: String) throws {
+        let session = try openSession(Self.declaring(call))
+        #expect(session.failure == "x.lua:10: \(expected)")
+        #expect(session.followUp == nil)
+    }
 }

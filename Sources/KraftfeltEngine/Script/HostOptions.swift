@@ -146,6 +146,13 @@ public enum HostOptions {
             HostOption("high", .text, "a scale's label for its highest value"),
         ])
 
+    public static let followUp = HostOptionTable(
+        typeName: "FollowUpRequest", functions: ["follow_up"], argument: 1, what: "a field",
+        options: [
+            HostOption("indicators", .table, "the indicator ids to ask, like { \"experienced_effect\" }"),
+            HostOption("days", .integer, "how long a code works (default 42, at most 366)"),
+        ])
+
     public static let measure = HostOptionTable(
         typeName: "MeasureAbout", functions: ["measure"], argument: 3, what: "an option",
         options: [
@@ -163,7 +170,7 @@ public enum HostOptions {
 
     /// Every table, in the order the reference lists them.
     public static let all: [HostOptionTable] = [
-        groups, match, rotations, role, turns, question, chart, exercise, parameter, indicator, measure,
+        groups, match, rotations, role, turns, question, chart, exercise, parameter, indicator, measure, followUp,
     ]
 
     /// The name closest to `name` when it is a likely misspelling of one (one begins with

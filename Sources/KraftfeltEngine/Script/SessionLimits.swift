@@ -68,6 +68,8 @@ public enum SessionLimits {
     public static let measureText = 2000
     public static let measureTags = 8
     public static let indicators = 100
+    /// Indicators a follow-up asks.
+    public static let followUpIndicators = 20
     /// Characters (and at most four times as many bytes) of a measure's name.
     public static let measureName = 64
     /// Exercises a programme runs.

@@ -112,6 +112,17 @@ extension Session {
                         "s:measure(\"experienced_effect\", answer.value, { person = answer.who, tags = { \"before\" } })"
                 ) { [unowned self] call in try guarded(call, measure) },
                 HostFunction(
+                    "follow_up",
+                    parameters: [me, Parameter("request", .table, "indicators, days")],
+                    summary: """
+                        Asks the host to give each participant a follow-up code when the session ends: \
+                        weeks later they open it on their phone, see the goal they wrote, answer these \
+                        indicators (scales, counts, yes or no, texts), and see their own change. `days` \
+                        (default 42, at most 366) is how long a code works.
+                        """,
+                    example: "s:follow_up { indicators = { \"experienced_effect\", \"goal_acted_on\" }, days = 28 }"
+                ) { [unowned self] call in try guarded(call, followUpCall) },
+                HostFunction(
                     "participants", parameters: [me], returns: "list of people",
                     summary: """
                         The people here now: { id, name, area, language, strengths }. In a group's flow, \

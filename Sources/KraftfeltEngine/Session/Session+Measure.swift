@@ -72,6 +72,45 @@ extension Session {
         return record(measure)
     }
 
+    /// `s:follow_up { indicators = { … }, days = 42 }`: what the follow-up asks, weeks later.
+    func followUpCall(_ call: HostCall) throws -> HostResult {
+        try require(.followUp, for: "a follow-up")
+        let value = try call.value(1)
+        guard case .table(let table) = value else {
+            throw HostError("'request' must be { indicators = { … }, days = … }, got \(describe(value))")
+        }
+        try HostOptions.followUp.check(table)
+        guard case .table(let list) = table["indicators"], list.fields.isEmpty, !list.array.isEmpty,
+            list.array.count <= SessionLimits.followUpIndicators
+        else {
+            throw HostError(
+                "'indicators' must list 1 to \(SessionLimits.followUpIndicators) indicator ids, like { \"experienced_effect\" }"
+            )
+        }
+        var ids: [String] = []
+        for item in list.array {
+            guard let id = item.text, let indicator = indicators[id] else {
+                let guess = item.text.flatMap { HostOptions.nearest($0, in: indicators.keys.sorted()) }
+                throw HostError(
+                    "\(describe(item)) is not an indicator" + (guess.map { ": did you mean '\($0)'?" } ?? ""))
+            }
+            guard indicator.kind != .tie else {
+                throw HostError("\(id) is a tie between two people: a follow-up asks one person at a time")
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        var days = 42
+        if table["days"] != .nil {
+            guard let given = table["days"].integerValue, (1...366).contains(given) else {
+                throw HostError("'days' must be a whole number of days from 1 to 366, got \(describe(table["days"]))")
+            }
+            days = Int(given)
+        }
+        followUp = FollowUpRequest(exercise: current?.id ?? "", indicators: ids.map { indicators[$0]! }, days: days)
+        note("follow-up in \(days) days: \(ids.joined(separator: ", "))")
+        return .none
+    }
+
     private func record(_ measure: Measure) -> HostResult {
         measures.append(measure)
         var line = "measure \(measure.name)"

@@ -35,6 +35,8 @@ public final class Session {
     public internal(set) var removed: Set<String> = []
     /// `name = value` measures, in the order the script took them.
     public internal(set) var measures: [Measure] = []
+    /// What a follow-up asks each participant weeks later, when a script asked for one.
+    public internal(set) var followUp: FollowUpRequest?
     /// The indicators its scripts may measure: the host's, its pack's and its exercises', by id.
     public internal(set) var indicators: [String: Indicator] = Indicator.host
 
@@ -414,6 +416,22 @@ public enum MeasureSubject: Codable, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String { id.isEmpty ? kind : "\(kind) \(id)" }
+}
+
+/// What `s:follow_up` asked: the host gives each participant a code when the session
+/// ends, and weeks later asks them these indicators.
+public struct FollowUpRequest: Codable, Hashable, Sendable {
+    /// The exercise that asked.
+    public var exercise: String
+    public var indicators: [Indicator]
+    /// How long a code works, from the session's end.
+    public var days: Int
+
+    public init(exercise: String, indicators: [Indicator], days: Int) {
+        self.exercise = exercise
+        self.indicators = indicators
+        self.days = days
+    }
 }
 
 /// When in a programme a measure was taken: reports pair a person's `before` with their

@@ -104,7 +104,7 @@ final class WorkerEngine: RuntimeEngine {
     var nextDeadline: (timer: Int, at: Int64)? { worker.report?.nextDeadline.map { ($0.timer, $0.at) } }
     var transcript: String { worker.transcript.isEmpty ? "" : worker.transcript.joined(separator: "\n") + "\n" }
     var exercises: [RanExercise] { worker.report?.exercises ?? [] }
-    var measures: [Measure] { worker.report?.measures ?? [] }
+    var measures: [Measure] { worker.measures }
     var activity: Activity? { nil }
 
     func submit(_ event: SessionEvent) throws {

@@ -45,6 +45,8 @@ public final class SessionWorker {
     private let fromWorker = Pipe()
     /// The whole transcript so far, as the worker reported it.
     public private(set) var transcript: [String] = []
+    /// Every measure so far, as the worker reported them step by step.
+    public private(set) var measures: [Measure] = []
     /// What the last step reported.
     public private(set) var report: StepReport?
     private var ended = false
@@ -183,6 +185,7 @@ public final class SessionWorker {
         case .report(let report):
             self.report = report
             transcript += report.transcript
+            measures += report.measures
         case .refused(let message, let code):
             throw WorkerError(message, refusal: code ?? .invalid)
         case .broken(let message):

@@ -18,14 +18,15 @@ public struct StepReport: Codable, Hashable, Sendable {
     public var nextDeadline: TimerDeadline?
     public var waitsForTrainer: Bool
     public var joinCode: String
-    /// The views' revision, and what the session loaded and measured (for listings).
+    /// The views' revision, what the session loaded, and the measures the step added
+    /// (a session measuring each person would otherwise send them all at every answer).
     public var revision: Int = 0
     public var exercises: [RanExercise] = []
     public var measures: [Measure] = []
     /// The people whose phone views the step may have changed; nil for anyone's.
     public var touched: [String]? = nil
 
-    public init(_ session: Session, since lines: Int) {
+    public init(_ session: Session, since lines: Int, measuresSince measured: Int = 0) {
         switch session.state {
         case .notStarted: state = .notStarted
         case .running: state = .running
@@ -40,7 +41,7 @@ public struct StepReport: Codable, Hashable, Sendable {
         joinCode = session.joinCode
         revision = session.revision
         exercises = session.exercises
-        measures = session.measures
+        measures = Array(session.measures.dropFirst(measured))
     }
 }
 

@@ -44,13 +44,14 @@ public enum WorkerServer {
                         return 2
                     }
                     let lines = session.transcript.lines.count
+                    let measured = session.measures.count
                     do {
                         try session.submit(event)
                     } catch let error as SessionError {
                         try channel.send(WorkerMessage.refused(error.message, code: error.code))
                         continue
                     }
-                    var report = StepReport(session, since: lines)
+                    var report = StepReport(session, since: lines, measuresSince: measured)
                     report.touched = session.takeTouchedParticipants().map { $0.sorted() }
                     try channel.send(WorkerMessage.report(report))
                 case .view(let kind):

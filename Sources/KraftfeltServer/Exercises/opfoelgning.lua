@@ -37,6 +37,13 @@ return kf.exercise {
     })
     s:measure("goals_shared", #shared)
     for _, answer in ipairs(sure) do s:measure("goal_confidence", answer.value, answer.who) end
+    -- Weeks later each person opens their follow-up code, sees their goal and answers again.
+    s:follow_up {
+      indicators = { "goal_acted_on", "experienced_effect", "strategy_contribution", "network_impact",
+                     "citizen_participation", "colleagues_in_networks", "colleague_learning", "recognition",
+                     "own_learning" },
+      days = 42,
+    }
     return { shared = #shared }
   end,
 }
