@@ -57,6 +57,23 @@ public struct EmptyStore: SessionStore {
     ) throws(StoreError) { throw refusal }
     public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] { [] }
     public func measures(of session: String) throws(StoreError) -> [Measure] { [] }
+    public func sessions(of organisation: String, from: Int64?, to: Int64?) throws(StoreError) -> [SessionRecord] {
+        []
+    }
+    public func issueFollowUps(_ codes: [String: FollowUp]) throws(StoreError) -> [String: FollowUp] {
+        throw refusal
+    }
+    public func followUp(codeHash: String) throws(StoreError) -> FollowUp? {
+        try FollowUp.validate(codeHash: codeHash)
+        return nil
+    }
+    public func followUps(of session: String) throws(StoreError) -> [FollowUp] { [] }
+    public func answerFollowUp(codeHash: String, measures: [Measure], now: Int64) throws(StoreError) -> FollowUp {
+        try FollowUp.validate(codeHash: codeHash)
+        throw FollowUp.unknown
+    }
+    public func followUpMeasures(of session: String) throws(StoreError) -> [Measure] { [] }
+    public func forgetMeasures(ofParticipant id: String) throws(StoreError) -> Int { throw refusal }
     public func organisations() throws(StoreError) -> [Organisation] { [] }
     public func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) { throw refusal }
     public func markAnonymised(_ id: String, at date: Date) throws(StoreError) { throw refusal }

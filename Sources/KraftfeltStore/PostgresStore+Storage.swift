@@ -102,6 +102,7 @@ extension PostgresStore {
     public func saveOutcome(
         _ id: String, state: String?, exercises: [ExerciseRun], measures: [Measure], lease: SessionLease?
     ) throws(StoreError) {
+        try MeasureForm.check(measures, in: "session \(SessionID.named(id))")
         try transaction { db in
             try checkWriter(id, lease, db)
             if let state { try run("UPDATE session SET state = \(state) WHERE id = \(id)", on: db) }
@@ -117,11 +118,27 @@ extension PostgresStore {
             for (i, measure) in measures.enumerated() {
                 try run(
                     """
-                    INSERT INTO measure (session_id, position, exercise, name, value, at)
-                    VALUES (\(id), \(i + 1), \(measure.exercise), \(measure.name), \(measure.value), \(measure.at))
+                    INSERT INTO measure (session_id, position, \(unescaped: Self.measureColumns))
+                    VALUES (\(id), \(i + 1), \(values: measure))
                     """, on: db)
             }
         }
+    }
+
+    /// The columns of a measure's row after its key.
+    static let measureColumns =
+        "exercise, name, value, at, subject_kind, subject_id, area, text, other, other_area, tags"
+
+    /// A measure from a row whose last columns are ``measureColumns``.
+    static func measure(_ row: PostgresRow, place: @autoclosure () -> String) throws -> Measure {
+        let cells = Array(row)
+        let from = cells.count - 11
+        func cell<T: PostgresDecodable>(_ i: Int, _ type: T.Type) throws -> T { try cells[from + i].decode(T.self) }
+        return try MeasureForm.measure(
+            exercise: try cell(0, String.self), name: try cell(1, String.self), value: try cell(2, Double.self),
+            at: try cell(3, Int64.self), subjectKind: try cell(4, String.self), subjectId: try cell(5, String.self),
+            area: try cell(6, String?.self), text: try cell(7, String?.self), other: try cell(8, String?.self),
+            otherArea: try cell(9, String?.self), tags: try cell(10, String.self), place: place())
     }
 
     public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
@@ -138,10 +155,13 @@ extension PostgresStore {
     public func measures(of session: String) throws(StoreError) -> [Measure] {
         try with { db in
             try run(
-                "SELECT exercise, name, value, at FROM measure WHERE session_id = \(session) ORDER BY position", on: db
-            ).collect().map {
-                let (exercise, name, value, at) = try $0.decode((String, String, Double, Int64).self)
-                return Measure(exercise: exercise, name: name, value: value, at: at)
+                """
+                SELECT position, \(unescaped: Self.measureColumns) FROM measure WHERE session_id = \(session)
+                ORDER BY position
+                """, on: db
+            ).collect().map { row in
+                try Self.measure(
+                    row, place: "session \(SessionID.named(session)): measure \((try? row.decode(Int.self)) ?? 0)")
             }
         }
     }
@@ -211,5 +231,28 @@ extension PostgresStore {
                 """, on: db
             ).collect().map { try $0.decode(String.self) }
         }
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// A measure's values, in the order of ``PostgresStore/measureColumns``.
+    mutating func appendInterpolation(values measure: Measure) {
+        appendInterpolation(measure.exercise)
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(measure.name)
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(measure.value)
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(measure.at)
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(measure.subject.kind)
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(measure.subject.id)
+        for text in [measure.area, measure.text, measure.other, measure.otherArea] {
+            appendInterpolation(unescaped: ", ")
+            appendInterpolation(text)
+        }
+        appendInterpolation(unescaped: ", ")
+        appendInterpolation(MeasureForm.tags(measure.tags))
     }
 }

@@ -16,6 +16,12 @@ public struct ParticipantExport: Encodable, Hashable, Sendable {
         public var left: [Int64]
         /// Answers of others that picked this person (a `person` question).
         public var namedIn: Int
+        /// Measures about them: their own, ties where they are the other person, groups
+        /// they were in.
+        public var measures: [Measure] = []
+        /// Their follow-up code's record (not the code), and what they answered with it.
+        public var followUp: FollowUp?
+        public var followUpMeasures: [Measure] = []
     }
 
     public struct StoredAnswer: Codable, Hashable, Sendable {
@@ -127,7 +133,14 @@ extension SessionStore {
                 default: break
                 }
             }
-            if !part.joined.isEmpty || part.namedIn > 0 { parts.append(part) }
+            part.measures = try measures(of: record.id).filter { MeasureForm.concerns($0, id) }
+            part.followUp = try followUps(of: record.id).first { $0.participant == id }
+            part.followUpMeasures = try followUpMeasures(of: record.id).filter { MeasureForm.concerns($0, id) }
+            if !part.joined.isEmpty || part.namedIn > 0 || !part.measures.isEmpty || part.followUp != nil
+                || !part.followUpMeasures.isEmpty
+            {
+                parts.append(part)
+            }
         }
         var kept: [KeptValue] = []
         for entry in try storage(ofParticipant: id) { kept.append(try KeptValue(entry)) }
@@ -137,7 +150,10 @@ extension SessionStore {
     /// Anonymises one participant in every session: a new id, the name "Anonym", no
     /// strengths or attributes, and "(anonymised)" for their free-text answers; the area,
     /// choices and scales stay for the aggregates. What scripts kept for them
-    /// (`s:remember(p, …)`) is deleted. Returns how many sessions changed.
+    /// (`s:remember(p, …)`) is deleted, and so are the measures about them (their own,
+    /// ties where they are the other person, groups they were in), their follow-up codes
+    /// and answers (``SessionStore/forgetMeasures(ofParticipant:)``). Returns how many
+    /// sessions' logs changed.
     /// An anonymised session is kept for its numbers; it no longer replays to the same
     /// transcript, so its state says `anonymised`.
     @discardableResult
@@ -148,6 +164,7 @@ extension SessionStore {
             changed += 1
         }
         try forgetStorage(ofParticipant: id)
+        try forgetMeasures(ofParticipant: id)
         return changed
     }
 
@@ -215,8 +232,9 @@ extension SessionStore {
     }
 
     /// Applies every organisation's retention: sessions that started more than its days
-    /// ago are anonymised (their measures, areas, choices and scales stay, so reports
-    /// still count them), and participant storage not written for that long is deleted.
+    /// ago are anonymised (their measures, follow-up codes and answers, areas, choices and
+    /// scales stay, so reports still count them and pair a person's before with their
+    /// follow-up), and participant storage not written for that long is deleted.
     /// A session that cannot be anonymised (its log does not decode) is reported and
     /// skipped; the others go on.
     @discardableResult

@@ -84,6 +84,7 @@ extension SQLiteStore {
     public func saveOutcome(
         _ id: String, state: String?, exercises: [ExerciseRun], measures: [Measure], lease: SessionLease?
     ) throws(StoreError) {
+        try MeasureForm.check(measures, in: "session \(SessionID.named(id))")
         try write { db in
             try Self.checkWriter(id, lease, db)
             if let state { try db.execute(sql: "UPDATE session SET state = ? WHERE id = ?", arguments: [state, id]) }
@@ -95,12 +96,37 @@ extension SQLiteStore {
                     arguments: [id, i + 1, run.id, run.version, run.scriptHash])
             }
             for (i, measure) in measures.enumerated() {
-                try db.execute(
-                    sql:
-                        "INSERT INTO measure (sessionId, position, exercise, name, value, at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [id, i + 1, measure.exercise, measure.name, measure.value, measure.at])
+                try Self.insert(measure, into: "measure", key: [id, i + 1], db)
             }
         }
+    }
+
+    /// The columns of a measure's row after its key.
+    static let measureColumns = "exercise, name, value, at, subjectKind, subjectId, area, text, other, otherArea, tags"
+
+    /// Inserts one measure's row into `table` (`measure`, `follow_up_measure`), after the
+    /// key columns' values.
+    static func insert(_ measure: Measure, into table: String, key: [any DatabaseValueConvertible], _ db: Database)
+        throws
+    {
+        let keyColumns = table == "measure" ? "sessionId, position" : "sessionId, participant, position"
+        var values: [(any DatabaseValueConvertible)?] = key
+        values += [
+            measure.exercise, measure.name, measure.value, measure.at, measure.subject.kind, measure.subject.id,
+            measure.area, measure.text, measure.other, measure.otherArea, MeasureForm.tags(measure.tags),
+        ]
+        try db.execute(
+            sql:
+                "INSERT INTO \(table) (\(keyColumns), \(measureColumns)) VALUES (\(databaseQuestionMarks(count: values.count)))",
+            arguments: StatementArguments(values))
+    }
+
+    /// A measure from a row with ``measureColumns``.
+    static func measure(_ row: Row, place: @autoclosure () -> String) throws(StoreError) -> Measure {
+        try MeasureForm.measure(
+            exercise: row["exercise"], name: row["name"], value: row["value"], at: row["at"],
+            subjectKind: row["subjectKind"], subjectId: row["subjectId"], area: row["area"], text: row["text"],
+            other: row["other"], otherArea: row["otherArea"], tags: row["tags"], place: place())
     }
 
     public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
@@ -115,9 +141,11 @@ extension SQLiteStore {
     public func measures(of session: String) throws(StoreError) -> [Measure] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT exercise, name, value, at FROM measure WHERE sessionId = ? ORDER BY position",
+                db, sql: "SELECT position, \(Self.measureColumns) FROM measure WHERE sessionId = ? ORDER BY position",
                 arguments: [session]
-            ).map { Measure(exercise: $0["exercise"], name: $0["name"], value: $0["value"], at: $0["at"]) }
+            ).map { row throws(StoreError) in
+                try Self.measure(row, place: "session \(SessionID.named(session)): measure \(row["position"] as Int)")
+            }
         }
     }
 

@@ -43,8 +43,9 @@ public protocol SessionStore: Sendable {
         throws(StoreError)
     /// A session's events in order.
     func events(of session: String) throws(StoreError) -> [SessionEvent]
-    /// Deletes a session, its events, measures and session storage, and the scripts no
-    /// other session uses; refused while another process holds its lease.
+    /// Deletes a session, its events, measures, follow-up codes and answers and session
+    /// storage, and the scripts no other session uses; refused while another process
+    /// holds its lease.
     func deleteSession(_ id: String) throws(StoreError)
     /// Rewrites a session's events in one transaction (same number, same order): for
     /// anonymising personal data, never for changing what happened. Refused while another
@@ -86,6 +87,39 @@ public protocol SessionStore: Sendable {
     func exercises(of session: String) throws(StoreError) -> [ExerciseRun]
     /// The measures a session took, in order.
     func measures(of session: String) throws(StoreError) -> [Measure]
+    /// Sessions of an organisation that started in `from..<to` (seconds since 1970; nil
+    /// leaves that end open), oldest first: for reports across sessions. Rehearsals are
+    /// among them (their records say so).
+    func sessions(of organisation: String, from: Int64?, to: Int64?) throws(StoreError) -> [SessionRecord]
+
+    /// Stores follow-up codes for participants of sessions, by the hash of each code
+    /// (SHA-256, 64 lowercase hex digits): the code itself is never stored. A participant
+    /// who has a code keeps it, so issuing again is harmless. Returns the ones that were new.
+    /// - Throws: ``StoreError/Code/invalid`` for a hash that is not one, one already issued
+    ///   to someone else, or a follow-up that cannot be issued (see ``FollowUp``);
+    ///   ``StoreError/Code/unknownSession``. Nothing is stored then.
+    @discardableResult
+    func issueFollowUps(_ codes: [String: FollowUp]) throws(StoreError) -> [String: FollowUp]
+    /// The follow-up a code's hash is for; nil when there is none.
+    func followUp(codeHash: String) throws(StoreError) -> FollowUp?
+    /// A session's follow-ups, by participant id.
+    func followUps(of session: String) throws(StoreError) -> [FollowUp]
+    /// Stores a participant's follow-up answers and marks the code used at `now`, in one
+    /// transaction. Each answer is about the code's participant and is tagged `follow-up`
+    /// (first, when it is not already).
+    /// - Throws: ``StoreError/Code/followUpUnknown``, ``StoreError/Code/followUpUsed``,
+    ///   ``StoreError/Code/followUpExpired`` (`now` after its `expiresAt`), and
+    ///   ``StoreError/Code/invalid`` for an answer to a question it does not ask; each with a
+    ///   sentence for the participant. Nothing is stored then.
+    @discardableResult
+    func answerFollowUp(codeHash: String, measures: [Measure], now: Int64) throws(StoreError) -> FollowUp
+    /// A session's follow-up answers: by participant id, each participant's in the order given.
+    func followUpMeasures(of session: String) throws(StoreError) -> [Measure]
+    /// Removes, in every session, the measures about one participant (their own, ties
+    /// where they are the other person, groups they were in), their follow-up codes and
+    /// answers. Returns how many rows went.
+    @discardableResult
+    func forgetMeasures(ofParticipant id: String) throws(StoreError) -> Int
 
     /// Every organisation, with its retention: days to keep personal data (nil: keep
     /// until deleted).

@@ -34,6 +34,15 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let storageRefused = Code(name: "storage refused")
         /// Stored data does not decode.
         public static let corrupt = Code(name: "corrupt")
+        /// Input the store refuses (a follow-up answer to a question the code does not
+        /// ask, a code hash that is not one, a text it cannot keep); nothing was written.
+        public static let invalid = Code(name: "invalid")
+        /// No follow-up code has that hash.
+        public static let followUpUnknown = Code(name: "follow-up unknown")
+        /// The follow-up code's time is over.
+        public static let followUpExpired = Code(name: "follow-up expired")
+        /// The follow-up code was answered already: each answers once.
+        public static let followUpUsed = Code(name: "follow-up used")
     }
 
     public var code: Code

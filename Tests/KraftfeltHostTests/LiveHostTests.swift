@@ -384,6 +384,23 @@ final class FailingStore: SessionStore, Sendable {
     }
     func exercises(of session: String) throws(StoreError) -> [ExerciseRun] { try base.exercises(of: session) }
     func measures(of session: String) throws(StoreError) -> [Measure] { try base.measures(of: session) }
+    func sessions(of organisation: String, from: Int64?, to: Int64?) throws(StoreError) -> [SessionRecord] {
+        try base.sessions(of: organisation, from: from, to: to)
+    }
+    func issueFollowUps(_ codes: [String: FollowUp]) throws(StoreError) -> [String: FollowUp] {
+        try check()
+        return try base.issueFollowUps(codes)
+    }
+    func followUp(codeHash: String) throws(StoreError) -> FollowUp? { try base.followUp(codeHash: codeHash) }
+    func followUps(of session: String) throws(StoreError) -> [FollowUp] { try base.followUps(of: session) }
+    func answerFollowUp(codeHash: String, measures: [Measure], now: Int64) throws(StoreError) -> FollowUp {
+        try check()
+        return try base.answerFollowUp(codeHash: codeHash, measures: measures, now: now)
+    }
+    func followUpMeasures(of session: String) throws(StoreError) -> [Measure] { try base.followUpMeasures(of: session) }
+    func forgetMeasures(ofParticipant id: String) throws(StoreError) -> Int {
+        try base.forgetMeasures(ofParticipant: id)
+    }
     func organisations() throws(StoreError) -> [Organisation] { try base.organisations() }
     func setRetentionDays(_ days: Int?, for organisation: String) throws(StoreError) {
         try base.setRetentionDays(days, for: organisation)

@@ -240,7 +240,10 @@ extension ScriptStorageStoreTests {
         let store = try PostgresStore(url: url, schema: schema)
         try store.transaction { db in
             try store.run(
-                "DROP TABLE server_value, session_lease, exercise, measure, storage, event, session, script, organisation",
+                """
+                DROP TABLE follow_up_measure, follow_up, server_value, session_lease, exercise, measure, storage,
+                  event, session, script, organisation
+                """,
                 on: db)
             try store.run("DELETE FROM kraftfelt_schema", on: db)
             try store.run(
@@ -290,7 +293,7 @@ extension ScriptStorageStoreTests {
         #expect(
             try snapshot(directory)
                 == "v1-sessions-events-scripts,v2-organisations-storage-measures,v3-session-leases,v4-server-values,"
-                + "v5-session-pack")
+                + "v5-session-pack,v6-measure-subjects-follow-ups")
         let record = try store.session("s")
         #expect(record.organisation == "default")
         #expect(record.pack == nil && record.definition.pack == nil)

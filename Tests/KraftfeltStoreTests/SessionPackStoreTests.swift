@@ -68,15 +68,15 @@ struct SessionPackStoreTests {
         let queue = try DatabaseQueue(path: directory + "/kraftfelt.sqlite")
         try queue.write { db in
             try db.execute(
-                sql:
-                    "ALTER TABLE session DROP COLUMN pack; DELETE FROM grdb_migrations WHERE identifier = 'v5-session-pack'"
+                sql: VersionFive.sqlite
+                    + "ALTER TABLE session DROP COLUMN pack; DELETE FROM grdb_migrations WHERE identifier = 'v5-session-pack'"
             )
         }
         try queue.close()
         let refused = try #require(throws: StoreError.self) { try SQLiteStore(directory: directory, access: .readOnly) }
         #expect(
             refused.message
-                == "\(directory)/kraftfelt.sqlite: the database has schema version 4 of Kraftfelt and this version reads 5: "
+                == "\(directory)/kraftfelt.sqlite: the database has schema version 4 of Kraftfelt and this version reads 6: "
                 + "it must be upgraded first")
         let store = try SQLiteStore(directory: directory)
         #expect(store.schemaChange == .upgraded(from: 4))
@@ -97,6 +97,7 @@ struct PostgresSessionPackTests {
         let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let store = try PostgresStore(url: url, schema: schema)
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        try VersionFive.downgrade(store)
         _ = try store.with { db in
             try store.run("ALTER TABLE session DROP COLUMN pack", on: db)
             try store.run("DELETE FROM kraftfelt_schema WHERE version = 5", on: db)
@@ -107,7 +108,7 @@ struct PostgresSessionPackTests {
         #expect(
             refused.message
                 == "\(store.url) (schema \(schema)): the database has schema version 4 of Kraftfelt and this version "
-                + "reads 5: it must be upgraded first")
+                + "reads 6: it must be upgraded first")
         let upgraded = try PostgresStore(url: url, schema: schema)
         #expect(upgraded.schemaChange == .upgraded(from: 4))
         #expect(try upgraded.session("s").pack == nil)

@@ -115,7 +115,7 @@ enum BadFile {
                 try database(dir + "/kraftfelt.sqlite", "INSERT INTO grdb_migrations VALUES ('v9-from-the-future')")
             },
             .newerVersion,
-            "the database was written by a newer version of Kraftfelt (schema version 6; this version knows 1 to 5)"
+            "the database was written by a newer version of Kraftfelt (schema version 7; this version knows 1 to 6)"
         ),
         (
             "a store cut in half",
@@ -233,7 +233,7 @@ struct StoreOpeningTests {
         #expect(error.code == .olderVersion)
         #expect(
             error.message
-                == "\(directory)/kraftfelt.sqlite: the database has schema version 2 of Kraftfelt and this version reads 5: "
+                == "\(directory)/kraftfelt.sqlite: the database has schema version 2 of Kraftfelt and this version reads 6: "
                 + "it must be upgraded first")
         #expect(try checksums(directory) == before)
         let upgraded = try SQLiteStore(directory: directory)
@@ -342,7 +342,8 @@ struct PostgresOpeningTests {
         try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
         try execute(
             admin,
-            "DROP TABLE \(schema).session_lease, \(schema).server_value; "
+            VersionFive.postgres(in: schema)
+                + "DROP TABLE \(schema).session_lease, \(schema).server_value; "
                 + "ALTER TABLE \(schema).session DROP COLUMN pack; "
                 + "DELETE FROM \(schema).kraftfelt_schema WHERE version >= 3")
         let error = try #require(throws: StoreError.self) {
@@ -352,7 +353,7 @@ struct PostgresOpeningTests {
         #expect(
             error.message
                 == "\(admin.url) (schema \(schema)): the database has schema version 2 of Kraftfelt and this version "
-                + "reads 5: it must be upgraded first")
+                + "reads 6: it must be upgraded first")
         #expect(!(try tables(admin, schema)).contains("session_lease"))
         #expect(try PostgresStore(url: url, schema: schema).schemaChange == .upgraded(from: 2))
         #expect(try PostgresStore(url: url, schema: schema, access: .readOnly).session("s").exercise == "x")

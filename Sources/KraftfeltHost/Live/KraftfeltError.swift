@@ -66,7 +66,12 @@ public struct KraftfeltError: Error, Hashable, Sendable, CustomStringConvertible
             switch error.code {
             case .unknownSession: .unknownSession
             case .sessionBusy, .leaseLost, .duplicateSession: .conflict
-            case .invalidID: .invalid
+            case .invalidID, .invalid: .invalid
+            // A follow-up code: one nobody has is bad input, like a wrong answer; a used
+            // or an expired one is over, like a session's question.
+            case .followUpUnknown: .invalid
+            case .followUpUsed: .alreadyAnswered
+            case .followUpExpired: .ended
             default: .storageUnavailable
             }
         self.init(code, error.message)

@@ -6,12 +6,12 @@ import PostgresNIO
 /// one transaction (read-write only).
 extension PostgresStore {
     /// This build's schema version (the highest in `kraftfelt_schema`).
-    static let version = 5
+    static let version = 6
 
-    /// The tables each version adds (the fifth adds a column).
+    /// The tables each version adds (the fifth adds a column, the sixth columns and tables).
     static let tables: [[String]] = [
         ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
-        ["server_value"], [],
+        ["server_value"], [], ["follow_up", "follow_up_measure"],
     ]
 
     /// What the schema holds.
@@ -183,6 +183,34 @@ extension PostgresStore {
             // they are not from a pack, as for every session stored before.
             try run("ALTER TABLE session ADD COLUMN pack TEXT", on: db)
             try run("INSERT INTO kraftfelt_schema VALUES (5)", on: db)
+        }
+        if version < 6 {
+            // Whom a measure is about, its texts and tags; a measure stored before is the
+            // session's, without tags. Follow-up codes by the SHA-256 of the code (never the
+            // code), times in seconds since 1970, indicators a JSON array of ids.
+            try run(
+                """
+                ALTER TABLE measure ADD COLUMN subject_kind TEXT NOT NULL DEFAULT 'session',
+                  ADD COLUMN subject_id TEXT NOT NULL DEFAULT '', ADD COLUMN area TEXT, ADD COLUMN text TEXT,
+                  ADD COLUMN other TEXT, ADD COLUMN other_area TEXT, ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'
+                """, on: db)
+            try run(
+                """
+                CREATE TABLE follow_up (code_hash TEXT PRIMARY KEY,
+                  session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE, participant TEXT NOT NULL,
+                  indicators TEXT NOT NULL, issued_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT,
+                  UNIQUE (session_id, participant))
+                """, on: db)
+            try run(
+                """
+                CREATE TABLE follow_up_measure (session_id TEXT NOT NULL REFERENCES session ON DELETE CASCADE,
+                  participant TEXT NOT NULL, position INTEGER NOT NULL, exercise TEXT NOT NULL, name TEXT NOT NULL,
+                  value DOUBLE PRECISION NOT NULL, at BIGINT NOT NULL,
+                  subject_kind TEXT NOT NULL DEFAULT 'session', subject_id TEXT NOT NULL DEFAULT '', area TEXT,
+                  text TEXT, other TEXT, other_area TEXT, tags TEXT NOT NULL DEFAULT '[]',
+                  PRIMARY KEY (session_id, participant, position))
+                """, on: db)
+            try run("INSERT INTO kraftfelt_schema VALUES (6)", on: db)
         }
     }
 }

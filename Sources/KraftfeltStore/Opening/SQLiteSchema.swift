@@ -11,13 +11,13 @@ enum SQLiteSchema {
     /// The migrations, in order: the schema version is how many a file has.
     static let identifiers = [
         "v1-sessions-events-scripts", "v2-organisations-storage-measures", "v3-session-leases",
-        "v4-server-values", "v5-session-pack",
+        "v4-server-values", "v5-session-pack", "v6-measure-subjects-follow-ups",
     ]
 
-    /// The tables each migration adds (the fifth adds a column).
+    /// The tables each migration adds (the fifth adds a column, the sixth columns and tables).
     static let tables: [[String]] = [
         ["script", "session", "event"], ["organisation", "storage", "measure", "exercise"], ["session_lease"],
-        ["server_value"], [],
+        ["server_value"], [], ["follow_up", "follow_up_measure"],
     ]
 
     /// This build's schema version.
@@ -130,6 +130,48 @@ enum SQLiteSchema {
             // The pack a session's scripts came from, as JSON (see PackProvenance); NULL when
             // they are not from a pack, as for every session stored before.
             try db.alter(table: "session") { t in t.add(column: "pack", .text) }
+        }
+        migrator.registerMigration(identifiers[5]) { db in
+            // Whom a measure is about, its texts and tags; a measure stored before is the
+            // session's, without tags.
+            try db.alter(table: "measure") { t in
+                t.add(column: "subjectKind", .text).notNull().defaults(to: "session")
+                t.add(column: "subjectId", .text).notNull().defaults(to: "")
+                t.add(column: "area", .text)
+                t.add(column: "text", .text)
+                t.add(column: "other", .text)
+                t.add(column: "otherArea", .text)
+                t.add(column: "tags", .text).notNull().defaults(to: "[]")
+            }
+            // Follow-up codes, by the SHA-256 of the code (never the code); times are
+            // seconds since 1970; indicators a JSON array of ids.
+            try db.create(table: "follow_up") { t in
+                t.primaryKey("codeHash", .text)
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("participant", .text).notNull()
+                t.column("indicators", .text).notNull()
+                t.column("issuedAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+                t.column("usedAt", .integer)
+                t.uniqueKey(["sessionId", "participant"])
+            }
+            try db.create(table: "follow_up_measure") { t in
+                t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
+                t.column("participant", .text).notNull()
+                t.column("position", .integer).notNull()
+                t.column("exercise", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("value", .double).notNull()
+                t.column("at", .integer).notNull()
+                t.column("subjectKind", .text).notNull().defaults(to: "session")
+                t.column("subjectId", .text).notNull().defaults(to: "")
+                t.column("area", .text)
+                t.column("text", .text)
+                t.column("other", .text)
+                t.column("otherArea", .text)
+                t.column("tags", .text).notNull().defaults(to: "[]")
+                t.primaryKey(["sessionId", "participant", "position"])
+            }
         }
         return migrator
     }
