@@ -169,8 +169,9 @@ extension SessionStore {
     }
 
     /// Anonymises everyone in one session (see ``anonymise(participant:)``), and removes
-    /// what its scripts kept and read: the values of every storage event in its log, and
-    /// its session scope (a script may have put names or free text there). What scripts
+    /// what its scripts kept and read: the values of every storage event in its log, its
+    /// session scope (a script may have put names or free text there), and the free texts
+    /// among its measures. What scripts
     /// kept in people's own scopes stays until the retention or a request removes it.
     public func anonymise(session id: String) throws(StoreError) {
         let everyone = try events(of: id).compactMap { event -> String? in
@@ -178,6 +179,17 @@ extension SessionStore {
         }
         try anonymise(Set(everyone), in: id, storageValues: true)
         try forgetStorage(ofSession: id)
+        // Free texts measured (a buzz group's goals) may name people: they go too; the
+        // numbers, scales and ties stay for the reports.
+        let measures = try measures(of: id)
+        if measures.contains(where: { $0.text != nil }) {
+            let blanked = measures.map { measure -> Measure in
+                var measure = measure
+                if measure.text != nil { measure.text = "(anonymised)" }
+                return measure
+            }
+            try saveOutcome(id, state: nil, exercises: try exercises(of: id), measures: blanked, lease: nil)
+        }
         try setState(id, "anonymised")
     }
 

@@ -58,14 +58,19 @@ struct OpeningCLITests {
         let queue = try DatabaseQueue(path: data + "/kraftfelt.sqlite")
         try queue.write { db in
             try db.execute(
-                sql: "DROP TABLE session_lease; DROP TABLE server_value; ALTER TABLE session DROP COLUMN pack; "
+                sql: "DROP TABLE follow_up_measure; DROP TABLE follow_up; "
+                    + "ALTER TABLE measure DROP COLUMN subjectKind; ALTER TABLE measure DROP COLUMN subjectId; "
+                    + "ALTER TABLE measure DROP COLUMN area; ALTER TABLE measure DROP COLUMN text; "
+                    + "ALTER TABLE measure DROP COLUMN other; ALTER TABLE measure DROP COLUMN otherArea; "
+                    + "ALTER TABLE measure DROP COLUMN tags; "
+                    + "DROP TABLE session_lease; DROP TABLE server_value; ALTER TABLE session DROP COLUMN pack; "
                     + "DELETE FROM grdb_migrations WHERE identifier IN "
-                    + "('v3-session-leases', 'v4-server-values', 'v5-session-pack')")
+                    + "('v3-session-leases', 'v4-server-values', 'v5-session-pack', 'v6-measure-subjects-follow-ups')")
             try db.execute(sql: "PRAGMA application_id = 0")
         }
         try queue.close()
         let message =
-            "the database has schema version 2 of Kraftfelt and this version reads 5: it must be upgraded first "
+            "the database has schema version 2 of Kraftfelt and this version reads 6: it must be upgraded first "
             + "(`kraftfelt upgrade --data \(data)` upgrades it, as does any command that writes)"
         try expectRefusal(["sessions"], data, message)
         try expectRefusal(["export-participant", "p1"], data, message)

@@ -80,6 +80,7 @@ struct MeasureTests {
             "s:measure('idea', string.rep('x', 2001), s:participants()[1])",
             "s:measure: idea: a text can have at most 2000 bytes, got 2001"
         ),
+        ("s:measure('idea', 'a\\0b', s:participants()[1])", "s:measure: idea: a text cannot hold a NUL character"),
         ("s:measure('energy', 'high')", "s:measure: energy takes a number, got \"high\""),
         (
             "s:measure('energi', 3, s:participants()[1])",

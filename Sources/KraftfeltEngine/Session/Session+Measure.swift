@@ -39,6 +39,9 @@ extension Session {
             guard let text = raw.text, !text.isEmpty else {
                 throw HostError("\(name) is a free text: give a text, got \(describe(raw))")
             }
+            guard !text.unicodeScalars.contains("\0") else {
+                throw HostError("\(name): a text cannot hold a NUL character")
+            }
             guard text.utf8.count <= SessionLimits.measureText else {
                 throw HostError(
                     "\(name): a text can have at most \(SessionLimits.measureText) bytes, got \(text.utf8.count)")
