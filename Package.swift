@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KraftfeltHost", targets: ["KraftfeltHost"]),
         .library(name: "KraftfeltServer", targets: ["KraftfeltServer"]),
         .library(name: "KraftfeltPacks", targets: ["KraftfeltPacks"]),
+        .library(name: "KraftfeltMeasure", targets: ["KraftfeltMeasure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -103,11 +104,18 @@ let package = Package(
             ],
             path: "Sources/KraftfeltPacks"
         ),
+        // Reports on what sessions measured: aggregates across sessions, HTML with SVG charts,
+        // CSV and JSON. Charts are hand-written SVG, so no package of its own.
+        .target(
+            name: "KraftfeltMeasure",
+            dependencies: ["KraftfeltEngine"],
+            path: "Sources/KraftfeltMeasure"
+        ),
         .executableTarget(
             name: "kraftfelt",
             dependencies: [
                 "KraftfeltLua",
-                "KraftfeltEngine", "KraftfeltPacks",
+                "KraftfeltEngine", "KraftfeltPacks", "KraftfeltMeasure",
                 "KraftfeltStore",
                 "KraftfeltHost", "CKraftfeltHost", "KraftfeltServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -169,6 +177,13 @@ let package = Package(
             name: "KraftfeltPacksTests",
             dependencies: ["KraftfeltPacks", "KraftfeltEngine"],
             path: "Tests/KraftfeltPacksTests"
+        ),
+        .testTarget(
+            name: "KraftfeltMeasureTests",
+            dependencies: ["KraftfeltMeasure", "KraftfeltEngine"],
+            path: "Tests/KraftfeltMeasureTests",
+            // The independent check of the aggregates, run with python3 from the source tree.
+            exclude: ["independent.py"]
         ),
         .testTarget(
             name: "KraftfeltCLITests",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages Kraftfelt builds against, when they are missing.
 # Debian/Ubuntu: Lua 5.4 (liblua5.4-dev), SQLite (libsqlite3-dev) and QR codes (libqrencode-dev),
-# found through pkg-config.
+# found through pkg-config; and python3 with NumPy and SciPy (python3-numpy, python3-scipy), which
+# the measurement tests check the report's statistics against (Tests/KraftfeltMeasureTests/independent.py).
 set -euo pipefail
 
 # With --browser, also what the browser test needs: Chromium and its driver (Debian's
@@ -11,10 +12,13 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! pkg-config --exists lua5.4 2>/dev/null; then missing+=(liblua5.4-dev); fi
 if ! pkg-config --exists sqlite3 2>/dev/null; then missing+=(libsqlite3-dev); fi
 if ! pkg-config --exists libqrencode 2>/dev/null; then missing+=(libqrencode-dev); fi
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if ! python3 -c "import numpy" >/dev/null 2>&1; then missing+=(python3-numpy); fi
+if ! python3 -c "import scipy.stats" >/dev/null 2>&1; then missing+=(python3-scipy); fi
 if [ "${1:-}" = "--browser" ]; then
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-pip)
+    command -v python3 >/dev/null 2>&1 || missing+=(python3-pip)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
