@@ -13,7 +13,7 @@ struct Kraftfelt: ParsableCommand {
         subcommands: [
             Rehearse.self, Resume.self, Sessions.self, ExportParticipant.self, AnonymiseParticipant.self,
             DeleteSession.self, Retention.self, Upgrade.self, Run.self,
-            Reference.self, Worker.self, Serve.self, Check.self, Pack.self,
+            Reference.self, Worker.self, Serve.self, Check.self, Pack.self, Report.self,
         ]
     )
 

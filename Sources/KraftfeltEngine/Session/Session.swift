@@ -347,7 +347,8 @@ public struct Measure: Codable, Hashable, Sendable {
     public var name: String
     /// The number; 1 or 0 for yes or no; 1 for a text or a tie.
     public var value: Double
-    /// Seconds since 1970, on the session's clock.
+    /// Milliseconds after the session started, on its clock (a follow-up's answers: after
+    /// the session started, too, weeks later).
     public var at: Int64
     /// Whom it is about: the session, one participant, or a group.
     public var subject: MeasureSubject

@@ -60,7 +60,7 @@ public enum ReportCSV {
                     text(area(measure.area)), phase?.rawValue ?? "", text(measure.tags.joined(separator: ";")),
                     measure.value.isFinite ? Indicator.format(measure.value) : "",
                     threshold == nil ? text(measure.text ?? "") : "", text(measure.other.map(person) ?? ""),
-                    text(area(measure.otherArea)), ISODate.dateTime(measure.at),
+                    text(area(measure.otherArea)), ISODate.dateTime(session.startedAt + measure.at / 1000),
                 ]
                 lines.append(fields.map(quote).joined(separator: ","))
             }
