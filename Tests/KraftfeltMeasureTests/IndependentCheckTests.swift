@@ -158,6 +158,11 @@ import Testing
         #expect(network.withOutsideTie == expected.with_outside)
         Self.close(network.shareWithOutsideTie, expected.share, "share with a tie outside their area")
         #expect(network.participants == 120)
+        // Growth: each session's ties, and running totals that end at the report's.
+        #expect(network.growth.map(\.session) == ["s1", "s2", "s3"])
+        #expect(network.growth.compactMap(\.ties).reduce(0, +) == network.ties)
+        #expect(network.growth.last?.cumulativeTies == network.ties)
+        #expect(network.growth.last?.cumulativeCrossAreaTies == network.crossAreaTies)
         #expect(network.crossAreaTies > 100 && network.withinAreaTies > 20)
     }
 }

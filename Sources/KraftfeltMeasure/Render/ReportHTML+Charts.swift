@@ -25,8 +25,8 @@ extension ReportHTML {
             return (words.phase(phase.phase), counts, phase.distribution.n)
         }
         guard let values = rows.first?.1.map(\.value), !values.isEmpty else { return nil }
-        let labelWidth = 110.0
-        let half = 250.0
+        let labelWidth = 150.0
+        let half = 230.0
         let centre = labelWidth + 10 + half
         let rowHeight = 30.0
         let middle = Double((values.first ?? 0) + (values.last ?? 0)) / 2
@@ -101,8 +101,8 @@ extension ReportHTML {
             low -= 1
             high += 1
         }
-        let left = 170.0
-        let width = 440.0
+        let left = 240.0
+        let width = 370.0
         let rowHeight = 40.0
         func x(_ value: Double) -> String { HTML.coordinate(left + (value - low) / (high - low) * width) }
         var body = ""
@@ -147,12 +147,13 @@ extension ReportHTML {
     static func networkChart(_ network: NetworkReport, words: ReportWords) -> String? {
         let count = network.areas.count
         guard count > 0 else { return nil }
-        let centre = 260.0
-        let radius = 150.0
+        let centre = 320.0
+        let middle = 220.0
+        let radius = 160.0
         let most = Swift.max(1, network.matrix.flatMap { $0 }.max() ?? 1)
         func point(_ index: Int) -> (Double, Double) {
             let angle = -Double.pi / 2 + 2 * Double.pi * Double(index) / Double(count)
-            return (centre + radius * cos(angle), centre + radius * sin(angle))
+            return (centre + radius * cos(angle), middle + radius * sin(angle))
         }
         var body = ""
         for i in 0..<count {
@@ -174,7 +175,7 @@ extension ReportHTML {
             let within = network.matrix[i][i]
             let anchor = abs(x - centre) < 1 ? "middle" : x < centre ? "end" : "start"
             let dx = abs(x - centre) < 1 ? 0 : x < centre ? -14 : 14
-            let dy = abs(x - centre) < 1 ? (y < centre ? -16 : 26) : 5
+            let dy = abs(x - centre) < 1 ? (y < middle ? -16 : 26) : 5
             body +=
                 "<circle cx=\"\(HTML.coordinate(x))\" cy=\"\(HTML.coordinate(y))\" r=\"9\" class=\"area\"><title>"
                 + "\(HTML.escape(name)): \(within) \(HTML.escape(words.withinAreaTies.lowercased()))</title></circle>"
@@ -183,7 +184,7 @@ extension ReportHTML {
                 + "text-anchor=\"\(anchor)\">\(HTML.escape(name))</text>"
         }
         return HTML.svg(
-            id: "network", width: 520, height: 520, title: words.network, description: words.networkDescription,
+            id: "network", width: 640, height: 440, title: words.network, description: words.networkDescription,
             body: body)
     }
 

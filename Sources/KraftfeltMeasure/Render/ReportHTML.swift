@@ -247,11 +247,15 @@ public enum ReportHTML {
         if network.growth.count > 1 {
             out += HTML.table(
                 caption: words.overTime,
-                header: [words.date, words.participants, words.ties, words.crossAreaTies, words.cumulative],
+                header: [
+                    words.date, words.participants, words.ties, words.crossAreaTies, words.cumulativeTies,
+                    words.cumulativeCross,
+                ],
                 rows: network.growth.map {
                     [
                         ISODate.date($0.startedAt), String($0.participants), $0.ties.map(String.init) ?? "",
-                        $0.crossAreaTies.map(String.init) ?? "", "\($0.cumulativeTies) / \($0.cumulativeCrossAreaTies)",
+                        $0.crossAreaTies.map(String.init) ?? "", String($0.cumulativeTies),
+                        String($0.cumulativeCrossAreaTies),
                     ]
                 })
         }
@@ -263,7 +267,8 @@ public enum ReportHTML {
         main{max-width:52rem;margin:0 auto;padding:1rem}
         h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
         h3{font-size:1.05rem}.meta,.period,.organisation{color:#555}.withheld{color:#555;font-style:italic}
-        figure{margin:1rem 0}svg{width:100%;height:auto;max-width:44rem;font-size:13px}
+        figure{margin:1rem 0;overflow-x:auto}svg{width:100%;height:auto;max-width:44rem;font-size:14px}
+        @media (max-width:36rem){figure svg{min-width:32rem}}
         svg text{fill:#1a1a1a}.centre{stroke:#1a1a1a;stroke-width:1.5}.axis{stroke:#777}
         .link{stroke:#999;stroke-width:2}.ci{stroke:#1a1a1a;stroke-width:2}
         .from{fill:#fff;stroke:#2166ac;stroke-width:2}.to{fill:#2166ac}

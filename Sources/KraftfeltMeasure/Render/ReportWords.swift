@@ -40,7 +40,8 @@ struct ReportWords: Sendable {
     var crossAreaTies: String
     var withinAreaTies: String
     var withOutsideTie: String
-    var cumulative: String
+    var cumulativeTies: String
+    var cumulativeCross: String
     var textsNotShown: String
     var onlyBefore: String
     var yes: String
@@ -99,7 +100,8 @@ struct ReportWords: Sendable {
         difference: "Forskel", interval: "95 %-konfidensinterval", area: "Område", areas: "Områder",
         overTime: "Over tid", otherAreas: "Andre områder", network: "Netværk på tværs af områder", ties: "Bånd",
         crossAreaTies: "Bånd på tværs af områder", withinAreaTies: "Bånd inden for et område",
-        withOutsideTie: "Deltagere med mindst ét bånd uden for eget område", cumulative: "I alt indtil nu",
+        withOutsideTie: "Deltagere med mindst ét bånd uden for eget område", cumulativeTies: "Bånd i alt indtil nu",
+        cumulativeCross: "På tværs i alt indtil nu",
         textsNotShown: "Fritekster vises ikke i rapporten, da de kan afsløre, hvem der har skrevet dem.",
         onlyBefore: "Kun målt før: der er endnu ingen forandring at vise.", yes: "Ja", no: "Nej",
         overview: "Overblik", tableAlternative: "Tallene bag figuren", organisation: "Organisation",
@@ -127,7 +129,8 @@ struct ReportWords: Sendable {
         difference: "Difference", interval: "95% confidence interval", area: "Area", areas: "Areas",
         overTime: "Over time", otherAreas: "Other areas", network: "The network across areas", ties: "Ties",
         crossAreaTies: "Ties across areas", withinAreaTies: "Ties within an area",
-        withOutsideTie: "Participants with at least one tie outside their own area", cumulative: "Total so far",
+        withOutsideTie: "Participants with at least one tie outside their own area", cumulativeTies: "Ties so far",
+        cumulativeCross: "Across areas so far",
         textsNotShown: "Free texts are not shown in the report: they may identify who wrote them.",
         onlyBefore: "Measured before only: there is no change to show yet.", yes: "Yes", no: "No",
         overview: "Overview", tableAlternative: "The numbers behind the chart", organisation: "Organisation",
