@@ -42,14 +42,17 @@ struct Report: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     func validate() throws {
-        guard (session == nil) != (org == nil) else {
-            throw ValidationError("give a session id, or --org ORG, not both")
+        if session != nil && org != nil { throw ValidationError("give a session id or --org ORG, not both") }
+        if session == nil && org == nil {
+            throw ValidationError("give a session id (see kraftfelt sessions), or --org ORG for its sessions over time")
         }
         if let session { try Inputs.session(session) }
         if session != nil, from != nil || to != nil {
             throw ValidationError("--from and --to go with --org")
         }
-        guard ["da", "en"].contains(language) else { throw ValidationError("--language must be da or en, got \(language)") }
+        guard ["da", "en"].contains(language) else {
+            throw ValidationError("--language must be da or en, got \(language)")
+        }
         guard (2...1000).contains(threshold) else {
             throw ValidationError("--threshold must be from 2 to 1000, got \(threshold)")
         }
@@ -67,7 +70,8 @@ struct Report: ParsableCommand {
         } else if let org {
             records = try store.sessions(of: org, from: start, to: end)
             guard !records.isEmpty else {
-                throw CLIError("the organisation \(org) has no sessions" + (from == nil && to == nil ? "" : " in that time"))
+                throw CLIError(
+                    "the organisation \(org) has no sessions" + (from == nil && to == nil ? "" : " in that time"))
             }
         } else {
             records = []
@@ -82,6 +86,14 @@ struct Report: ParsableCommand {
             (base + ".csv", Data(ReportCSV.render(sessions, threshold: anonymous ? threshold : nil).utf8)),
             (base + ".json", try ReportJSON.data(report)),
         ]
+        let folder = (html as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard
+            folder.isEmpty
+                || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+        else {
+            throw CLIError("\(html): cannot write the report: there is no folder \(folder)")
+        }
         for (path, contents) in files {
             do {
                 try contents.write(to: URL(fileURLWithPath: path), options: .atomic)
