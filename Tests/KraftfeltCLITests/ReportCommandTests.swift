@@ -38,7 +38,8 @@ import Testing
         // Nobody's name is in the report (the bots are Anne, Bo, …).
         #expect(!html.contains("Anne") && !html.contains("Cecilie"))
 
-        let csv = try String(contentsOfFile: folder + "/ws1.csv", encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let csv = try String(contentsOfFile: folder + "/ws1.csv", encoding: .utf8).components(separatedBy: "\r\n")
+            .filter { !$0.isEmpty }
         #expect(
             csv.first
                 == "organisation,session,session_started,exercise,indicator,kind,subject,subject_id,area,phase,tags,value,text,other,other_area,at"
@@ -66,7 +67,8 @@ import Testing
         let anonymous = try Kraftfelt.run(
             ["report", "ws1", "--data", data, "--anonymous", "-o", "anon.html"], timeout: 120, in: folder)
         #expect(anonymous.status == 0)
-        let rows = try String(contentsOfFile: folder + "/anon.csv", encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        let rows = try String(contentsOfFile: folder + "/anon.csv", encoding: .utf8).components(separatedBy: "\r\n")
+            .filter { !$0.isEmpty }
         #expect(!rows.contains { $0.contains(",participant,p1,") })
         #expect(rows.contains { $0.contains(",participant,P1,") })
         #expect(!rows.contains { $0.contains(",goal,text,") && !$0.contains(",1,,") })
