@@ -268,7 +268,7 @@ public enum ReportHTML {
         h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin-top:2rem;border-top:1px solid #ddd;padding-top:1rem}
         h3{font-size:1.05rem}.meta,.period,.organisation{color:#555}.withheld{color:#555;font-style:italic}
         figure{margin:1rem 0;overflow-x:auto}svg{width:100%;height:auto;max-width:44rem;font-size:14px}
-        @media (max-width:36rem){figure svg{min-width:32rem}}
+        @media (max-width:36rem){figure svg{min-width:32rem}#network figure svg{min-width:0}}
         svg text{fill:#1a1a1a}.centre{stroke:#1a1a1a;stroke-width:1.5}.axis{stroke:#777}
         .link{stroke:#999;stroke-width:2}.ci{stroke:#1a1a1a;stroke-width:2}
         .from{fill:#fff;stroke:#2166ac;stroke-width:2}.to{fill:#2166ac}
