@@ -24,6 +24,16 @@ struct MeasureTests {
         """
     }
 
+    /// A session keeps at most `SessionLimits.measures` measures: the next one fails it
+    /// (more than one step's budget takes, so this session has no instruction limit).
+    @Test func aSessionTakesAtMostItsLimitOfMeasures() throws {
+        let limits = SandboxLimits(instructionsPerRun: nil, secondsPerRun: 120)
+        let session = try openSession(
+            exercise("    for i = 1, \(SessionLimits.measures + 1) do s:measure('m', i) end"), limits: limits)
+        #expect(session.failure == "x.lua:3: s:measure: a session can take at most \(SessionLimits.measures) measures")
+        #expect(session.measures.count == SessionLimits.measures)
+    }
+
     @Test func measuresAboutPeopleGroupsAndTheSessionKeepWhatTheySay() throws {
         let session = try openSession(
             Self.declaring(

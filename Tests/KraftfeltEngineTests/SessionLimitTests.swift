@@ -182,10 +182,13 @@ struct SessionLimitTests {
         // s:measure.
         ("s:measure('x', 0/0)", "s:measure: 'value' must be a finite number, got nan"),
         ("s:measure('x', -1/0)", "s:measure: 'value' must be a finite number, got -inf"),
-        ("s:measure('x', '1e999')", "s:measure: 'value' must be a finite number, got inf"),
+        (
+            "s:measure('x', '1e999')",
+            "s:measure: \"x\" is not an indicator (declare it in the exercise's indicators = { … } to measure it as a string)"
+        ),
         (
             "s:measure('a' .. ('\\u{301}'):rep(200), 1)",
-            "s:measure: 'name' can have at most 256 bytes, got 401"
+            "s:measure: 'indicator' can have at most 256 bytes, got 401"
         ),
     ]
 
@@ -270,7 +273,7 @@ struct SessionLimitTests {
         try? listing.submit(listed.startEvent(exercise: "x"))
         #expect(
             listing.failure
-                == "x.lua:1: kf.exercise: 'exercises' is not an exercise field (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes)"
+                == "x.lua:1: kf.exercise: 'exercises' is not an exercise field (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes, indicators)"
         )
     }
 

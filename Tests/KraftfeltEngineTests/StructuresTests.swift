@@ -103,7 +103,7 @@ struct ParameterTests {
         ),
         (
             "paramters = { }",
-            "x.lua:1: kf.exercise: 'paramters' is not an exercise field: did you mean 'parameters'? (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes)"
+            "x.lua:1: kf.exercise: 'paramters' is not an exercise field: did you mean 'parameters'? (the exercise fields are id, title, summary, minutes, run, version, parameters, attributes, indicators)"
         ),
         (
             "attributes = 'role'",

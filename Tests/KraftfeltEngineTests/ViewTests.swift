@@ -202,10 +202,6 @@ struct ViewTests {
             "s:show: a chart's labels and areas can have at most 256 KB of text"
         ),
         (
-            #"for i = 1, 10001 do s:measure("m", i) end"#,
-            "s:measure: a session can take at most 10000 measures"
-        ),
-        (
             #"s:show("x", "beamer")"#,
             #"s:show: 'to' must be "screen", "everyone", s.everyone, g.everyone, a person or a list of people, got "beamer""#
         ),

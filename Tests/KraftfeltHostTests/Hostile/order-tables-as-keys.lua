@@ -1,5 +1,5 @@
 -- class: 4, an error whose text depends on the order of keys that are tables, and on tostring of tables and %p
--- error: hostile.lua:10: order Anne,Bo,Cecilie table: #85 0x55
+-- error: hostile.lua:10: order Anne,Bo,Cecilie table: #86 0x56
 return kf.exercise { id = "hostile", title = { da = "Fjendtlig", en = "Hostile" }, minutes = 5,
   run = function(s)
     local seen = {}
