@@ -9,6 +9,10 @@ import KraftfeltStore
 /// - A **participant token** names one person in one session: it is an HMAC-SHA256 of the
 ///   two ids under the server's secret, so it needs no storage, cannot be forged, and does
 ///   not open any other session.
+/// - A **follow-up code** lets one person of one session answer its follow-up weeks later:
+///   16 letters and digits (80 bits of an HMAC-SHA256 of the two ids under the secret),
+///   short enough to write down, shown on their phone when the session ends. The store
+///   keeps only its SHA-256 (``FollowUp``).
 /// - The **secret** is 32 random bytes, made once per store (hosts on one database agree).
 public struct Credentials: Sendable {
     let store: any SessionStore
@@ -65,6 +69,51 @@ public struct Credentials: Sendable {
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: secret)
             ? participant : nil
     }
+
+    // MARK: Follow-up codes
+
+    /// The follow-up code of `participant` in `session`, as it is shown: `7K2M-…` in four
+    /// groups of four, in Crockford's base 32 (no I, L, O or U, so nothing reads as another).
+    public func followUpCode(session: String, participant: String) -> String {
+        let message = Data("follow-up\u{0}\(session)\u{0}\(participant)".utf8)
+        let mac = Array(HMAC<SHA256>.authenticationCode(for: message, using: secret))
+        // 80 bits: 16 digits of 5 bits each.
+        var bits = 0
+        var count = 0
+        var digits: [Character] = []
+        for byte in mac.prefix(10) {
+            bits = bits << 8 | Int(byte)
+            count += 8
+            while count >= 5 {
+                count -= 5
+                digits.append(Self.crockford[(bits >> count) & 31])
+            }
+        }
+        return stride(from: 0, to: 16, by: 4).map { String(digits[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    /// A code as a person typed it, as its 16 digits: upper case, without spaces or dashes,
+    /// with O read as 0 and I or L as 1; nil when it cannot be a code.
+    public static func normalisedFollowUpCode(_ typed: String) -> String? {
+        guard typed.utf8.count <= 64 else { return nil }
+        var digits = ""
+        for character in typed.uppercased() where character != "-" && !character.isWhitespace {
+            switch character {
+            case "O": digits.append("0")
+            case "I", "L": digits.append("1")
+            case _ where crockford.contains(character): digits.append(character)
+            default: return nil
+            }
+        }
+        return digits.count == 16 ? digits : nil
+    }
+
+    /// The hash the store keeps of a code (SHA-256 of its 16 digits, as hex).
+    public static func followUpHash(_ digits: String) -> String {
+        SHA256.hash(data: Data(digits.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
     // MARK: Randomness
 

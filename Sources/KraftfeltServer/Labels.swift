@@ -31,6 +31,21 @@ enum Labels {
         "weAreDone": "Vi er færdige", "doneHint": "Tryk, når gruppen er færdig. Når alle har trykket, går I videre.",
         "youSaidDone": "Du har sagt, at I er færdige. I går videre, når alle i gruppen har trykket.",
         "doneCount": "%n af %m har sagt færdig", "saidDone": "sagt færdig",
+        "followUp": "Opfølgning", "followUpCode": "Din opfølgningskode",
+        "followUpCodeHint": "16 tegn, som din telefon viste, da sessionen sluttede, fx 7K2M-Q9XA-3B4C-D5EF",
+        "followUpOpen": "Åbn opfølgningen",
+        "followUpIntro":
+            "Her følger du op på sessionen %day. Dine svar bliver knyttet til dine svar fra dengang – ingen ser dit navn ved dem.",
+        "youWrote": "Det skrev du", "followUpSkip": "Svar på det, du vil – spring resten over.",
+        "followUpSend": "Send dine svar", "followUpUntil": "Koden virker til og med %day, og du kan svare én gang.",
+        "followUpThanks": "Tak! Du svarede %day.",
+        "followUpExpired": "Koden udløb %day. Spørg din træner om en ny.",
+        "yourChange": "Din egen forandring", "before": "Før", "after": "Efter", "now": "Nu", "change": "Ændring",
+        "onlyYou": "Kun du ser denne side – den, der har koden.", "yes": "Ja", "no": "Nej",
+        "followUpOffer":
+            "Om nogle uger kan du følge op: se dit mål igen, svar på et par spørgsmål og se din egen forandring. Gem koden eller linket.",
+        "followUpDone": "Du har svaret på opfølgningen. Tak!",
+        "haveFollowUp": "Har du en opfølgningskode?",
     ]
 
     static let en: [String: String] = [
@@ -61,5 +76,20 @@ enum Labels {
         "weAreDone": "We're done", "doneHint": "Press when your group is done. When everyone has, you move on.",
         "youSaidDone": "You said your group is done. You move on when everyone in the group has.",
         "doneCount": "%n of %m said done", "saidDone": "said done",
+        "followUp": "Follow-up", "followUpCode": "Your follow-up code",
+        "followUpCodeHint": "16 characters your phone showed when the session ended, e.g. 7K2M-Q9XA-3B4C-D5EF",
+        "followUpOpen": "Open the follow-up",
+        "followUpIntro":
+            "Here you follow up the session of %day. Your answers are linked to your answers then – nobody sees your name with them.",
+        "youWrote": "What you wrote", "followUpSkip": "Answer what you want to – skip the rest.",
+        "followUpSend": "Send your answers", "followUpUntil": "The code works until %day, and answers once.",
+        "followUpThanks": "Thank you! You answered on %day.",
+        "followUpExpired": "The code expired on %day. Ask your trainer for a new one.",
+        "yourChange": "Your own change", "before": "Before", "after": "After", "now": "Now", "change": "Change",
+        "onlyYou": "Only you see this page – whoever has the code.", "yes": "Yes", "no": "No",
+        "followUpOffer":
+            "In a few weeks you can follow up: see your goal again, answer a few questions and see your own change. Keep the code or the link.",
+        "followUpDone": "You have answered the follow-up. Thank you!",
+        "haveFollowUp": "Have a follow-up code?",
     ]
 }

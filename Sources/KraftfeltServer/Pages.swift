@@ -35,14 +35,24 @@ struct Pages: Sendable {
     /// A participant's phone: their name over what their view shows, which is rendered
     /// once for every phone that shows the same (in a room of thousands, most phones show
     /// the same question).
-    func participant(_ view: ParticipantView) -> String {
+    func participant(_ view: ParticipantView, followUp: FollowUpOffer? = nil) -> String {
         var head: [String: Any] = ["name": view.you.name, "area": view.you.area]
         if let exercise = view.exercise, !exercise.isEmpty { head["exercise"] = exercise }
         var key = view.content
         // The person's id marks them in their group's list; nothing else shows it.
         key.you = PersonRef(id: view.group == nil ? "" : view.you.id, name: "", area: "")
         key.exercise = nil
-        return render("participant-head", head) + phones.page(key) { participantBody($0) }
+        let page = render("participant-head", head) + phones.page(key) { participantBody($0) }
+        guard let followUp else { return page }
+        let words = Labels.of(view.language)
+        return page
+            + render(
+                "participant-follow-up",
+                [
+                    "t": words, "code": followUp.code, "url": followUp.url, "answered": followUp.answered,
+                    "until": (words["followUpUntil"] ?? "").replacingOccurrences(
+                        of: "%day", with: Days.text(followUp.expiresAt, language: view.language)),
+                ])
     }
 
     /// Phone pages by what they show.

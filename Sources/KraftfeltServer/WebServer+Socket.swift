@@ -117,7 +117,11 @@ extension WebServer {
             let at: Int64
             switch view {
             case .participant(let participant):
-                html = pages.participant(participant)
+                // The follow-up code is the person's own: it is added outside the cached page.
+                let offer =
+                    participant.phase == .finished
+                    ? await followUpOffer(runtime, participant: participant.you.id) : nil
+                html = pages.participant(participant, followUp: offer)
                 at = participant.at
             case .screen(let screen):
                 html = pages.screen(screen, language: language, joinURL: joinURL(screen.joinCode))

@@ -181,6 +181,7 @@ public final class WebServer: Sendable {
         addPageRoutes(to: router)
         addSocketRoute(to: router)
         addFeedRoutes(to: router)
+        addFollowUpRoutes(to: router)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

@@ -11,8 +11,9 @@ public struct FollowUp: Codable, Hashable, Sendable {
     public var session: String
     /// The participant's id in the session.
     public var participant: String
-    /// The ids of the indicators the code asks, in order.
-    public var indicators: [String]
+    /// The indicators the code asks, in order, as the session declared them: weeks later
+    /// the follow-up page asks them from here, without running the session's scripts.
+    public var indicators: [Indicator]
     /// Seconds since 1970.
     public var issuedAt: Int64
     /// The last second the code answers (seconds since 1970).
@@ -21,7 +22,7 @@ public struct FollowUp: Codable, Hashable, Sendable {
     public var usedAt: Int64?
 
     public init(
-        session: String, participant: String, indicators: [String], issuedAt: Int64, expiresAt: Int64,
+        session: String, participant: String, indicators: [Indicator], issuedAt: Int64, expiresAt: Int64,
         usedAt: Int64? = nil
     ) {
         self.session = session
@@ -69,11 +70,17 @@ public struct FollowUp: Codable, Hashable, Sendable {
             throw StoreError(
                 .invalid, "\(who): it asks 1 to \(maximumIndicators) indicators, got \(followUp.indicators.count)")
         }
-        guard Set(followUp.indicators).count == followUp.indicators.count else {
+        guard Set(followUp.indicators.map(\.id)).count == followUp.indicators.count else {
             throw StoreError(.invalid, "\(who): it lists an indicator twice")
         }
-        if let bad = followUp.indicators.first(where: { $0.isEmpty || $0.utf8.count > 256 || $0.contains("\u{0}") }) {
-            throw StoreError(.invalid, "\(who): \(SessionID.shown(bad)) is not an indicator id")
+        for indicator in followUp.indicators {
+            guard Indicator.isID(indicator.id) else {
+                throw StoreError(.invalid, "\(who): \(SessionID.shown(indicator.id)) is not an indicator id")
+            }
+            guard indicator.kind != .tie else {
+                throw StoreError(
+                    .invalid, "\(who): \(indicator.id) is a tie between two people, which a follow-up cannot ask")
+            }
         }
         guard followUp.expiresAt >= followUp.issuedAt else {
             throw StoreError(.invalid, "\(who): it expires before it is issued")
@@ -126,9 +133,15 @@ public struct FollowUp: Codable, Hashable, Sendable {
             throw StoreError(
                 .invalid, "a follow-up answers at most \(Self.maximumIndicators * 4) measures, got \(measures.count)")
         }
+        guard !measures.isEmpty else { throw StoreError(.invalid, "a follow-up answer needs at least one answer") }
         var stored: [Measure] = []
         for measure in measures {
-            guard indicators.contains(measure.name) else { throw Self.notAsked(measure.name) }
+            guard let indicator = indicators.first(where: { $0.id == measure.name }) else {
+                throw Self.notAsked(measure.name)
+            }
+            guard !stored.contains(where: { $0.name == measure.name }) else {
+                throw StoreError(.invalid, "“\(measure.name)” is answered twice")
+            }
             switch measure.subject {
             case .session: break
             case .participant(let id) where id == participant: break
@@ -137,8 +150,18 @@ public struct FollowUp: Codable, Hashable, Sendable {
                     .invalid,
                     "a follow-up answer is about its own participant, not \(Self.shown(measure.subject.description))")
             }
-            if let text = measure.text, text.utf8.count > Self.maximumTextBytes {
-                throw StoreError(.invalid, "the answer to “\(Self.shown(measure.name))” is longer than 2000 characters")
+            if let text = measure.text, text.count > 2000 || text.utf8.count > Self.maximumTextBytes {
+                throw StoreError(.invalid, "the answer to “\(measure.name)” is longer than 2000 characters")
+            }
+            if indicator.kind == .text {
+                guard let text = measure.text, !text.isEmpty, measure.value == 1 else {
+                    throw StoreError(.invalid, "\(measure.name) is a free text: the answer is a text")
+                }
+            } else {
+                guard measure.text == nil, measure.other == nil else {
+                    throw StoreError(.invalid, "\(measure.name) takes a number, not a text")
+                }
+                if let problem = indicator.problem(with: measure.value) { throw StoreError(.invalid, problem) }
             }
             var measure = measure
             measure.subject = .participant(participant)

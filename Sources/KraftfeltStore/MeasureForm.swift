@@ -27,7 +27,22 @@ enum MeasureForm {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// A list of strings stored as a JSON array (tags, a follow-up's indicators).
+    /// Indicators stored as a JSON array (a follow-up's questions).
+    static func indicators(_ indicators: [Indicator]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(indicators) else { return "[]" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func indicators(_ json: String, _ what: @autoclosure () -> String) throws(StoreError) -> [Indicator] {
+        guard let list = try? JSONDecoder().decode([Indicator].self, from: Data(json.utf8)) else {
+            throw StoreError(.corrupt, "\(what()) is not a JSON array of indicators")
+        }
+        return list
+    }
+
+    /// A list of strings stored as a JSON array (tags).
     static func list(_ json: String, _ what: @autoclosure () -> String) throws(StoreError) -> [String] {
         guard let list = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else {
             throw StoreError(.corrupt, "\(what()) is not a JSON array of texts")

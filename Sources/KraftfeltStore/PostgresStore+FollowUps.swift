@@ -34,7 +34,7 @@ extension PostgresStore {
                 let inserted = try run(
                     """
                     INSERT INTO follow_up (code_hash, session_id, participant, indicators, issued_at, expires_at)
-                    VALUES (\(hash), \(followUp.session), \(followUp.participant), \(MeasureForm.tags(followUp.indicators)),
+                    VALUES (\(hash), \(followUp.session), \(followUp.participant), \(MeasureForm.indicators(followUp.indicators)),
                       \(followUp.issuedAt), \(followUp.expiresAt))
                     ON CONFLICT DO NOTHING RETURNING 1
                     """, on: db
@@ -149,7 +149,7 @@ extension PostgresStore {
             (String, String, String, Int64, Int64, Int64?).self)
         return FollowUp(
             session: session, participant: participant,
-            indicators: try MeasureForm.list(
+            indicators: try MeasureForm.indicators(
                 indicators, "session \(SessionID.named(session)): a follow-up's indicators"),
             issuedAt: issuedAt, expiresAt: expiresAt, usedAt: usedAt)
     }

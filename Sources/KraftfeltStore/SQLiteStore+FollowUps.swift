@@ -46,7 +46,7 @@ extension SQLiteStore {
                         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sessionId, participant) DO NOTHING
                         """,
                     arguments: [
-                        hash, followUp.session, followUp.participant, MeasureForm.tags(followUp.indicators),
+                        hash, followUp.session, followUp.participant, MeasureForm.indicators(followUp.indicators),
                         followUp.issuedAt, followUp.expiresAt,
                     ])
                 if db.changesCount == 1 { new[hash] = followUp }
@@ -135,7 +135,7 @@ extension SQLiteStore {
         let session: String = row["sessionId"]
         return FollowUp(
             session: session, participant: row["participant"],
-            indicators: try MeasureForm.list(
+            indicators: try MeasureForm.indicators(
                 row["indicators"], "session \(SessionID.named(session)): a follow-up's indicators"),
             issuedAt: row["issuedAt"], expiresAt: row["expiresAt"], usedAt: row["usedAt"])
     }

@@ -14,9 +14,12 @@ struct FollowUpStoreTests {
     static let issued: Int64 = 1_767_225_600  // 2026-01-01
     static let expires: Int64 = 1_798_156_799  // 2026-12-24 23:59:59 UTC
 
+    /// Two scales and a free text.
+    static let asked = ["experienced_effect", "own_learning", "goal"].map { Indicator.host[$0]! }
+
     static func followUp(_ participant: String, in session: String = "s") -> FollowUp {
         FollowUp(
-            session: session, participant: participant, indicators: ["experienced_effect", "own_learning"],
+            session: session, participant: participant, indicators: asked,
             issuedAt: issued, expiresAt: expires)
     }
 
@@ -63,6 +66,12 @@ struct FollowUpStoreTests {
         used.usedAt = Self.issued
         var none = Self.followUp("p5")
         none.indicators = []
+        var tie = Self.followUp("p5")
+        tie.indicators.append(Indicator.host["cross_area_tie"]!)
+        var twice = Self.followUp("p5")
+        twice.indicators.append(Indicator.host["goal"]!)
+        var badID = Self.followUp("p5")
+        badID.indicators[0].id = "Effekt!"
         let cases: [([String: FollowUp], StoreError.Code, String)] = [
             (
                 [Self.hash(5): Self.followUp("p5"), Self.hash(1): Self.followUp("p6")], .invalid,
@@ -100,6 +109,19 @@ struct FollowUpStoreTests {
                 "the follow-up for participant \"p5\" of session s: it asks 1 to 100 indicators, got 0"
             ),
             (
+                [Self.hash(5): tie], .invalid,
+                "the follow-up for participant \"p5\" of session s: cross_area_tie is a tie between two people, "
+                    + "which a follow-up cannot ask"
+            ),
+            (
+                [Self.hash(5): twice], .invalid,
+                "the follow-up for participant \"p5\" of session s: it lists an indicator twice"
+            ),
+            (
+                [Self.hash(5): badID], .invalid,
+                "the follow-up for participant \"p5\" of session s: \"Effekt!\" is not an indicator id"
+            ),
+            (
                 [Self.hash(5): Self.followUp("p\u{0}5")], .invalid,
                 "the follow-up for participant \"p\u{0}5\" of session s: a participant id has 1 to 256 bytes without "
                     + "control characters"
@@ -119,7 +141,7 @@ struct FollowUpStoreTests {
         let (store, reopen) = try storeWithCodes(kind)
         let answers = [
             Self.answer("experienced_effect", 5),
-            Self.answer("own_learning", 1, text: "Jeg spørger på tværs nu 😀", tags: ["egen"]),
+            Self.answer("goal", 1, text: "Jeg spørger på tværs nu 😀", tags: ["egen"]),
             Self.answer("own_learning", 3, tags: ["follow-up", "x"]),
         ]
         let used = try store.answerFollowUp(codeHash: Self.hash(2), measures: answers, now: Self.expires)
@@ -132,6 +154,8 @@ struct FollowUpStoreTests {
         #expect(stored.map(\.phase) == [.followUp, .followUp, .followUp])
         #expect(stored.map(\.text) == [nil, "Jeg spørger på tværs nu 😀", nil])
         #expect(stored.map(\.value) == [5, 1, 3])
+        #expect(
+            try reopen().followUp(codeHash: Self.hash(2))?.indicators == Self.asked, "the questions come back whole")
         #expect(try reopen().followUp(codeHash: Self.hash(2))?.usedAt == Self.expires)
         // p1 answers later: grouped by participant.
         try store.answerFollowUp(codeHash: Self.hash(1), measures: [Self.answer("own_learning", 2)], now: Self.issued)
@@ -168,12 +192,12 @@ struct FollowUpStoreTests {
                 "“\(String(repeating: "?", count: 40))…” is not one of this follow-up's questions"
             ),
             (
-                Self.hash(2), [Self.answer("own_learning", 1, text: String(repeating: "x", count: 1_000_000))],
-                Self.issued, .invalid, "the answer to “own_learning” is longer than 2000 characters"
+                Self.hash(2), [Self.answer("goal", 1, text: String(repeating: "x", count: 1_000_000))],
+                Self.issued, .invalid, "the answer to “goal” is longer than 2000 characters"
             ),
             (
-                Self.hash(2), [Self.answer("own_learning", 1, text: "a\u{0}b")], Self.issued, .invalid,
-                "the follow-up of participant \"p2\" of session s: measure 1 (“own_learning”) has a NUL character"
+                Self.hash(2), [Self.answer("goal", 1, text: "a\u{0}b")], Self.issued, .invalid,
+                "the follow-up of participant \"p2\" of session s: measure 1 (“goal”) has a NUL character"
             ),
             (
                 Self.hash(2),
@@ -182,6 +206,31 @@ struct FollowUpStoreTests {
                         exercise: "maaling", name: "own_learning", value: 1, at: 1, subject: .participant("p1"))
                 ], Self.issued, .invalid, "a follow-up answer is about its own participant, not participant p1"
             ),
+            (
+                Self.hash(2), [Self.answer("own_learning", 9)], Self.issued, .invalid,
+                "own_learning is a scale from 1 to 5: a whole number in it, got 9"
+            ),
+            (
+                Self.hash(2), [Self.answer("own_learning", 2.5)], Self.issued, .invalid,
+                "own_learning is a scale from 1 to 5: a whole number in it, got 2.5"
+            ),
+            (
+                Self.hash(2), [Self.answer("own_learning", .nan)], Self.issued, .invalid,
+                "own_learning takes a finite number"
+            ),
+            (
+                Self.hash(2), [Self.answer("own_learning", 1, text: "meget")], Self.issued, .invalid,
+                "own_learning takes a number, not a text"
+            ),
+            (
+                Self.hash(2), [Self.answer("goal", 1)], Self.issued, .invalid,
+                "goal is a free text: the answer is a text"
+            ),
+            (
+                Self.hash(2), [Self.answer("own_learning", 1), Self.answer("own_learning", 2)], Self.issued,
+                .invalid, "“own_learning” is answered twice"
+            ),
+            (Self.hash(2), [], Self.issued, .invalid, "a follow-up answer needs at least one answer"),
             (
                 "not hex", [Self.answer("own_learning", 1)], Self.issued, .invalid,
                 "a follow-up code hash is 64 lowercase hex digits (SHA-256 of the code), got \"not hex\""
@@ -202,7 +251,10 @@ struct FollowUpStoreTests {
         }
         // On its last second it still answers.
         #expect(
-            try store.answerFollowUp(codeHash: Self.hash(2), measures: [], now: Self.expires).usedAt == Self.expires)
+            try store.answerFollowUp(
+                codeHash: Self.hash(2), measures: [Self.answer("own_learning", 4)], now: Self.expires
+            )
+            .usedAt == Self.expires)
         let hashError = try #require(throws: StoreError.self) { try store.followUp(codeHash: "") }
         #expect(hashError.code == .invalid)
     }
@@ -216,7 +268,8 @@ struct FollowUpStoreTests {
         onThreads(6) { i in
             let answered = Result { () throws(StoreError) in
                 try stores[i % 3].answerFollowUp(
-                    codeHash: Self.hash(1), measures: [Self.answer("own_learning", Double(i))], now: Self.issued + 5)
+                    codeHash: Self.hash(1), measures: [Self.answer("own_learning", Double(i % 5 + 1))],
+                    now: Self.issued + 5)
             }
             let outcome =
                 switch answered {

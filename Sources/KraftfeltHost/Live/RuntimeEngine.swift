@@ -17,6 +17,8 @@ protocol RuntimeEngine: AnyObject {
     var transcript: String { get }
     var exercises: [RanExercise] { get }
     var measures: [Measure] { get }
+    /// What `s:follow_up` asked, once a script asked it.
+    var followUp: FollowUpRequest? { get }
     /// What a watchdog in this process watches; nil for a worker (its host's watchdog
     /// times the worker's silence and kills it).
     var activity: Activity? { get }
@@ -60,6 +62,7 @@ final class InProcessEngine: RuntimeEngine {
     var transcript: String { session.transcript.text }
     var exercises: [RanExercise] { session.exercises }
     var measures: [Measure] { session.measures }
+    var followUp: FollowUpRequest? { session.followUp }
     var activity: Activity? { session.activity }
     func submit(_ event: SessionEvent) throws { try session.submit(event) }
 
@@ -105,6 +108,7 @@ final class WorkerEngine: RuntimeEngine {
     var transcript: String { worker.transcript.isEmpty ? "" : worker.transcript.joined(separator: "\n") + "\n" }
     var exercises: [RanExercise] { worker.report?.exercises ?? [] }
     var measures: [Measure] { worker.measures }
+    var followUp: FollowUpRequest? { worker.report?.followUp }
     var activity: Activity? { nil }
 
     func submit(_ event: SessionEvent) throws {

@@ -526,6 +526,9 @@ public final class SessionRuntime: @unchecked Sendable {
     /// The measures the scripts took so far.
     public func measures() async -> [Measure] { await onQueue { self.engine.measures } }
 
+    /// What `s:follow_up` asked in this session, or nil when no script asked.
+    public func followUpRequest() async -> FollowUpRequest? { await onQueue { self.engine.followUp } }
+
     /// Whether the engine's scripts run now: what a watchdog on another thread watches (nil
     /// when they run in a worker process, which its own watchdog times).
     public func activity() async -> Activity? { await onQueue { self.engine.activity } }

@@ -25,6 +25,8 @@ public struct StepReport: Codable, Hashable, Sendable {
     public var measures: [Measure] = []
     /// The people whose phone views the step may have changed; nil for anyone's.
     public var touched: [String]? = nil
+    /// What `s:follow_up` asked, once a script asked it.
+    public var followUp: FollowUpRequest? = nil
 
     public init(_ session: Session, since lines: Int, measuresSince measured: Int = 0) {
         switch session.state {
@@ -42,6 +44,7 @@ public struct StepReport: Codable, Hashable, Sendable {
         revision = session.revision
         exercises = session.exercises
         measures = Array(session.measures.dropFirst(measured))
+        followUp = session.followUp
     }
 }
 

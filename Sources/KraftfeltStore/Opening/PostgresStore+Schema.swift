@@ -187,7 +187,7 @@ extension PostgresStore {
         if version < 6 {
             // Whom a measure is about, its texts and tags; a measure stored before is the
             // session's, without tags. Follow-up codes by the SHA-256 of the code (never the
-            // code), times in seconds since 1970, indicators a JSON array of ids.
+            // code), times in seconds since 1970, indicators a JSON array of the indicators it asks.
             try run(
                 """
                 ALTER TABLE measure ADD COLUMN subject_kind TEXT NOT NULL DEFAULT 'session',

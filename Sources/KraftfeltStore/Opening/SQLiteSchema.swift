@@ -144,7 +144,7 @@ enum SQLiteSchema {
                 t.add(column: "tags", .text).notNull().defaults(to: "[]")
             }
             // Follow-up codes, by the SHA-256 of the code (never the code); times are
-            // seconds since 1970; indicators a JSON array of ids.
+            // seconds since 1970; indicators a JSON array of the indicators it asks.
             try db.create(table: "follow_up") { t in
                 t.primaryKey("codeHash", .text)
                 t.column("sessionId", .text).notNull().references("session", onDelete: .cascade)
