@@ -612,6 +612,7 @@ class Checker:
             self.require(view.get("saidDone") is True and (view.get("timer") or {}).get("saidDone"), "GET",
                          f"/api/sessions/{sid}/participant", 200, "Ann's view does not say she said done")
         self.list_question(trainer)
+        self.follow_up(trainer)
 
         # Skip timers until the question reaches the phones.
         question = None
@@ -727,6 +728,57 @@ class Checker:
         values = [e["answer"]["value"] for e in export.get("events", []) if isinstance(e, dict) and "answer" in e]
         self.require(values == [{"list": {"_0": ["Tid", "Ro"]}}], "GET", f"/api/sessions/{sid}/export", 200,
                      f"the logged answers are not the one list: {values}")
+
+    def follow_up(self, trainer):
+        """A script that asks for a follow-up: Eva's code when it ends, and answering with it once."""
+        call = self.call
+        script = ('return kf.exercise { id = "opf", title = { da = "Opfølgning", en = "Follow-up" }, minutes = 5, '
+                  'run = function(s) for _, a in ipairs(s:ask(s.everyone, { da = "Effekt?", en = "Effect?", '
+                  'kind = "scale", min = 1, max = 5 })) do s:measure("experienced_effect", a.value, '
+                  '{ person = a.who, tags = { "before" } }) end '
+                  's:follow_up { indicators = { "experienced_effect", "goal_acted_on" }, days = 10 } end }')
+        created = call("POST", "/api/sessions", token=trainer, body={"script": script}, expect={201}).json or {}
+        sid, code = created.get("id"), created.get("joinCode")
+        if not sid or not code:
+            return
+        eva = call("POST", "/api/join", body={"code": code, "name": "Eva", "area": "Kultur"}, expect={201}).json or {}
+        if not eva.get("token"):
+            return
+        mine = f"/api/sessions/{sid}/follow-up"
+        call("GET", mine, token=eva["token"], expect={404}, code="no_follow_up")
+        call("GET", mine, token="x." + eva["token"], expect={401}, code="unauthorised")
+        call("POST", f"/api/sessions/{sid}/actions", token=trainer, body={"action": "advance"}, expect={200})
+        view = call("GET", f"/api/sessions/{sid}/participant", token=eva["token"], expect={200}).json or {}
+        questions = view.get("questions") or []
+        if not questions:
+            return
+        call("POST", f"/api/sessions/{sid}/answers", token=eva["token"], body={"ask": questions[0]["id"], "value": 2},
+             expect={200})
+        offer = call("GET", mine, token=eva["token"], expect={200}).json or {}
+        if not offer.get("code"):
+            return
+        digits = offer["code"].replace("-", "")
+        call("GET", "/f", expect={200})
+        call("GET", "/f?code=" + offer["code"].lower(), expect={303})
+        call("GET", f"/f/{digits}?lang=en", expect={200})
+        call("GET", "/f/ZZZZZZZZZZZZZZZZ", expect={404})
+        api = f"/api/follow-up/{digits}"
+        state = call("GET", api, expect={200}).json or {}
+        self.require(state.get("status") == "open" and [q.get("id") for q in state.get("questions", [])]
+                     == ["experienced_effect", "goal_acted_on"], "GET", api, 200, f"not the open follow-up: {state}")
+        call("GET", "/api/follow-up/ZZZZZZZZZZZZZZZZ", expect={404}, code="unknown_follow_up")
+        call("POST", api, body={"answers": {"experienced_effect": 9}}, expect={400}, code="invalid")
+        call("POST", api, body={"answers": {"experienced_effect": 4}}, content_type="text/plain", expect={415},
+             code="unsupported_media_type")
+        call("POST", api, raw=b"{" + b" " * 70000 + b"}", expect={413}, code="too_large")
+        call("POST", f"/f/{digits}", raw=b"experienced_effect=many", content_type="application/x-www-form-urlencoded",
+             expect={400})
+        done = call("POST", api, body={"answers": {"experienced_effect": 4, "goal_acted_on": True}},
+                    expect={200}).json or {}
+        self.require(done.get("status") == "answered", "POST", api, 200, f"not answered: {done}")
+        call("POST", api, body={"answers": {"experienced_effect": 5}}, expect={409}, code="follow_up_used")
+        call("POST", f"/f/{digits}", raw=b"experienced_effect=5", content_type="application/x-www-form-urlencoded",
+             expect={409})
 
     def scale(self, sid, trainer):
         """A `maaling` session: one person answers a scale question with a number."""
