@@ -97,7 +97,8 @@ public struct Credentials: Sendable {
     public static func normalisedFollowUpCode(_ typed: String) -> String? {
         guard typed.utf8.count <= 64 else { return nil }
         var digits = ""
-        for character in typed.uppercased() where character != "-" && !character.isWhitespace {
+        // A space may come as `+` from a form's query.
+        for character in typed.uppercased() where character != "-" && character != "+" && !character.isWhitespace {
             switch character {
             case "O": digits.append("0")
             case "I", "L": digits.append("1")

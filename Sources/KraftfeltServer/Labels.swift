@@ -35,7 +35,7 @@ enum Labels {
         "followUpCodeHint": "16 tegn, som din telefon viste, da sessionen sluttede, fx 7K2M-Q9XA-3B4C-D5EF",
         "followUpOpen": "Åbn opfølgningen",
         "followUpIntro":
-            "Her følger du op på sessionen %day. Dine svar bliver knyttet til dine svar fra dengang – ingen ser dit navn ved dem.",
+            "Her følger du op på sessionen den %day. Dine svar bliver knyttet til dine svar fra dengang – ingen ser dit navn ved dem.",
         "youWrote": "Det skrev du", "followUpSkip": "Svar på det, du vil – spring resten over.",
         "followUpSend": "Send dine svar", "followUpUntil": "Koden virker til og med %day, og du kan svare én gang.",
         "followUpThanks": "Tak! Du svarede %day.",
@@ -46,6 +46,10 @@ enum Labels {
             "Om nogle uger kan du følge op: se dit mål igen, svar på et par spørgsmål og se din egen forandring. Gem koden eller linket.",
         "followUpDone": "Du har svaret på opfølgningen. Tak!",
         "haveFollowUp": "Har du en opfølgningskode?",
+        "error.unknown_follow_up": "Koden kendes ikke. Tjek den, eller spørg din træner om en ny.",
+        "error.rate_limited": "For mange forkerte forsøg herfra. Vent lidt, og prøv igen.",
+        "error.follow_up_used": "Koden er allerede brugt: hver kode svarer én gang.",
+        "error.too_large": "Svarene er for lange.",
     ]
 
     static let en: [String: String] = [
@@ -80,7 +84,7 @@ enum Labels {
         "followUpCodeHint": "16 characters your phone showed when the session ended, e.g. 7K2M-Q9XA-3B4C-D5EF",
         "followUpOpen": "Open the follow-up",
         "followUpIntro":
-            "Here you follow up the session of %day. Your answers are linked to your answers then – nobody sees your name with them.",
+            "Here you follow up the session on %day. Your answers are linked to your answers then – nobody sees your name with them.",
         "youWrote": "What you wrote", "followUpSkip": "Answer what you want to – skip the rest.",
         "followUpSend": "Send your answers", "followUpUntil": "The code works until %day, and answers once.",
         "followUpThanks": "Thank you! You answered on %day.",
@@ -91,5 +95,9 @@ enum Labels {
             "In a few weeks you can follow up: see your goal again, answer a few questions and see your own change. Keep the code or the link.",
         "followUpDone": "You have answered the follow-up. Thank you!",
         "haveFollowUp": "Have a follow-up code?",
+        "error.unknown_follow_up": "This code is not known. Check it, or ask your trainer for a new one.",
+        "error.rate_limited": "Too many failed attempts from here. Wait a little, and try again.",
+        "error.follow_up_used": "This code was used already: each code answers once.",
+        "error.too_large": "The answers are too long.",
     ]
 }

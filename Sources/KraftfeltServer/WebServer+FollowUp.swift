@@ -75,7 +75,7 @@ extension WebServer {
         router.post("f/:code") { request, context in
             let language = Self.language(request)
             let typed = context.parameters.get("code") ?? ""
-            var failure: String
+            let failure: String
             do {
                 let found = try self.followUp(typed, client: context.clientKey)
                 let body: ByteBuffer
@@ -87,7 +87,7 @@ extension WebServer {
                 try self.answer(found, values)
                 return Response(status: .seeOther, headers: [.location: "/f/\(found.digits)?lang=\(language)"])
             } catch let error as APIError {
-                failure = error.message
+                failure = Labels.of(language)["error." + error.code] ?? error.message
                 var (status, page) = self.followUpPage(typed, language: language, client: nil)
                 page["error"] = failure
                 var response = self.page("follow-up", page)
@@ -260,7 +260,7 @@ extension WebServer {
             mine = try yours(found)
         } catch {
             context["entry"] = true
-            context["error"] = error.message
+            context["error"] = words["error." + error.code] ?? error.message
             return (error.status, context)
         }
         let page = FollowUpPage(found: found, mine: mine, language: language, now: host.clock.wall() / 1000)

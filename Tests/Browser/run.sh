@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The browser tests (the live pages, a restart, the measurement report) and the API check against docs/openapi.yaml, each on a server of its own.
+# The browser tests (the live pages, a restart, the measurement report, the follow-up) and the API check against docs/openapi.yaml, each on a server of its own.
 # Usage: Tests/Browser/run.sh KRAFTFELT_BINARY ARTIFACTS_DIR
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -8,6 +8,7 @@ artifacts="${2:-.build/artifacts/browser}"
 python3 Tests/Browser/browser_test.py "$binary" "$artifacts"
 python3 Tests/Browser/restart_test.py "$binary"
 python3 Tests/Browser/report_test.py "$binary" "$artifacts"
+python3 Tests/Browser/follow_up_test.py "$binary" "$artifacts"
 if [ -f Tests/Browser/check_openapi.py ]; then
     data="$(mktemp -d)"
     port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

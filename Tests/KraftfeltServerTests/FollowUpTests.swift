@@ -236,7 +236,7 @@ import Testing
                     "this follow-up code is not known: check it, or ask your trainer for a new one")
                 let page = try await client.get("/f/\(wrong)")
                 PageTests.expectPage(page, .notFound)
-                #expect(page.text.contains("this follow-up code is not known"))
+                #expect(page.text.contains("Koden kendes ikke. Tjek den, eller spørg din træner om en ny."))
             }
             // Used once, then refused; Bo's code still answers.
             let first = try await client.post("/api/follow-up/\(code)", #"{"answers": {"experienced_effect": 3}}"#)
