@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "KraftfeltServer",
             dependencies: [
-                "KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "CQRencode",
+                "KraftfeltHost", "KraftfeltEngine", "KraftfeltStore", "KraftfeltLua", "KraftfeltMeasure", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Mustache", package: "swift-mustache"),

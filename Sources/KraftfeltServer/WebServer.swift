@@ -182,6 +182,7 @@ public final class WebServer: Sendable {
         addSocketRoute(to: router)
         addFeedRoutes(to: router)
         addFollowUpRoutes(to: router)
+        addReportRoutes(to: router)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KraftfeltEngine
 import KraftfeltMeasure
+import KraftfeltServer
 import KraftfeltStore
 
 /// `kraftfelt report SESSION` and `kraftfelt report --org ORG --from --to`: one HTML file
@@ -76,7 +77,7 @@ struct Report: ParsableCommand {
         } else {
             records = []
         }
-        let sessions = try records.map { try Self.measured($0, in: store) }
+        let sessions = try records.map { try StoredReport.session($0, in: store) }
         let options = ReportOptions(threshold: threshold, language: language, from: start, to: end)
         let report = MeasureReport(sessions: sessions, options: options)
         let html = output ?? "kraftfelt-report-\(session ?? org ?? "sessions").html"
@@ -124,40 +125,5 @@ struct Report: ParsableCommand {
             throw ValidationError("\(option): \(text) is not a day of the calendar")
         }
         return Int64(date.timeIntervalSince1970)
-    }
-
-    /// What a stored session gives a report, read from the store without running its
-    /// scripts (an untrusted pack's scripts run only in a worker): who joined (ids and
-    /// areas), its measures and follow-up answers, and the indicators its pack declares.
-    static func measured(_ record: SessionRecord, in store: any SessionStore) throws -> MeasuredSession {
-        var participants: [MeasuredParticipant] = []
-        var seen: Set<String> = []
-        for event in try store.events(of: record.id) {
-            if case .join(let person, _) = event, seen.insert(person.id).inserted {
-                participants.append(MeasuredParticipant(id: person.id, area: person.area))
-            }
-        }
-        var indicators: [String: Indicator] = [:]
-        for indicator in record.pack?.indicators ?? [] { indicators[indicator.id] = indicator }
-        return MeasuredSession(
-            id: record.id, organisation: record.organisation, title: title(of: record.main),
-            startedAt: record.startedAt, participants: participants, measures: try store.measures(of: record.id),
-            followUps: try store.followUpMeasures(of: record.id), indicators: indicators)
-    }
-
-    /// The title a script declares (`title = { da = "…", en = "…" }`), read without running it.
-    static func title(of source: ExerciseSource) -> [String: String] {
-        var title: [String: String] = [:]
-        guard let range = source.text.range(of: #"title\s*=\s*\{[^}]*\}"#, options: .regularExpression) else {
-            return title
-        }
-        let declaration = String(source.text[range])
-        for language in ["da", "en"] {
-            if let found = declaration.range(of: language + #"\s*=\s*"[^"]*""#, options: .regularExpression) {
-                let text = declaration[found].split(separator: "\"", omittingEmptySubsequences: false)
-                if text.count >= 2 { title[language] = String(text[1]) }
-            }
-        }
-        return title
     }
 }

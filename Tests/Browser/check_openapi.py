@@ -779,6 +779,15 @@ class Checker:
         call("POST", api, body={"answers": {"experienced_effect": 5}}, expect={409}, code="follow_up_used")
         call("POST", f"/f/{digits}", raw=b"experienced_effect=5", content_type="application/x-www-form-urlencoded",
              expect={409})
+        # Its report, in each format, and the organisation's.
+        for fmt in ("html", "json", "csv"):
+            call("GET", f"/api/sessions/{sid}/report?format={fmt}", token=trainer, expect={200})
+        call("GET", f"/api/sessions/{sid}/report?format=pdf", token=trainer, expect={400}, code="invalid")
+        call("GET", f"/api/sessions/{sid}/report", expect={401}, code="unauthorised")
+        call("GET", "/api/sessions/zzzzzzzz/report", token=trainer, expect={404}, code="unknown_session")
+        call("GET", "/api/report?format=json&lang=en", token=trainer, expect={200})
+        call("GET", "/api/report?from=2200-01-01", token=trainer, expect={404}, code="not_found")
+        call("GET", "/api/report?from=yesterday", token=trainer, expect={400}, code="invalid")
 
     def scale(self, sid, trainer):
         """A `maaling` session: one person answers a scale question with a number."""

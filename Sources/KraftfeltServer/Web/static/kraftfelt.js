@@ -234,12 +234,17 @@
       if (!button) return;
       if (button.dataset.download) {
         const path = "/api/sessions/" + session + "/" + button.dataset.download;
-        fetch(path, { headers: { "Authorization": "Bearer " + token } }).then((response) => response.blob()).then((blob) => {
+        const name = { export: ".json", transcript: ".txt", "report?format=html&lang=" + body.dataset.lang: "-report.html" };
+        fetch(path, { headers: { "Authorization": "Bearer " + token } }).then((response) => {
+          if (!response.ok) throw new Error(response.status + " " + response.statusText);
+          return response.blob();
+        }).then((blob) => {
           const link = document.createElement("a");
           link.href = URL.createObjectURL(blob);
-          link.download = "kraftfelt-" + session + (button.dataset.download === "export" ? ".json" : ".txt");
+          link.download = "kraftfelt-" + session + (name[button.dataset.download] || "");
           link.click();
-        });
+          showError(document.getElementById("action-error"), "");
+        }).catch((error) => showError(document.getElementById("action-error"), error.message));
         return;
       }
       if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
