@@ -11,11 +11,14 @@ enum API {
         var areas: [String]
         var languages: [String]
         var phase: String
+        /// An anonymous session takes no names: each person gets a pseudonym.
+        var anonymous: Bool
     }
 
     struct JoinRequest: Codable, Sendable {
         var code: String
-        var name: String
+        /// Needed, except in an anonymous session (where it is not used).
+        var name: String?
         var area: String
         var language: String?
     }
@@ -90,13 +93,16 @@ enum API {
         var language: String?
         var areas: [String]?
         var seed: UInt64?
+        /// No names are stored: each person who joins is given a pseudonym ("Deltager 3").
+        var anonymous: Bool?
 
-        enum CodingKeys: String, CodingKey { case exercise, script, parameters, language, areas, seed }
+        enum CodingKeys: String, CodingKey { case exercise, script, parameters, language, areas, seed, anonymous }
 
         init(
             exercise: String? = nil, script: String? = nil, parameters: [String: String]? = nil,
-            language: String? = nil, areas: [String]? = nil, seed: UInt64? = nil
+            language: String? = nil, areas: [String]? = nil, seed: UInt64? = nil, anonymous: Bool? = nil
         ) {
+            self.anonymous = anonymous
             self.exercise = exercise
             self.script = script
             self.parameters = parameters
@@ -112,6 +118,7 @@ enum API {
             parameters = try container.decodeIfPresent([String: String].self, forKey: .parameters)
             language = try container.decodeIfPresent(String.self, forKey: .language)
             areas = try container.decodeIfPresent([String].self, forKey: .areas)
+            anonymous = try container.decodeIfPresent(Bool.self, forKey: .anonymous)
             // Foundation reports a number out of range as JSON that is not valid: say which.
             do {
                 seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)

@@ -22,7 +22,7 @@ extension WebServer {
             return try Self.json(
                 API.JoinInfo(
                     session: id, code: screen.joinCode, title: screen.title, areas: self.areas(of: id),
-                    languages: ["da", "en"], phase: screen.phase.rawValue))
+                    languages: ["da", "en"], phase: screen.phase.rawValue, anonymous: self.isAnonymous(id)))
         }
         api.post("join") { request, context in
             if let wait = self.joins.take(context.clientKey) {
@@ -140,9 +140,14 @@ extension WebServer {
         guard let id = session(forCode: body.code), let runtime = try? host.runtime(id) else {
             throw APIError.unknownCode
         }
-        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard Self.isPlainText(name, max: 60) else {
-            throw APIError.invalid("'name' must have 1 to 60 characters without control characters")
+        let anonymous = isAnonymous(id)
+        var name = ""
+        if !anonymous {
+            guard let given = body.name else { throw APIError.invalid("'name' is missing") }
+            name = given.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard Self.isPlainText(name, max: 60) else {
+                throw APIError.invalid("'name' must have 1 to 60 characters without control characters")
+            }
         }
         let areas = areas(of: id)
         let area = body.area.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -163,6 +168,11 @@ extension WebServer {
         }
         if case .screen(let screen)? = await runtime.view(.screen), screen.joined >= configuration.maxParticipants {
             throw APIError(.conflict, "full", "the session has \(configuration.maxParticipants) people, its most")
+        }
+        if anonymous {
+            var joined = 0
+            if case .screen(let screen)? = await runtime.view(.screen) { joined = screen.joined }
+            name = pseudonym(in: id, joined: joined, language: runtime.record.definition.language)
         }
         let participant = Credentials.newParticipantID()
         do {

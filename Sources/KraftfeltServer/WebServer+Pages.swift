@@ -44,6 +44,7 @@ extension WebServer {
                 [
                     "page": "join", "t": Labels.of(language), "title": screen.title, "code": screen.joinCode,
                     "session": id, "areas": areas, "hasAreas": !areas.isEmpty, language: true,
+                    "anonymous": self.isAnonymous(id),
                 ])
         }
         router.get("p/:id") { request, context in

@@ -22,6 +22,8 @@ public final class WebServer: Sendable {
     let pages: Pages
     /// Join codes of the sessions this server runs.
     private let codes = Mutex<[String: String]>([:])
+    /// The last pseudonym number of each anonymous session.
+    private let pseudonyms = Mutex<[String: Int]>([:])
     let joins: RateLimiter
     let answers: RateLimiter
     let failures: RateLimiter
@@ -62,6 +64,22 @@ public final class WebServer: Sendable {
 
     func session(forCode code: String) -> String? {
         codes.withLock { $0[code.uppercased().filter { !$0.isWhitespace && $0 != "-" }] }
+    }
+
+    /// Whether a session is anonymous: it takes no names (see ``pseudonym(in:joined:language:)``).
+    func isAnonymous(_ id: String) -> Bool {
+        (try? host.store.serverValue("anonymous:" + id)) == "1"
+    }
+
+    /// The name an anonymous session gives the next person: "Deltager 4", "Participant 4",
+    /// numbered in the order they joined (never twice in this server, even at once).
+    func pseudonym(in id: String, joined: Int, language: String) -> String {
+        let number = pseudonyms.withLock { numbers -> Int in
+            let next = max(numbers[id] ?? 0, joined) + 1
+            numbers[id] = next
+            return next
+        }
+        return (language == "en" ? "Participant " : "Deltager ") + String(number)
     }
 
     /// The areas people choose from when they join a session.
@@ -124,6 +142,12 @@ public final class WebServer: Sendable {
                 throw APIError(KraftfeltError(error))
             }
         }
+        if request.anonymous == true {
+            do { try host.store.setServerValue("anonymous:" + id, "1") } catch {
+                try? host.store.setServerValue("areas:" + id, nil)
+                throw APIError(KraftfeltError(error))
+            }
+        }
         let runtime: SessionRuntime
         do {
             let definition = SessionDefinition(
@@ -134,6 +158,7 @@ public final class WebServer: Sendable {
                 parameters: parameters)
         } catch {
             try? host.store.setServerValue("areas:" + id, nil)
+            try? host.store.setServerValue("anonymous:" + id, nil)
             throw APIError(error)
         }
         // A script that does not load, or a parameter it refuses, ends the session at its
@@ -142,6 +167,7 @@ public final class WebServer: Sendable {
             await host.stop(id)
             try? host.store.deleteSession(id)
             try? host.store.setServerValue("areas:" + id, nil)
+            try? host.store.setServerValue("anonymous:" + id, nil)
             throw APIError.invalid("the session could not start: \(error.message)")
         }
         await learnCode(of: id)

@@ -737,11 +737,15 @@ class Checker:
                   'kind = "scale", min = 1, max = 5 })) do s:measure("experienced_effect", a.value, '
                   '{ person = a.who, tags = { "before" } }) end '
                   's:follow_up { indicators = { "experienced_effect", "goal_acted_on" }, days = 10 } end }')
-        created = call("POST", "/api/sessions", token=trainer, body={"script": script}, expect={201}).json or {}
+        # An anonymous session: Eva joins without a name.
+        created = call("POST", "/api/sessions", token=trainer, body={"script": script, "anonymous": True},
+                       expect={201}).json or {}
         sid, code = created.get("id"), created.get("joinCode")
         if not sid or not code:
             return
-        eva = call("POST", "/api/join", body={"code": code, "name": "Eva", "area": "Kultur"}, expect={201}).json or {}
+        info = call("GET", f"/api/join/{code}", expect={200}).json or {}
+        self.require(info.get("anonymous") is True, "GET", f"/api/join/{code}", 200, f"not anonymous: {info}")
+        eva = call("POST", "/api/join", body={"code": code, "area": "Kultur"}, expect={201}).json or {}
         if not eva.get("token"):
             return
         mine = f"/api/sessions/{sid}/follow-up"

@@ -103,7 +103,7 @@ import Testing
                 (#"{"code":"\#(code)","name":"Ann"}"#, "'area' is missing"),
                 (#"{"name":"Ann","area":"Sundhed"}"#, "'code' is missing"),
                 (#"{"code":1,"name":"Ann","area":"Sundhed"}"#, "'code' has the wrong type"),
-                (#"{"code":"\#(code)","name":null,"area":"Sundhed"}"#, "'name' has the wrong type"),
+                (#"{"code":"\#(code)","name":null,"area":"Sundhed"}"#, "'name' is missing"),
             ]
             for (body, message) in bodies {
                 expectRefusal(try await client.post("/api/join", body), .badRequest, "invalid", message)

@@ -144,7 +144,8 @@
       event.preventDefault();
       const data = new FormData(form);
       api("POST", "/api/join", null, {
-        code: form.dataset.code, name: data.get("name"), area: data.get("area"), language: data.get("language") || "da",
+        code: form.dataset.code, name: data.get("name") === null ? undefined : data.get("name"), area: data.get("area"),
+        language: data.get("language") || "da",
       }).then((joined) => {
         store.setItem("kf.p." + joined.session, joined.token);
         location.assign("/p/" + joined.session);
@@ -274,7 +275,10 @@
         if (at > 0) parameters[line.slice(0, at).trim()] = line.slice(at + 1).trim();
       }
       const areas = String(data.get("areas")).split("\n").map((line) => line.trim()).filter((line) => line);
-      api("POST", "/api/sessions", token, { exercise: data.get("exercise"), language: data.get("language"), areas, parameters })
+      api("POST", "/api/sessions", token, {
+        exercise: data.get("exercise"), language: data.get("language"), areas, parameters,
+        anonymous: data.get("anonymous") === "on",
+      })
         .then((created) => location.assign("/console/" + created.id))
         .catch((error) => showError(document.getElementById("create-error"), error.message));
     });
