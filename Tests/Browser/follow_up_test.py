@@ -2,7 +2,8 @@
 """The follow-up in a real browser, on a phone: a session that asks for a follow-up runs to
 its end, the phone shows the person's code, and the follow-up page (opened from the link,
 and again by typing the code) shows the goal they wrote and their answer before, takes
-their answers once, and shows their own change. Keeps screenshots as artifacts.
+their answers once, and shows their own change. Then an anonymous session: the join page
+asks no name, and the phone shows a pseudonym. Keeps screenshots as artifacts.
 
 Usage: follow_up_test.py KRAFTFELT_BINARY [ARTIFACTS_DIR]"""
 
@@ -124,6 +125,19 @@ def main():
 
         stored = api(base, "GET", f"/api/sessions/{session}/export", token)
         assert stored["state"] == "finished", stored["state"]
+
+        # An anonymous session: the join page asks no name, and the phone shows a pseudonym.
+        anonymous = api(base, "POST", "/api/sessions", token,
+                        {"exercise": "maaling", "areas": ["Sundhed", "Skole"], "anonymous": True})
+        phone.get(f"{base}/j/{anonymous['joinCode']}")
+        wait(phone, lambda d: d.find_elements(By.ID, "join-form"), "the anonymous join page")
+        assert not phone.find_elements(By.ID, "name"), "an anonymous session asks no name"
+        assert "Denne session er anonym" in text_of(phone)
+        shot("12-anonymous-join")
+        phone.find_element(By.XPATH, "//select[@id='area']/option[text()='Skole']").click()
+        phone.find_element(By.CSS_SELECTOR, "#join-form button[type=submit]").click()
+        wait_text(phone, "Deltager 1", "the pseudonym on the phone")
+        checks += 2
         print(f"follow-up test: {checks} checks passed")
     finally:
         if phone is not None:

@@ -235,14 +235,15 @@
       if (!button) return;
       if (button.dataset.download) {
         const path = "/api/sessions/" + session + "/" + button.dataset.download;
-        const name = { export: ".json", transcript: ".txt", "report?format=html&lang=" + body.dataset.lang: "-report.html" };
+        const kind = button.dataset.download.split("?")[0];
+        const name = { export: ".json", transcript: ".txt", report: "-report.html" };
         fetch(path, { headers: { "Authorization": "Bearer " + token } }).then((response) => {
           if (!response.ok) throw new Error(response.status + " " + response.statusText);
           return response.blob();
         }).then((blob) => {
           const link = document.createElement("a");
           link.href = URL.createObjectURL(blob);
-          link.download = "kraftfelt-" + session + (name[button.dataset.download] || "");
+          link.download = "kraftfelt-" + session + (name[kind] || "");
           link.click();
           showError(document.getElementById("action-error"), "");
         }).catch((error) => showError(document.getElementById("action-error"), error.message));
