@@ -7,7 +7,8 @@ import KraftfeltStore
 public enum StoredReport {
     /// What a stored session gives a report, read from the store without running its
     /// scripts (an untrusted pack's scripts run only in a worker): who joined (ids and
-    /// areas), its measures and follow-up answers, and the indicators its pack declares.
+    /// areas), its measures and follow-up answers, and the indicators its pack and its
+    /// exercises declare.
     public static func session(_ record: SessionRecord, in store: any SessionStore) throws(StoreError)
         -> MeasuredSession
     {
@@ -20,6 +21,10 @@ public enum StoredReport {
         }
         var indicators: [String: Indicator] = [:]
         for indicator in record.pack?.indicators ?? [] { indicators[indicator.id] = indicator }
+        // What the exercises declared, as the session saw it (theirs over the pack's).
+        for run in try store.exercises(of: record.id) {
+            for indicator in run.indicators { indicators[indicator.id] = indicator }
+        }
         return MeasuredSession(
             id: record.id, organisation: record.organisation, title: title(of: record.main),
             startedAt: record.startedAt, participants: participants, measures: try store.measures(of: record.id),

@@ -111,8 +111,9 @@ extension PostgresStore {
             for (i, run) in exercises.enumerated() {
                 try self.run(
                     """
-                    INSERT INTO exercise (session_id, position, id, version, script_hash)
-                    VALUES (\(id), \(i + 1), \(run.id), \(run.version), \(run.scriptHash))
+                    INSERT INTO exercise (session_id, position, id, version, script_hash, indicators)
+                    VALUES (\(id), \(i + 1), \(run.id), \(run.version), \(run.scriptHash),
+                      \(MeasureForm.indicators(run.indicators)))
                     """, on: db)
             }
             for (i, measure) in measures.enumerated() {
@@ -144,10 +145,16 @@ extension PostgresStore {
     public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
         try with { db in
             try run(
-                "SELECT id, version, script_hash FROM exercise WHERE session_id = \(session) ORDER BY position", on: db
+                """
+                SELECT id, version, script_hash, indicators FROM exercise WHERE session_id = \(session)
+                ORDER BY position
+                """, on: db
             ).collect().map {
-                let (id, version, hash) = try $0.decode((String, String, String).self)
-                return ExerciseRun(id: id, version: version, scriptHash: hash)
+                let (id, version, hash, indicators) = try $0.decode((String, String, String, String).self)
+                return ExerciseRun(
+                    id: id, version: version, scriptHash: hash,
+                    indicators: try MeasureForm.indicators(
+                        indicators, "session \(SessionID.named(session)): an exercise's indicators"))
             }
         }
     }

@@ -92,8 +92,11 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM measure WHERE sessionId = ?", arguments: [id])
             for (i, run) in exercises.enumerated() {
                 try db.execute(
-                    sql: "INSERT INTO exercise (sessionId, position, id, version, scriptHash) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [id, i + 1, run.id, run.version, run.scriptHash])
+                    sql: """
+                        INSERT INTO exercise (sessionId, position, id, version, scriptHash, indicators)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [id, i + 1, run.id, run.version, run.scriptHash, MeasureForm.indicators(run.indicators)])
             }
             for (i, measure) in measures.enumerated() {
                 try Self.insert(measure, into: "measure", key: [id, i + 1], db)
@@ -132,9 +135,15 @@ extension SQLiteStore {
     public func exercises(of session: String) throws(StoreError) -> [ExerciseRun] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, version, scriptHash FROM exercise WHERE sessionId = ? ORDER BY position",
+                db,
+                sql: "SELECT id, version, scriptHash, indicators FROM exercise WHERE sessionId = ? ORDER BY position",
                 arguments: [session]
-            ).map { ExerciseRun(id: $0["id"], version: $0["version"], scriptHash: $0["scriptHash"]) }
+            ).map { row throws(StoreError) in
+                ExerciseRun(
+                    id: row["id"], version: row["version"], scriptHash: row["scriptHash"],
+                    indicators: try MeasureForm.indicators(
+                        row["indicators"], "session \(SessionID.named(session)): an exercise's indicators"))
+            }
         }
     }
 

@@ -185,11 +185,14 @@ public struct ExerciseRun: Codable, Hashable, Sendable {
     public var id: String
     public var version: String
     public var scriptHash: String
+    /// The indicators the exercise declares (a report reads them without running it).
+    public var indicators: [Indicator]
 
-    public init(id: String, version: String, scriptHash: String) {
+    public init(id: String, version: String, scriptHash: String, indicators: [Indicator] = []) {
         self.id = id
         self.version = version
         self.scriptHash = scriptHash
+        self.indicators = indicators
     }
 }
 
@@ -198,7 +201,8 @@ extension SessionRecord {
     public func runs(_ exercises: [RanExercise]) -> [ExerciseRun] {
         exercises.map { ran in
             let source = ([main] + library).first { $0.fileName == ran.fileName }
-            return ExerciseRun(id: ran.id, version: ran.version, scriptHash: source?.contentHash ?? "")
+            return ExerciseRun(
+                id: ran.id, version: ran.version, scriptHash: source?.contentHash ?? "", indicators: ran.indicators)
         }
     }
 }

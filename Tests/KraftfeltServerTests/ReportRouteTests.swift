@@ -45,6 +45,41 @@ import Testing
         }
     }
 
+    /// What an exercise declares reaches the report, read from the store without running it.
+    @Test func anExercisesOwnIndicatorIsReportedWithItsLabel() async throws {
+        let script = """
+            return kf.exercise { id = "energi", title = { da = "Energi", en = "Energy" }, minutes = 5,
+              indicators = { { id = "room_energy", label = { da = "Energi i rummet", en = "Energy in the room" },
+                               kind = "scale", min = 1, max = 7 } },
+              run = function(s)
+                for _, a in ipairs(s:ask(s.everyone, { da = "Energi?", kind = "scale", min = 1, max = 7 })) do
+                  s:measure("room_energy", a.value, a.who)
+                end
+              end }
+            """
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let reply = try await client.post("/api/sessions", token: client.trainer, json(["script": script]))
+            let created = try reply.decode(Created.self)
+            let code = try #require(created.joinCode)
+            var people: [Joined] = []
+            for name in ["A", "B", "C", "D", "E"] { people.append(try await client.join(code: code, name: name)) }
+            try await client.advance(created.id)
+            for (i, person) in people.enumerated() {
+                let ask = try await client.openQuestion(created.id, token: person.token)
+                #expect(
+                    try await client.answer(created.id, token: person.token, ask: ask, value: "\(i + 2)").status == .ok)
+            }
+            let runs = try fixture.store.exercises(of: created.id)
+            #expect(runs.map(\.indicators.first?.id) == ["room_energy"])
+            #expect(runs.first?.indicators.first?.max == 7)
+            let html = try await client.get("/api/sessions/\(created.id)/report?lang=en", token: client.trainer).text
+            #expect(html.contains("Energy in the room"))
+            let csv = try await client.get("/api/sessions/\(created.id)/report?format=csv", token: client.trainer).text
+            #expect(csv.contains(",room_energy,scale,participant,"), "\(csv)")
+        }
+    }
+
     @Test func aReportThatCannotBeMadeIsRefusedWithItsReason() async throws {
         let fixture = try Fixture()
         try await fixture.run { client in

@@ -14,7 +14,7 @@ enum VersionFive {
         ALTER TABLE measure DROP COLUMN subjectKind; ALTER TABLE measure DROP COLUMN subjectId;
         ALTER TABLE measure DROP COLUMN area; ALTER TABLE measure DROP COLUMN text;
         ALTER TABLE measure DROP COLUMN other; ALTER TABLE measure DROP COLUMN otherArea;
-        ALTER TABLE measure DROP COLUMN tags;
+        ALTER TABLE measure DROP COLUMN tags; ALTER TABLE exercise DROP COLUMN indicators;
         DELETE FROM grdb_migrations WHERE identifier = 'v6-measure-subjects-follow-ups';
         """
 
@@ -23,6 +23,7 @@ enum VersionFive {
         "DROP TABLE \(schema).follow_up_measure, \(schema).follow_up; "
             + "ALTER TABLE \(schema).measure DROP COLUMN subject_kind, DROP COLUMN subject_id, DROP COLUMN area, "
             + "DROP COLUMN text, DROP COLUMN other, DROP COLUMN other_area, DROP COLUMN tags; "
+            + "ALTER TABLE \(schema).exercise DROP COLUMN indicators; "
             + "DELETE FROM \(schema).kraftfelt_schema WHERE version = 6; "
     }
 
@@ -159,6 +160,22 @@ struct MeasureStoreTests {
         #expect(try ids(nil, nil, "default") == ["other"])
         #expect(try ids(nil, nil, "nobody") == [])
         #expect(try store.sessions(of: "kommune", from: 100, to: 101).first?.definition == record("a", 100).definition)
+    }
+
+    /// The indicators an exercise declares come back whole, for a report that does not run it.
+    @Test(arguments: StoreKind.available)
+    func anExercisesIndicatorsAreKept(_ kind: StoreKind) throws {
+        let (store, reopen) = try kind.make()
+        try store.createSession(SessionRecord(id: "s", exercise: "x", definition: sampleDefinition))
+        let energy = Indicator.scale(
+            "room_energy", da: "Energi i rummet", en: "Energy in the room", 1...7, low: ["da": "Træt"],
+            high: ["da": "Frisk"])
+        let runs = [
+            ExerciseRun(id: "x", version: "1", scriptHash: "ab", indicators: [energy, Indicator.host["goal"]!]),
+            ExerciseRun(id: "y", version: "", scriptHash: "cd"),
+        ]
+        try store.saveOutcome("s", exercises: runs, measures: [])
+        #expect(try reopen().exercises(of: "s") == runs)
     }
 
     /// A store of schema version 5: its measures come back as the session's, without tags;

@@ -326,15 +326,21 @@ public struct RanExercise: Codable, Hashable, Sendable {
     public var id: String
     public var version: String
     public var fileName: String
+    /// The indicators it declares (`indicators = { … }`), so that a report reads its
+    /// measures without running it.
+    public var indicators: [Indicator]
 
-    public init(id: String, version: String, fileName: String) {
+    public init(id: String, version: String, fileName: String, indicators: [Indicator] = []) {
         self.id = id
         self.version = version
         self.fileName = fileName
+        self.indicators = indicators
     }
 
     init(_ definition: LuaTable, fileName: String) {
-        self.init(id: definition["id"].text ?? "", version: definition["version"].text ?? "", fileName: fileName)
+        self.init(
+            id: definition["id"].text ?? "", version: definition["version"].text ?? "", fileName: fileName,
+            indicators: (try? Indicator.declared(definition["indicators"])) ?? [])
     }
 }
 

@@ -188,6 +188,8 @@ extension PostgresStore {
             // Whom a measure is about, its texts and tags; a measure stored before is the
             // session's, without tags. Follow-up codes by the SHA-256 of the code (never the
             // code), times in seconds since 1970, indicators a JSON array of the indicators it asks.
+            // The indicators an exercise declares, as a JSON array; none for one stored before.
+            try run("ALTER TABLE exercise ADD COLUMN indicators TEXT NOT NULL DEFAULT '[]'", on: db)
             try run(
                 """
                 ALTER TABLE measure ADD COLUMN subject_kind TEXT NOT NULL DEFAULT 'session',

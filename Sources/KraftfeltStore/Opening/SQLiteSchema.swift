@@ -132,6 +132,8 @@ enum SQLiteSchema {
             try db.alter(table: "session") { t in t.add(column: "pack", .text) }
         }
         migrator.registerMigration(identifiers[5]) { db in
+            // The indicators an exercise declares, as a JSON array; none for one stored before.
+            try db.alter(table: "exercise") { t in t.add(column: "indicators", .text).notNull().defaults(to: "[]") }
             // Whom a measure is about, its texts and tags; a measure stored before is the
             // session's, without tags.
             try db.alter(table: "measure") { t in
