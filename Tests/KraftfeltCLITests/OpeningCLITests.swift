@@ -62,7 +62,7 @@ struct OpeningCLITests {
                     + "ALTER TABLE measure DROP COLUMN subjectKind; ALTER TABLE measure DROP COLUMN subjectId; "
                     + "ALTER TABLE measure DROP COLUMN area; ALTER TABLE measure DROP COLUMN text; "
                     + "ALTER TABLE measure DROP COLUMN other; ALTER TABLE measure DROP COLUMN otherArea; "
-                    + "ALTER TABLE measure DROP COLUMN tags; "
+                    + "ALTER TABLE measure DROP COLUMN tags; ALTER TABLE exercise DROP COLUMN indicators; "
                     + "DROP TABLE session_lease; DROP TABLE server_value; ALTER TABLE session DROP COLUMN pack; "
                     + "DELETE FROM grdb_migrations WHERE identifier IN "
                     + "('v3-session-leases', 'v4-server-values', 'v5-session-pack', 'v6-measure-subjects-follow-ups')")
