@@ -426,6 +426,27 @@ import Testing
         let bad = try openSession(exercise("s:ask(s.everyone, { da = 'x', en = 'x', together = 'yes' })"))
         #expect(bad.failure == "x.lua:3: s:ask: 'together' must be true or false, got \"yes\"")
     }
+
+    /// The question asked next, in the same step as the answer that closed a `together`
+    /// question, is on the console at once (1-2-4-All's vote after the groups' ideas: the
+    /// console once kept its list from before, and the rehearsal's bots never voted).
+    @Test func theQuestionAfterATogetherAnswerIsOnTheConsole() throws {
+        let script = exercise(
+            """
+                s:each_group({ s:participants() }, function(g)
+                  return g:ask(g.everyone, { da = 'Jeres idé', en = 'Your idea', together = true })
+                end)
+                s:ask(s.everyone, { da = 'Stem', en = 'Vote', kind = 'vote', options = { 'A', 'B' } })
+            """)
+        let session = try openSession(script)
+        _ = session.consoleView  // the console's list of questions is kept between views
+        let ask = try #require(session.openAsks.first)
+        try session.submit(.answer(ask: ask.id, participant: "p2", value: .text("Idé"), at: 5000))
+        let vote = try #require(session.openAsks.first)
+        #expect(vote.id != ask.id)
+        #expect(session.consoleView.questions.map(\.id) == [vote.id])
+        #expect(session.consoleView.questions.first?.kind == "vote")
+    }
 }
 
 /// Groups of groups: `from` and `g:groups` split a group, sub-groups run inside a group's

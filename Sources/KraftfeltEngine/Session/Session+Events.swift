@@ -288,15 +288,17 @@ extension Session {
             // The console's list of questions gets the answer in place, not rebuilt.
             var questions = consoleQuestionCache
             asks[askID]?.answer(who, value, present: present.contains(who))
-            if let ask = asks[askID], ask.question.together {
-                answeredTogether(ask, by: who, value)
-                close(askID)
-            }
             let reply = ConsoleQuestion.Reply(who: who, name: name(of: who), value: value)
             answerOrder[askID, default: []].append(reply)
             if let index = questions?.firstIndex(where: { $0.id == askID }) {
                 questions![index].answers.append(reply)
                 consoleQuestionCache = questions
+            }
+            // Only now may the question close (and the script ask the next one): the list
+            // kept above is of the questions before, and closing drops it.
+            if let ask = asks[askID], ask.question.together {
+                answeredTogether(ask, by: who, value)
+                close(askID)
             }
             closeIfComplete(askID)
         case .timerEnded(let id, _), .trainer(.skip(let id), _):
