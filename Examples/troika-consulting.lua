@@ -4,6 +4,10 @@
 return kf.exercise {
   id = "troika-consulting",
   title = { da = "Troika-konsultation", en = "Troika Consulting" },
+  indicators = {
+    { id = "people_consulted", label = { da = "Personer, der fik råd", en = "People who were consulted" },
+      kind = "count" },
+  },
   minutes = 30,
   run = function(s)
     local groups = s:groups { size = 3, mix = "areas" }

@@ -127,9 +127,10 @@ extension Indicator {
     /// What the shipped exercises record besides the eight points.
     public static let shipped: [Indicator] = [
         Indicator(
-            id: "cross_area_tie", label: ["da": "Bånd på tværs af områder", "en": "Tie across areas"], kind: .tie),
+            id: "cross_area_tie", label: ["da": "Et bånd på tværs af områder", "en": "A tie across areas"], kind: .tie),
         Indicator(
-            id: "cross_area_ties", label: ["da": "Bånd på tværs af områder", "en": "Ties across areas"], kind: .count),
+            id: "cross_area_ties",
+            label: ["da": "Antal bånd på tværs af områder", "en": "Number of ties across areas"], kind: .count),
         Indicator(id: "goal", label: ["da": "Dit mål", "en": "Your goal"], kind: .text),
         Indicator(
             id: "goals_shared", label: ["da": "Mål delt med en kollega", "en": "Goals shared with a colleague"],

@@ -8,6 +8,9 @@ return kf.exercise {
     da = "Alle stiller et spørgsmål, rummet stemmer, de tre største tages i plenum.",
     en = "Everyone asks a question, the room votes, the top three go to the plenum.",
   },
+  indicators = {
+    { id = "questions_asked", label = { da = "Spørgsmål stillet", en = "Questions asked" }, kind = "count" },
+  },
   minutes = 15,
   run = function(s)
     local asked = s:ask(s.everyone, {

@@ -8,6 +8,20 @@ local axes = {
   { key = "dialogue", da = "Aftale ← → Dialog", en = "Agreement ← → Dialogue" },
 }
 
+-- The room's mean on each axis, now and wanted, is measured for the report.
+local indicators = {}
+for _, axis in ipairs(axes) do
+  indicators[#indicators + 1] = {
+    id = "practice_now_" .. axis.key, kind = "number",
+    label = { da = "I dag (rummets gennemsnit, 1–7): " .. axis.da, en = "Today (the room's mean, 1–7): " .. axis.en },
+  }
+  indicators[#indicators + 1] = {
+    id = "practice_wanted_" .. axis.key, kind = "number",
+    label = { da = "Hvor vi vil hen (rummets gennemsnit, 1–7): " .. axis.da,
+              en = "Where we want to be (the room's mean, 1–7): " .. axis.en },
+  }
+end
+
 return kf.exercise {
   id = "professionel-praksis",
   version = "1.0",
@@ -17,6 +31,7 @@ return kf.exercise {
     en = "Where is your practice today, and where do you want it? Four axes, 1–7.",
   },
   minutes = 10,
+  indicators = indicators,
   run = function(s)
     local picture = {}
     for _, axis in ipairs(axes) do

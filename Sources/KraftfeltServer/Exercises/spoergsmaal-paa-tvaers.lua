@@ -10,6 +10,11 @@ return kf.exercise {
     da = "Formulér et spørgsmål, du ikke kan løse alene, og få en hjælper fra et andet område.",
     en = "Write a question you cannot solve alone and get a helper from another area.",
   },
+  indicators = {
+    { id = "conversation_usefulness",
+      label = { da = "Samtalens nytte (rummets gennemsnit, 1–5)", en = "How useful the conversation was (the room's mean, 1–5)" },
+      kind = "number" },
+  },
   minutes = 20,
   run = function(s)
     s:show {

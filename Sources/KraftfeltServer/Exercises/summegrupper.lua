@@ -21,6 +21,10 @@ return kf.exercise {
     da = "Grupper på 2–4 på tværs af områder taler om fire spørgsmål og sætter hver et mål.",
     en = "Groups of 2–4 across areas talk through four prompts and each set a goal.",
   },
+  indicators = {
+    { id = "goals_set", label = { da = "Mål sat i summegrupperne", en = "Goals set in the buzz groups" },
+      kind = "count" },
+  },
   minutes = 20,
   run = function(s)
     local groups = s:groups { size = "2-4", mix = "areas" }
