@@ -107,4 +107,57 @@ enum Labels {
         "error.follow_up_used": "This code was used already: each code answers once.",
         "error.too_large": "The answers are too long.",
     ]
+
+    /// What a phone says when the server refuses something, by the error's `code`, in the
+    /// person's language. A code not here shows the server's own message: English phones
+    /// keep the exact `invalid` message (it names what was wrong); Danish ones get a plain
+    /// Danish sentence. `empty` and `network` are the page's own: an empty answer, said before
+    /// anything is sent, and no answer from the server at all.
+    static func phoneErrors(_ language: String) -> [String: String] { language == "en" ? phoneEn : phoneDa }
+
+    static let phoneDa: [String: String] = [
+        "unknown_code": "Ingen åben session har den kode – måske er den slut. Tjek koden på skærmen.",
+        "ended": "Sessionen er slut.",
+        "unknown_session": "Sessionen findes ikke længere på serveren.",
+        "not_started": "Sessionen er ikke startet endnu. Vent lidt.",
+        "not_open": "Spørgsmålet er lukket – dit svar nåede ikke frem i tide.",
+        "already_answered": "Du har allerede svaret.",
+        "not_in_session": "Du er ikke med i dette lige nu. Spørg træneren.",
+        "full": "Sessionen er fuld. Spørg træneren.",
+        "rate_limited": "For mange forsøg på kort tid. Vent lidt, og prøv igen.",
+        "too_large": "Svaret er for langt.",
+        "unauthorised": "Telefonen er ikke længere med i sessionen. Deltag igen med koden på skærmen.",
+        "storage_unavailable": "Serveren kunne ikke gemme det lige nu. Prøv igen om lidt.",
+        "shutting_down": "Serveren genstarter. Prøv igen om lidt.",
+        "no_worker": "Serveren er optaget. Prøv igen om lidt.",
+        "broken": "Noget gik galt på serveren. Prøv igen om lidt.",
+        "invalid": "Det kunne ikke tages imod. Tjek det, du skrev, og prøv igen.",
+        "empty": "Skriv et svar først.",
+        "network": "Ingen forbindelse til serveren. Tjek netværket, og prøv igen.",
+    ]
+
+    static let phoneEn: [String: String] = [
+        "unknown_code": "No open session has that code – it may have ended. Check the code on the screen.",
+        "ended": "The session has ended.",
+        "unknown_session": "The session is no longer on the server.",
+        "not_started": "The session has not started yet. Wait a little.",
+        "not_open": "The question has closed – your answer came too late.",
+        "already_answered": "You have answered already.",
+        "not_in_session": "You are not part of this just now. Ask the trainer.",
+        "full": "The session is full. Ask the trainer.",
+        "rate_limited": "Too many tries in a short time. Wait a little, and try again.",
+        "too_large": "The answer is too long.",
+        "unauthorised": "This phone is no longer in the session. Join again with the code on the screen.",
+        "storage_unavailable": "The server could not save it just now. Try again in a moment.",
+        "shutting_down": "The server is restarting. Try again in a moment.",
+        "no_worker": "The server is busy. Try again in a moment.",
+        "broken": "Something went wrong on the server. Try again in a moment.",
+        "empty": "Write an answer first.",
+        "network": "No connection to the server. Check the network, and try again.",
+    ]
+
+    /// The phone's error words as the pages' template takes them (`data-CODE="…"`).
+    static func phoneErrorWords(_ language: String) -> [[String: String]] {
+        phoneErrors(language).sorted { $0.key < $1.key }.map { ["code": $0.key, "text": $0.value] }
+    }
 }

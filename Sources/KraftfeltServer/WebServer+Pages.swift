@@ -44,13 +44,17 @@ extension WebServer {
                 [
                     "page": "join", "t": Labels.of(language), "title": screen.title, "code": screen.joinCode,
                     "session": id, "areas": areas, "hasAreas": !areas.isEmpty, language: true,
-                    "anonymous": self.isAnonymous(id),
+                    "anonymous": self.isAnonymous(id), "errorWords": Labels.phoneErrorWords(language),
                 ])
         }
         router.get("p/:id") { request, context in
             let id = try Self.id(context)
             return self.page(
-                "participant-page", ["page": "participant", "session": id, "t": Labels.of(Self.language(request))])
+                "participant-page",
+                [
+                    "page": "participant", "session": id, "t": Labels.of(Self.language(request)),
+                    "errorWords": Labels.phoneErrorWords(Self.language(request)),
+                ])
         }
         router.get("console") { request, _ in
             let language = Self.language(request)

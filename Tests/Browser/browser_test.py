@@ -217,6 +217,23 @@ def list_and_done(base, token, trainer, phones, shot):
     return checks
 
 
+def refused_in_danish(base, token, phone, shot):
+    """A refusal on a phone is said in the person's language: the session ends while
+    someone is still typing their name on the join page."""
+    created = api(base, "POST", "/api/sessions", token,
+                  {"script": LIST_AND_DONE, "areas": ["Sundhed", "Skole"], "language": "da"})
+    phone.get(f"{base}/j/{created['joinCode']}")
+    wait(phone, lambda d: d.find_elements(By.ID, "join-form"), "the join page")
+    phone.find_element(By.ID, "name").send_keys("Dorte")
+    Select(phone.find_element(By.ID, "area")).select_by_visible_text("Skole")
+    api(base, "POST", f"/api/sessions/{created['id']}/actions", token, {"action": "end"})
+    phone.find_element(By.CSS_SELECTOR, "#join-form button[type=submit]").click()
+    wait_text(phone, "Sessionen er slut.", "the refusal in Danish")
+    assert "has ended" not in text_of(phone), text_of(phone)
+    shot(phone, "8b-join-refused-danish")
+    return 1
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     artifacts = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/artifacts/browser")
@@ -328,6 +345,14 @@ def main():
         wait_text(beamer, "1 af 3 svar", "the count on the beamer")
         checks += 2
 
+        # An answer of only spaces is refused on Anne's phone, in Danish, before it is sent.
+        box = phones[0].find_element(By.CSS_SELECTOR, "form[data-kind=text] textarea")
+        box.send_keys("   ")
+        phones[0].find_element(By.CSS_SELECTOR, "form[data-kind=text] button[type=submit]").click()
+        wait_text(phones[0], "Skriv et svar først.", "an empty answer refused in Danish")
+        box.clear()
+        checks += 1
+
         # Anne answers; Bo starts typing, reloads his page and carries on.
         answer(phones[0], "Jeg inviterer Skole til vores næste møde.")
         phones[1].find_element(By.CSS_SELECTOR, "form[data-kind=text] textarea").send_keys("halv")
@@ -357,6 +382,7 @@ def main():
         checks += 1
 
         checks += list_and_done(base, token, trainer, phones, shot)
+        checks += refused_in_danish(base, token, phones[0], shot)
         print(f"browser test: {checks} checks passed")
     finally:
         for driver in drivers:

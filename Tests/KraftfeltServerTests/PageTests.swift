@@ -3,8 +3,9 @@ import HTTPTypes
 import HummingbirdTesting
 import KraftfeltEngine
 import KraftfeltHost
-import KraftfeltServer
 import Testing
+
+@testable import KraftfeltServer
 
 /// The HTML pages, the static files and the headers every response carries.
 @Suite(.timeLimit(.minutes(1))) struct PageTests {
@@ -86,6 +87,35 @@ import Testing
             Self.expectSecurityHeaders(sessions)
             Self.expectNothingInline(sessions.text)
         }
+    }
+
+    /// A phone says a refusal in its person's language: the join page and the phone's page
+    /// carry the words for each error code, in the page's language.
+    @Test func phonesCarryTheirErrorWordsInTheirLanguage() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let (id, code) = try await client.create("summegrupper")
+            let danish = try await client.get("/p/\(id)?lang=da")
+            #expect(danish.text.contains(#"data-not_open="Spørgsmålet er lukket – dit svar nåede ikke frem i tide.""#))
+            #expect(danish.text.contains(#"data-invalid="Det kunne ikke tages imod."#))
+            let english = try await client.get("/p/\(id)?lang=en")
+            #expect(english.text.contains(#"data-not_open="The question has closed – your answer came too late.""#))
+            // An English phone keeps the server's exact message for what was not valid.
+            #expect(!english.text.contains("data-invalid="))
+            let join = try await client.get("/j/\(code)", headers: [.acceptLanguage: "en"])
+            #expect(join.text.contains(#"data-unknown_code="No open session has that code"#))
+            #expect(join.text.contains(#"data-rate_limited="Too many tries in a short time."#))
+        }
+        // Every code is one the server or the page itself gives, and both languages have the same,
+        // but for `invalid` in English.
+        let server = Set(KraftfeltError.Code.allCases.map(\.rawValue)).union([
+            "unknown_code", "rate_limited", "too_large", "full", "unauthorised", "empty", "network",
+        ])
+        #expect(Set(Labels.phoneDa.keys).subtracting(server).isEmpty, "\(Set(Labels.phoneDa.keys).subtracting(server))")
+        #expect(Set(Labels.phoneDa.keys).subtracting(Labels.phoneEn.keys) == ["invalid"])
+        #expect(Set(Labels.phoneEn.keys).isSubset(of: Labels.phoneDa.keys))
+        #expect(
+            Set(Labels.da.keys) == Set(Labels.en.keys), "\(Set(Labels.da.keys).symmetricDifference(Labels.en.keys))")
     }
 
     @Test func theStaticFilesHaveTheirTypes() async throws {

@@ -21,16 +21,32 @@
     if (token) headers["Authorization"] = "Bearer " + token;
     if (data !== undefined) headers["Content-Type"] = "application/json";
     return fetch(path, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) })
+      .catch((failure) => { throw refusal("network", failure.message); })
       .then(async (response) => {
         const text = await response.text();
         let json = null;
         try { json = JSON.parse(text); } catch (e) { json = null; }
         if (!response.ok) {
-          const message = json && json.error ? json.error.message : response.status + " " + response.statusText;
-          throw new Error(message);
+          if (json && json.error) throw refusal(json.error.code, json.error.message);
+          throw refusal("http_" + response.status, response.status + " " + response.statusText);
         }
         return json === null ? text : json;
       });
+  }
+
+  // A refusal from the server (or none at all: "network"), with its code.
+  function refusal(code, message) {
+    const error = new Error(message);
+    error.code = code;
+    return error;
+  }
+
+  // What to say of a refusal: the page's words for its code in the person's language
+  // (phones and the join page carry them), else the server's own message.
+  function said(failure) {
+    const words = document.getElementById("error-words");
+    const known = words && failure.code && Object.prototype.hasOwnProperty.call(words.dataset, failure.code);
+    return known ? words.dataset[failure.code] : failure.message;
   }
 
   function showError(element, message) {
@@ -98,7 +114,7 @@
           offset = Date.now() - message.at;
           morph(live, message.html);
         } else if (message.type === "error") {
-          status.textContent = message.message;
+          status.textContent = said(message);
           status.hidden = false;
           if (message.code === "unauthorised") { socket.onclose = null; }
         }
@@ -139,17 +155,20 @@
   if (page === "join") {
     const form = document.getElementById("join-form");
     const existing = store.getItem("kf.p." + form.dataset.session);
-    if (existing) location.replace("/p/" + form.dataset.session);
+    const language = store.getItem("kf.lang." + form.dataset.session);
+    if (existing) location.replace("/p/" + form.dataset.session + (language ? "?lang=" + language : ""));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const data = new FormData(form);
+      const chosen = data.get("language") === "en" ? "en" : "da";
       api("POST", "/api/join", null, {
         code: form.dataset.code, name: data.get("name") === null ? undefined : data.get("name"), area: data.get("area"),
-        language: data.get("language") || "da",
+        language: chosen,
       }).then((joined) => {
         store.setItem("kf.p." + joined.session, joined.token);
-        location.assign("/p/" + joined.session);
-      }).catch((error) => showError(document.getElementById("join-error"), error.message));
+        store.setItem("kf.lang." + joined.session, chosen);
+        location.assign("/p/" + joined.session + "?lang=" + chosen);
+      }).catch((error) => showError(document.getElementById("join-error"), said(error)));
     });
   }
 
@@ -165,7 +184,7 @@
       const error = button.closest("section").querySelector(".error");
       api("POST", "/api/sessions/" + session + "/done", token, {})
         .then(() => showError(error, ""))
-        .catch((failure) => { showError(error, failure.message); button.disabled = false; });
+        .catch((failure) => { showError(error, said(failure)); button.disabled = false; });
     });
     // A list question's "add another": one more box, until the question's most items.
     document.getElementById("live").addEventListener("click", (event) => {
@@ -217,11 +236,17 @@
           return;
         }
       }
+      // An answer of only spaces is said to be empty, here, before anything is sent.
+      const value = answerValue(form);
+      if ((form.dataset.kind === "text" && !value.trim()) || (form.dataset.kind === "list" && value.length === 0)) {
+        showError(form.querySelector(".error"), said(refusal("empty", "the answer is empty")));
+        return;
+      }
       const button = form.querySelector("button[type=submit]");
       if (button) button.disabled = true;
-      api("POST", "/api/sessions/" + session + "/answers", token, { ask: Number(form.dataset.ask), value: answerValue(form) })
+      api("POST", "/api/sessions/" + session + "/answers", token, { ask: Number(form.dataset.ask), value })
         .then(() => showError(form.querySelector(".error"), ""))
-        .catch((error) => { showError(form.querySelector(".error"), error.message); if (button) button.disabled = false; });
+        .catch((error) => { showError(form.querySelector(".error"), said(error)); if (button) button.disabled = false; });
     });
   }
 
