@@ -47,7 +47,7 @@ public struct Catalog: Sendable {
         self.library = library.sorted { $0.fileName < $1.fileName }
         self.packs = packs
         entries =
-            self.library.map { source in
+            self.library.filter(\.offersAnExercise).map { source in
                 Entry(
                     id: String(source.fileName.dropLast(4)), title: Self.titles(in: source.text),
                     programme: source.text.contains("kf.programme"),
@@ -89,7 +89,7 @@ public struct Catalog: Sendable {
 
     public func source(_ id: String) -> ExerciseSource? {
         guard !id.contains("/") else { return nil }
-        return library.first { $0.fileName == "\(id).lua" }
+        return library.first { $0.fileName == "\(id).lua" && $0.offersAnExercise }
     }
 
     /// The installed pack's exercise with this id (`PACK/EXERCISE`).
@@ -111,4 +111,10 @@ public struct Catalog: Sendable {
         }
         return titles
     }
+}
+
+extension ExerciseSource {
+    /// True for an exercise or a programme; false for a module that others `require`
+    /// (`helpers.lua`), which the console does not offer as an exercise of its own.
+    var offersAnExercise: Bool { text.contains("kf.exercise") || text.contains("kf.programme") }
 }
