@@ -552,7 +552,7 @@ import Testing
     }
 
     /// A flow that planned its people (s:roles, g.members) cannot reach someone who has
-    /// joined another group since: not with a question, not with a role.
+    /// joined another group since: not with a question, not with a role, not with a show.
     @Test func aFlowReachesOnlyWhoIsInItsGroupNow() throws {
         let script = exercise(
             """
@@ -561,6 +561,7 @@ import Testing
                   local first = g.members[1]
                   g:timer("1m")
                   g:ask(first, { da = "Hvad?", en = "What?" })
+                  g:show("for the first of group " .. g.index, first)
                   g:set_role(first, "speaker")
                 end)
             """)
@@ -571,12 +572,17 @@ import Testing
         let lines = session.transcript.lines
         #expect(lines.contains("[01:00] group 1: Anne is in another group now: no role"), "\(lines)")
         #expect(lines.contains("[01:00] group 1: Anne is in another group now: not asked"))
+        #expect(lines.contains("[01:00] group 1: Anne is in another group now: not shown"))
+        #expect(!lines.contains { $0.contains("for the first of group 1") }, "\(lines)")
+        #expect(session.participantView("p1")?.shown == nil)
         #expect(session.openAsks.isEmpty)
         #expect(session.consoleView.people.first { $0.id == "p1" }?.role == nil)
         // In group 2 she is asked with the others at its step.
         try session.submit(.timerEnded(timer: try Self.timer(of: 2, session), at: 61_000))
         #expect(session.openAsks.map(\.audience) == [["p3"]])
         #expect(session.participantView("p1")?.group?.members.map(\.name) == ["Cecilie", "Dorte", "Anne"])
+        try session.submit(.answer(ask: session.openAsks[0].id, participant: "p3", value: .text("x"), at: 62_000))
+        #expect(session.transcript.lines.contains("[01:02] group 2: show to Cecilie: for the first of group 2"))
     }
 
     @Test func aGroupWithNobodyHerePassesItsTimersAndASmallGroupFromTheStartIsKept() throws {

@@ -7,7 +7,13 @@ extension Session {
         let value = try call.value(1)
         let content = try showContent(value)
         let to: LuaValue? = call.isNil(2) ? Optional.none : try call.value(2)
-        let audience = try showAudience(to, handle: try call.value(0))
+        var audience = try showAudience(to, handle: try call.value(0))
+        if case .people(let given) = audience {
+            // A group's flow shows only to who is in its group now, as it asks and gives roles.
+            let ids = notMovedAway(given, "not shown")
+            guard !ids.isEmpty else { return .none }
+            audience = .people(ids)
+        }
         shownCount += 1
         let item = Shown(number: shownCount, content: content, at: clock.now)
         var prefix = "show"
