@@ -10,8 +10,8 @@ import Testing
 /// the session refuses, and a replay of the log gives the same transcript.
 ///
 /// Reproducible: the cases come from a seeded generator. `KRAFTFELT_FUZZ_SEED` and
-/// `KRAFTFELT_FUZZ_CASES` choose others (20,000 cases of seed 12345 ran clean apart from
-/// the known issue below); a failing case is printed with its script, and
+/// `KRAFTFELT_FUZZ_CASES` choose others (20,000 cases of seed 12345 ran clean, replays
+/// included); a failing case is printed with its script, and
 /// `KRAFTFELT_FUZZ_TIMES=1` prints every case slower than 0.1 s.
 struct HostFunctionFuzzTests {
     static let environment = ProcessInfo.processInfo.environment
@@ -90,25 +90,11 @@ struct HostFunctionFuzzTests {
         return failure
     }
 
-    /// The errors of `LuaValueReader` for a value that cannot leave Lua: which one a table
-    /// with several bad parts gets follows Lua's hash order, which differs between states.
-    static let readerErrors = [
-        "as a key; keys that leave Lua", "nested more than", "contains itself (a cycle)", "too large to leave Lua",
-        "which cannot leave Lua",
-    ]
-
+    /// A replay makes the same transcript. This holds for a value that cannot leave Lua too:
+    /// a table bad in several places fails with the error of its first bad key in the
+    /// reader's fixed key order, not in Lua's hash order (which differs between states).
     private func expectSame(_ other: Session, _ session: Session, _ number: Int, _ script: String) {
-        let messages = [other.failure, session.failure].compactMap { $0 }
-        let known = messages.contains { message in Self.readerErrors.contains { message.contains($0) } }
-        guard known else {
-            #expect(other.transcript == session.transcript, "case \(number): the replay differs\n\(script)")
-            return
-        }
-        withKnownIssue(
-            "the first bad value the reader meets follows Lua's hash order (issue 7, class 4)", isIntermittent: true
-        ) {
-            #expect(other.transcript == session.transcript, "case \(number): the replay differs\n\(script)")
-        }
+        #expect(other.transcript == session.transcript, "case \(number): the replay differs\n\(script)")
     }
 
     /// A failure without its numbers and quoted values, to count failures of one kind.
