@@ -1,3 +1,5 @@
+import KraftfeltStore
+
 /// The words of the pages, in Danish and English.
 enum Labels {
     static func of(_ language: String) -> [String: String] { language == "en" ? en : da }
@@ -50,6 +52,12 @@ enum Labels {
             "Om nogle uger kan du følge op: se dit mål igen, svar på et par spørgsmål og se din egen forandring. Gem koden eller linket.",
         "followUpDone": "Du har svaret på opfølgningen. Tak!",
         "haveFollowUp": "Har du en opfølgningskode?",
+        "orgReport": "Rapport over tid",
+        "orgReportHint":
+            "Målingerne fra alle organisationens sessioner, der startede i perioden: fordelinger, før og efter, netværket på tværs, og hvordan det vokser. Lad datoerne stå tomme for alle sessioner.",
+        "fromDay": "Fra og med", "toDay": "Til og med", "reportFormat": "Som",
+        "formatHTML": "Rapport (HTML)", "formatCSV": "Målinger (CSV, anonym)", "formatJSON": "Tal (JSON)",
+        "getReport": "Hent rapporten",
         "error.unknown_follow_up": "Koden kendes ikke. Tjek den, eller spørg din træner om en ny.",
         "error.rate_limited": "For mange forkerte forsøg herfra. Vent lidt, og prøv igen.",
         "error.follow_up_used": "Koden er allerede brugt: hver kode svarer én gang.",
@@ -102,6 +110,12 @@ enum Labels {
             "In a few weeks you can follow up: see your goal again, answer a few questions and see your own change. Keep the code or the link.",
         "followUpDone": "You have answered the follow-up. Thank you!",
         "haveFollowUp": "Have a follow-up code?",
+        "orgReport": "Report over time",
+        "orgReportHint":
+            "The measures of all the organisation's sessions that started in the period: distributions, before and after, the network across areas, and how it grows. Leave the days empty for every session.",
+        "fromDay": "From", "toDay": "To (inclusive)", "reportFormat": "As",
+        "formatHTML": "Report (HTML)", "formatCSV": "Measures (CSV, anonymous)", "formatJSON": "Numbers (JSON)",
+        "getReport": "Get the report",
         "error.unknown_follow_up": "This code is not known. Check it, or ask your trainer for a new one.",
         "error.rate_limited": "Too many failed attempts from here. Wait a little, and try again.",
         "error.follow_up_used": "This code was used already: each code answers once.",
@@ -155,6 +169,36 @@ enum Labels {
         "empty": "Write an answer first.",
         "network": "No connection to the server. Check the network, and try again.",
     ]
+
+    /// A stored session state as the console's list of sessions says it, and the reason of a
+    /// failure (for the tag's title).
+    static func state(_ stored: String, _ language: String) -> (String, String?) {
+        let en = language == "en"
+        switch SessionStatus(stored) {
+        case .open: return (en ? "open" : "åben", nil)
+        case .running: return (en ? "running" : "i gang", nil)
+        case .finished: return (en ? "finished" : "slut", nil)
+        case .anonymised: return (en ? "anonymised" : "anonymiseret", nil)
+        case .halted(let why), .failed(let why): return (en ? "failed" : "fejlede", why)
+        case .other(let text): return (text, nil)
+        }
+    }
+
+    /// What the console's start page says of a refusal of the report over time, by its code;
+    /// other refusals show the server's message.
+    static func consoleErrors(_ language: String) -> [[String: String]] {
+        let words: [String: String] =
+            language == "en"
+            ? [
+                "not_found": "The organisation has no sessions in that period.",
+                "network": "No connection to the server. Try again.",
+            ]
+            : [
+                "not_found": "Organisationen har ingen sessioner i den periode.",
+                "network": "Ingen forbindelse til serveren. Prøv igen.",
+            ]
+        return words.sorted { $0.key < $1.key }.map { ["code": $0.key, "text": $0.value] }
+    }
 
     /// The phone's error words as the pages' template takes them (`data-CODE="…"`).
     static func phoneErrorWords(_ language: String) -> [[String: String]] {

@@ -66,18 +66,25 @@ extension WebServer {
                 ] as [String: Any]
             }
             return self.page(
-                "console-home", ["page": "console-home", "t": Labels.of(language), "exercises": exercises])
+                "console-home",
+                [
+                    "page": "console-home", "t": Labels.of(language), "exercises": exercises,
+                    "errorWords": Labels.consoleErrors(language),
+                ])
         }
         router.get("console/sessions") { request, context in
             let organisation = try self.trainer(request, context)
+            let language = Self.language(request)
             let sessions = try await self.summaries(of: organisation).map {
-                [
-                    "id": $0.id, "exercise": $0.exercise, "state": $0.state, "live": $0.live,
+                let (state, why) = Labels.state($0.state, language)
+                var row: [String: Any] = [
+                    "id": $0.id, "exercise": $0.exercise, "state": state, "live": $0.live,
                     "joinCode": $0.joinCode ?? "",
-                ] as [String: Any]
+                ]
+                if let why { row["why"] = why }  // Mustache shows a section for an empty text too
+                return row
             }
-            return self.page(
-                "console-sessions", ["sessions": sessions, "t": Labels.of(Self.language(request))])
+            return self.page("console-sessions", ["sessions": sessions, "t": Labels.of(language)])
         }
         for (path, name) in [("console/:id", "console"), ("screen/:id", "screen")] {
             router.get(RouterPath(path)) { request, context in

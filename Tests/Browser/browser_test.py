@@ -59,9 +59,12 @@ def start_server(binary, data):
     return process, f"http://127.0.0.1:{port}", token
 
 
-def browser(width, height):
+def browser(width, height, downloads=None):
     options = webdriver.ChromeOptions()
-    options.add_experimental_option("prefs", {"intl.accept_languages": "da,en"})
+    prefs = {"intl.accept_languages": "da,en"}
+    if downloads:
+        prefs.update({"download.default_directory": downloads, "download.prompt_for_download": False})
+    options.add_experimental_option("prefs", prefs)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                      f"--window-size={width},{height}", "--lang=da"]:
@@ -234,6 +237,35 @@ def refused_in_danish(base, token, phone, shot):
     return 1
 
 
+def report_over_time(base, trainer, downloads, shot):
+    """The trainer downloads the organisation's report over time from the console's start
+    page: a period with no sessions is said in Danish, today's has the sessions run here."""
+    trainer.get(base + "/console")
+    wait(trainer, lambda d: d.find_elements(By.ID, "report-form"), "the report form")
+    def day(field, value):
+        # A date input takes the digits as typed in its own order; set it as the page would.
+        trainer.execute_script("arguments[0].value = arguments[1]", trainer.find_element(By.ID, field), value)
+    day("report-from", "2020-01-01")
+    day("report-to", "2020-01-31")
+    trainer.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    wait_text(trainer, "Organisationen har ingen sessioner i den periode.", "no sessions in 2020, in Danish")
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    day("report-from", today)
+    day("report-to", today)
+    trainer.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+    name = os.path.join(downloads, f"kraftfelt-report-{today}-{today}.html")
+    deadline = time.time() + 30
+    while not os.path.exists(name) and time.time() < deadline:
+        time.sleep(0.2)
+    assert os.path.exists(name), f"no report downloaded: {os.listdir(downloads)}"
+    report = open(name, encoding="utf-8").read()
+    assert report.startswith("<!doctype html>") or report.startswith("<!DOCTYPE html>"), report[:80]
+    assert "Summegrupper" in report and "Mål sat i summegrupperne" in report, "the sessions' measures in the report"
+    assert not trainer.find_element(By.ID, "report-error").is_displayed()
+    shot(trainer, "13-console-report-over-time")
+    return 2
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     artifacts = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else ".build/artifacts/browser")
@@ -249,7 +281,9 @@ def main():
         print("screenshot", path)
 
     try:
-        trainer = browser(1280, 900)
+        downloads = os.path.join(data, "downloads")
+        os.makedirs(downloads)
+        trainer = browser(1280, 900, downloads)
         beamer = browser(1280, 800)
         phones = [browser(390, 844) for _ in range(3)]
         drivers += [trainer, beamer] + phones
@@ -383,6 +417,7 @@ def main():
 
         checks += list_and_done(base, token, trainer, phones, shot)
         checks += refused_in_danish(base, token, phones[0], shot)
+        checks += report_over_time(base, trainer, downloads, shot)
         print(f"browser test: {checks} checks passed")
     finally:
         for driver in drivers:

@@ -118,6 +118,28 @@ import Testing
             Set(Labels.da.keys) == Set(Labels.en.keys), "\(Set(Labels.da.keys).symmetricDifference(Labels.en.keys))")
     }
 
+    /// The console's start page: the sessions with their state in the trainer's language, and
+    /// the form for the report over time.
+    @Test func theConsoleListsSessionsInItsLanguageAndOffersTheReportOverTime() async throws {
+        let fixture = try Fixture()
+        try await fixture.run { client in
+            let (id, _) = try await client.create("summegrupper")
+            let danish = try await client.get("/console/sessions?lang=da", token: fixture.token)
+            #expect(danish.text.contains(#"<span class="tag">i gang</span>"#), "\(danish.text)")
+            #expect(danish.text.contains(id))
+            let english = try await client.get("/console/sessions?lang=en", token: fixture.token)
+            #expect(english.text.contains(#"<span class="tag">running</span>"#), "\(english.text)")
+            let home = try await client.get("/console?lang=da")
+            Self.expectPage(home)
+            #expect(home.text.contains(#"<form id="report-form""#))
+            #expect(home.text.contains(#"<input id="report-from" name="from" type="date">"#))
+            #expect(home.text.contains(#"data-not_found="Organisationen har ingen sessioner i den periode.""#))
+        }
+        #expect(Labels.state("failed: x.lua:3: boom", "da") == ("fejlede", "x.lua:3: boom"))
+        #expect(Labels.state("finished", "en") == ("finished", nil))
+        #expect(Labels.state("anonymised", "da") == ("anonymiseret", nil))
+    }
+
     @Test func theStaticFilesHaveTheirTypes() async throws {
         let fixture = try Fixture()
         try await fixture.run { client in

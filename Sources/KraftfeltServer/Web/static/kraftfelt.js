@@ -41,6 +41,26 @@
     return error;
   }
 
+  // Fetches a file with the trainer's token and saves it under `name`.
+  function download(path, token, name) {
+    return fetch(path, { headers: { "Authorization": "Bearer " + token } })
+      .catch((failure) => { throw refusal("network", failure.message); })
+      .then(async (response) => {
+        if (!response.ok) {
+          let json = null;
+          try { json = JSON.parse(await response.text()); } catch (e) { json = null; }
+          if (json && json.error) throw refusal(json.error.code, json.error.message);
+          throw refusal("http_" + response.status, response.status + " " + response.statusText);
+        }
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(await response.blob());
+        link.download = name;
+        document.body.append(link);
+        link.click();
+        link.remove();
+      });
+  }
+
   // What to say of a refusal: the page's words for its code in the person's language
   // (phones and the join page carry them), else the server's own message.
   function said(failure) {
@@ -262,16 +282,9 @@
         const path = "/api/sessions/" + session + "/" + button.dataset.download;
         const kind = button.dataset.download.split("?")[0];
         const name = { export: ".json", transcript: ".txt", report: "-report.html" };
-        fetch(path, { headers: { "Authorization": "Bearer " + token } }).then((response) => {
-          if (!response.ok) throw new Error(response.status + " " + response.statusText);
-          return response.blob();
-        }).then((blob) => {
-          const link = document.createElement("a");
-          link.href = URL.createObjectURL(blob);
-          link.download = "kraftfelt-" + session + (name[kind] || "");
-          link.click();
-          showError(document.getElementById("action-error"), "");
-        }).catch((error) => showError(document.getElementById("action-error"), error.message));
+        download(path, token, "kraftfelt-" + session + (name[kind] || ""))
+          .then(() => showError(document.getElementById("action-error"), ""))
+          .catch((error) => showError(document.getElementById("action-error"), error.message));
         return;
       }
       if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
@@ -289,9 +302,25 @@
     const token = trainerToken();
     const list = document.getElementById("sessions");
     if (!token) { document.getElementById("no-token").hidden = false; return; }
-    const refresh = () => fetch("/console/sessions", { headers: { "Authorization": "Bearer " + token } })
+    const refresh = () => fetch("/console/sessions?lang=" + body.dataset.lang, { headers: { "Authorization": "Bearer " + token } })
       .then((response) => response.text()).then((html) => { list.innerHTML = html; });
     refresh();
+    // The report over time: the organisation's sessions that started between the days.
+    document.getElementById("report-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const data = new FormData(event.target);
+      const query = new URLSearchParams({ format: String(data.get("format") || "html"), lang: body.dataset.lang });
+      for (const name of ["from", "to"]) if (data.get(name)) query.set(name, String(data.get(name)));
+      const error = document.getElementById("report-error");
+      const button = event.target.querySelector("button[type=submit]");
+      button.disabled = true;
+      download("/api/report?" + query, token,
+        "kraftfelt-report" + (data.get("from") ? "-" + data.get("from") : "") + (data.get("to") ? "-" + data.get("to") : "")
+          + "." + query.get("format"))
+        .then(() => showError(error, ""))
+        .catch((failure) => showError(error, said(failure)))
+        .finally(() => { button.disabled = false; });
+    });
     document.getElementById("create-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const data = new FormData(event.target);
