@@ -77,9 +77,10 @@ extension WebServer {
             let language = Self.language(request)
             let sessions = try await self.summaries(of: organisation).map {
                 let (state, why) = Labels.state($0.state, language)
+                let entry = self.catalog.entries.first { [exercise = $0.exercise] in $0.id == exercise }
                 var row: [String: Any] = [
-                    "id": $0.id, "exercise": $0.exercise, "state": state, "live": $0.live,
-                    "joinCode": $0.joinCode ?? "",
+                    "id": $0.id, "exercise": entry.flatMap { $0.title[language] ?? $0.title["da"] } ?? $0.exercise,
+                    "state": state, "live": $0.live, "joinCode": $0.joinCode ?? "",
                 ]
                 if let why { row["why"] = why }  // Mustache shows a section for an empty text too
                 return row

@@ -129,6 +129,9 @@ import Testing
             #expect(danish.text.contains(id))
             let english = try await client.get("/console/sessions?lang=en", token: fixture.token)
             #expect(english.text.contains(#"<span class="tag">running</span>"#), "\(english.text)")
+            // The exercise by its title in the trainer's language.
+            #expect(danish.text.contains("<strong>Summegrupper</strong>"))
+            #expect(english.text.contains("<strong>Buzz groups</strong>"))
             let home = try await client.get("/console?lang=da")
             Self.expectPage(home)
             #expect(home.text.contains(#"<form id="report-form""#))
