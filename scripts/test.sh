@@ -17,6 +17,11 @@ if [ -z "${KRAFTFELT_TEST_POSTGRES:-}" ]; then
     fi
 fi
 swift build --build-tests
+# Every temporary folder of the tests (stores, data directories, packs, browsers) goes in
+# one folder of this run, which goes when the run ends, passed or not.
+TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/kraftfelt-tests.XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 if [ $# -eq 0 ]; then
     # The server's tests run on their own: beside the suites that block threads for
     # seconds (scripts at their limits, CLI processes), their HTTP and WebSocket tasks
