@@ -29,16 +29,17 @@ enum PackFeedClient {
 
     /// The archives to install for `requests`: for each, the newest version in the feed
     /// that its range allows, with the dependencies that are not installed already.
-    static func archives(from base: String, for requests: [String], installed: [PackManifest]) throws(PackError)
-        -> [PackArchive]
-    {
+    static func archives(
+        from base: String, for requests: [String], installed: [PackManifest], seconds: Double = Self.seconds
+    ) throws(PackError) -> [PackArchive] {
         let root = base.hasSuffix("/") ? String(base.dropLast()) : base
         guard let url = URL(string: root + "/packs/index.json"), ["http", "https"].contains(url.scheme ?? "") else {
             throw PackError("\(SessionID.shown(base)) is not a feed's address: give http://HOST:PORT or https://…")
         }
         let index: PackFeedIndex
         do {
-            index = try JSONDecoder().decode(PackFeedIndex.self, from: try get(url, limit: indexLimit))
+            index = try JSONDecoder().decode(
+                PackFeedIndex.self, from: try get(url, limit: indexLimit, seconds: seconds))
         } catch let error as PackError {
             throw error
         } catch {
@@ -65,7 +66,8 @@ enum PackFeedClient {
             // The archive's address is made here, never taken from the feed.
             guard let archiveURL = URL(string: "\(root)/packs/\(entry.id)/\(entry.version).kfpack") else { continue }
             let name = "\(entry.id) \(entry.version) from \(root)"
-            let archive = try PackArchive.read(try get(archiveURL, limit: PackArchive.limit), name: name)
+            let archive = try PackArchive.read(
+                try get(archiveURL, limit: PackArchive.limit, seconds: seconds), name: name)
             guard archive.hash == entry.sha256, archive.index.id == entry.id, archive.index.version == entry.version
             else {
                 throw PackError("\(name): the archive does not match the feed's index (sha256 \(entry.sha256))")
@@ -81,22 +83,89 @@ enum PackFeedClient {
         return chosen
     }
 
-    /// One GET, at most `limit` bytes, within 30 seconds.
-    static func get(_ url: URL, limit: Int) throws(PackError) -> Data {
-        var built = URLRequest(url: url, timeoutInterval: 30)
-        built.setValue("kraftfelt", forHTTPHeaderField: "User-Agent")
-        let request = built
-        let answer: (Data, URLResponse)
-        do {
-            answer = try blocking { try await URLSession.shared.data(for: request) }
-        } catch {
-            throw PackError("\(url): cannot fetch it: \(error.localizedDescription)")
+    /// The longest one GET may take, from asking to its last byte.
+    static let seconds = 120.0
+
+    /// One GET of at most `limit` bytes within `seconds`. The answer is counted as it comes
+    /// and the GET is given up as soon as it has more (a server that says its size is refused
+    /// before any of it comes), so a hostile feed can neither fill the memory nor hold the
+    /// install by sending slowly.
+    static func get(_ url: URL, limit: Int, seconds: Double = Self.seconds) throws(PackError) -> Data {
+        var request = URLRequest(url: url, timeoutInterval: min(30, seconds))
+        request.setValue("kraftfelt", forHTTPHeaderField: "User-Agent")
+        let download = LimitedDownload(limit: limit)
+        let session = URLSession(configuration: .ephemeral, delegate: download, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        let task = session.dataTask(with: request)
+        task.resume()
+        guard download.done.wait(timeout: .now() + seconds) == .success else {
+            task.cancel()
+            throw PackError("\(url): no whole answer within \(Int(seconds)) seconds")
         }
-        guard let http = answer.1 as? HTTPURLResponse else { throw PackError("\(url): not an HTTP answer") }
+        let (data, response, failure) = download.outcome
+        if let failure {
+            switch failure {
+            case .tooLarge: throw PackError("\(url): the answer has more than \(limit) bytes, the most it may have")
+            case .failed(let message): throw PackError("\(url): cannot fetch it: \(message)")
+            }
+        }
+        guard let http = response as? HTTPURLResponse else { throw PackError("\(url): not an HTTP answer") }
         guard http.statusCode == 200 else { throw PackError("\(url): the server answered \(http.statusCode)") }
-        guard answer.0.count <= limit else {
-            throw PackError("\(url): the answer has \(answer.0.count) bytes; at most \(limit)")
+        return data
+    }
+}
+
+/// A GET's answer, taken as it comes and given up past its limit.
+///
+/// `@unchecked Sendable` is safe: URLSession calls the delegate methods one at a time on
+/// its own queue, every field is read and written under `lock`, and `outcome` is read
+/// after `done` is signalled.
+private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    enum Failure {
+        case tooLarge
+        case failed(String)
+    }
+
+    let limit: Int
+    let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var data = Data()
+    private var response: URLResponse?
+    private var failure: Failure?
+
+    init(limit: Int) { self.limit = limit }
+
+    var outcome: (Data, URLResponse?, Failure?) { lock.withLock { (data, response, failure) } }
+
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+    ) {
+        let tooLarge = response.expectedContentLength > Int64(limit)
+        lock.withLock {
+            self.response = response
+            if tooLarge { failure = .tooLarge }
         }
-        return answer.0
+        completionHandler(tooLarge ? .cancel : .allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+        let over = lock.withLock { () -> Bool in
+            guard failure == nil else { return true }
+            guard self.data.count + data.count <= limit else {
+                failure = .tooLarge
+                return true
+            }
+            self.data.append(data)
+            return false
+        }
+        if over { dataTask.cancel() }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+        lock.withLock {
+            if failure == nil, let error { failure = .failed(error.localizedDescription) }
+        }
+        done.signal()
     }
 }

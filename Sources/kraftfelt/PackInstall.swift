@@ -81,6 +81,9 @@ struct PackInstall: ParsableCommand {
     @Option(help: "Another organisation's feed (http://HOST:PORT of its kraftfelt serve --publish-packs).")
     var from: String?
 
+    @Option(help: "With --from: the most seconds each GET of the feed may take, from asking to its last byte.")
+    var timeout: Double = PackFeedClient.seconds
+
     @Flag(help: "Install packs that are unsigned or signed by a key you do not trust, as untrusted.")
     var allowUnsigned = false
 
@@ -89,6 +92,9 @@ struct PackInstall: ParsableCommand {
     func validate() throws {
         guard !packs.isEmpty else { throw ValidationError("name a pack's folder or archive to install") }
         for pack in packs { try Inputs.path(pack, option: "a pack") }
+        guard timeout >= 1 && timeout <= 3600 else {
+            throw ValidationError("--timeout must be from 1 to 3600 seconds, got \(timeout)")
+        }
     }
 
     func run() throws {
@@ -97,7 +103,7 @@ struct PackInstall: ParsableCommand {
             var archives: [PackArchive] = []
             if let from {
                 archives = try PackFeedClient.archives(
-                    from: from, for: packs, installed: store.installed().packs.map(\.manifest))
+                    from: from, for: packs, installed: store.installed().packs.map(\.manifest), seconds: timeout)
             } else {
                 for path in packs { archives.append(try PackSource.archive(path)) }
             }
