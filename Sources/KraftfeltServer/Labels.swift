@@ -52,6 +52,7 @@ enum Labels {
             "Om nogle uger kan du følge op: se dit mål igen, svar på et par spørgsmål og se din egen forandring. Gem koden eller linket.",
         "followUpDone": "Du har svaret på opfølgningen. Tak!",
         "haveFollowUp": "Har du en opfølgningskode?",
+        "followUpStatus": "Opfølgning: %a af de %n, der fik en kode, har svaret (koderne virker til og med %day)",
         "orgReport": "Rapport over tid",
         "orgReportHint":
             "Målingerne fra alle organisationens sessioner, der startede i perioden: fordelinger, før og efter, netværket på tværs, og hvordan det vokser. Lad datoerne stå tomme for alle sessioner.",
@@ -110,6 +111,7 @@ enum Labels {
             "In a few weeks you can follow up: see your goal again, answer a few questions and see your own change. Keep the code or the link.",
         "followUpDone": "You have answered the follow-up. Thank you!",
         "haveFollowUp": "Have a follow-up code?",
+        "followUpStatus": "Follow-up: %a of the %n given a code have answered (the codes work until %day)",
         "orgReport": "Report over time",
         "orgReportHint":
             "The measures of all the organisation's sessions that started in the period: distributions, before and after, the network across areas, and how it grows. Leave the days empty for every session.",

@@ -83,6 +83,7 @@ extension WebServer {
                     "state": state, "live": $0.live, "joinCode": $0.joinCode ?? "",
                 ]
                 if let why { row["why"] = why }  // Mustache shows a section for an empty text too
+                if let status = self.followUpStatus($0.id, language) { row["followUp"] = status }
                 return row
             }
             return self.page("console-sessions", ["sessions": sessions, "t": Labels.of(language)])
@@ -100,6 +101,18 @@ extension WebServer {
         router.get("static/kraftfelt.js") { _, _ in
             Self.asset(self.pages.script, type: "text/javascript; charset=utf-8")
         }
+    }
+
+    /// How a session's follow-up goes, for the console's list: how many codes were given and
+    /// how many have answered, and until when the codes answer (nil without a follow-up).
+    func followUpStatus(_ session: String, _ language: String) -> String? {
+        guard let codes = try? host.store.followUps(of: session), let last = codes.map(\.expiresAt).max() else {
+            return nil
+        }
+        let day = Days.text(last, language: language)
+        let words = Labels.of(language)["followUpStatus"] ?? ""
+        return words.replacingOccurrences(of: "%a", with: String(codes.filter { $0.usedAt != nil }.count))
+            .replacingOccurrences(of: "%n", with: String(codes.count)).replacingOccurrences(of: "%day", with: day)
     }
 
     func summaries(of organisation: String) async throws -> [API.SessionSummary] {

@@ -165,12 +165,19 @@ import Testing
                     .init(indicator: "goal", phase: nil, value: 1, text: "Spørge på tværs"),
                     .init(indicator: "experienced_effect", phase: "before", value: 4, text: nil),
                 ])
-            _ = ann
             let reply = try await client.post(
                 "/api/follow-up/\(code)", #"{"answers": {"experienced_effect": 5, "goal_acted_on": false}}"#)
             #expect(reply.status == .ok, "\(reply.text)")
             let answered = try reply.decode(State.self)
             #expect(answered.status == "answered" && answered.answeredAt == 1_767_225_600)
+            // The trainer's list of sessions says how the follow-up goes, never who answered.
+            _ = try await offer(client, id, ann)
+            let list = try await client.get("/console/sessions?lang=da", token: fixture.token)
+            #expect(
+                list.text.contains(
+                    "<span class=\"muted\">Opfølgning: 1 af de 2, der fik en kode, har svaret (koderne virker til og med 28. januar 2026)</span>"
+                ), "\(list.text)")
+            #expect(!list.text.contains("Bo") && !list.text.contains("Ann"))
             #expect(
                 answered.yours.suffix(2) == [
                     .init(indicator: "experienced_effect", phase: "follow-up", value: 5, text: nil),
