@@ -26,12 +26,7 @@ struct CachedViewTests {
         let main = try #require(Self.sources.first { $0.fileName == "\(id).lua" })
         #expect(!main.text.isEmpty, "\(id) was read")
         let definition = SessionDefinition(main: main, library: Shipped.library, seed: 5)
-        let log = MemoryLog()
-        let rehearsed = try Rehearsal(definition: definition, participants: people, areas: 3, log: log)
-            .run(exercise: id)
-        #expect(rehearsed.state == .finished, "\(rehearsed.failure ?? "")")
-        let session = try Session(definition: definition)
-        session.load(logged: log.events)
+        let session = try loadedRehearsal(definition, exercise: id, participants: people, areas: 3).loaded
         var inputs = 0
         var questionsSeen = 0
         while let input = session.nextLoggedInput {

@@ -1,5 +1,6 @@
 import Foundation
 import KraftfeltLua
+import Testing
 
 @testable import KraftfeltEngine
 
@@ -19,6 +20,22 @@ enum Shipped {
     static func source(_ id: String) -> ExerciseSource { library.first { $0.fileName == "\(id).lua" }! }
 
     static let ids = library.map { String($0.fileName.dropLast(4)) }
+}
+
+/// A rehearsal of `exercise` run to its end with bots (`rehearsed`), and its log loaded
+/// into a new session that has applied none of it (`loaded`: step it with
+/// `applyNextLogged()`).
+func loadedRehearsal(
+    _ definition: SessionDefinition, exercise: String, participants: Int, areas: Int,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> (loaded: Session, rehearsed: Session) {
+    let log = MemoryLog()
+    let rehearsed = try Rehearsal(definition: definition, participants: participants, areas: areas, log: log)
+        .run(exercise: exercise)
+    #expect(rehearsed.state == .finished, "\(rehearsed.failure ?? "")", sourceLocation: sourceLocation)
+    let session = try Session(definition: definition)
+    session.load(logged: log.events)
+    return (session, rehearsed)
 }
 
 /// A session for a small script, opened, with people joined and the trainer started.

@@ -18,12 +18,7 @@ struct TouchedViewTests {
     @Test(arguments: Shipped.ids, [5, 24])
     func phonesAnEventDidNotTouchAreUnchanged(_ id: String, _ people: Int) throws {
         let definition = SessionDefinition(main: Shipped.source(id), library: Shipped.library, seed: 11)
-        let log = MemoryLog()
-        let rehearsed = try Rehearsal(definition: definition, participants: people, areas: 3, log: log)
-            .run(exercise: id)
-        #expect(rehearsed.state == .finished, "\(rehearsed.failure ?? "")")
-        let session = try Session(definition: definition)
-        session.load(logged: log.events)
+        let session = try loadedRehearsal(definition, exercise: id, participants: people, areas: 3).loaded
         var before = Self.views(session)
         var narrow = 0
         while let input = session.nextLoggedInput {

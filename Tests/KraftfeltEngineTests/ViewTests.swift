@@ -18,12 +18,8 @@ struct ViewTests {
 
     /// Replays a rehearsal's log one input at a time and checks every view after each.
     func walk(_ definition: SessionDefinition, exercise: String, participants: Int = 18) throws -> Seen {
-        let log = MemoryLog()
-        let rehearsed = try Rehearsal(definition: definition, participants: participants, areas: 4, log: log)
-            .run(exercise: exercise)
-        #expect(rehearsed.state == .finished, "\(rehearsed.failure ?? "")")
-        let session = try Session(definition: definition)
-        session.load(logged: log.events)
+        let (session, rehearsed) = try loadedRehearsal(
+            definition, exercise: exercise, participants: participants, areas: 4)
         var seen = Seen()
         var answersBefore: [Int: Int] = [:]
         var revision = session.revision
