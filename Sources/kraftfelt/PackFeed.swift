@@ -127,45 +127,57 @@ private final class LimitedDownload: NSObject, URLSessionDataDelegate, @unchecke
     }
 
     let limit: Int
+    /// Signalled once: when the answer is whole, failed, or given up. A GET given up returns
+    /// at once, however long the transfer takes to wind down after its cancel.
     let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var data = Data()
     private var response: URLResponse?
     private var failure: Failure?
+    private var finished = false
 
     init(limit: Int) { self.limit = limit }
 
     var outcome: (Data, URLResponse?, Failure?) { lock.withLock { (data, response, failure) } }
 
+    /// Ends the GET (once) with `failure`, if it has none yet.
+    private func finish(_ failure: Failure? = nil) {
+        let first = lock.withLock { () -> Bool in
+            if self.failure == nil, let failure { self.failure = failure }
+            defer { finished = true }
+            return !finished
+        }
+        if first { done.signal() }
+    }
+
     func urlSession(
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        let tooLarge = response.expectedContentLength > Int64(limit)
-        lock.withLock {
-            self.response = response
-            if tooLarge { failure = .tooLarge }
+        lock.withLock { self.response = response }
+        guard response.expectedContentLength <= Int64(limit) else {
+            finish(.tooLarge)
+            completionHandler(.cancel)
+            dataTask.cancel()
+            return
         }
-        completionHandler(tooLarge ? .cancel : .allow)
+        completionHandler(.allow)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let over = lock.withLock { () -> Bool in
-            guard failure == nil else { return true }
-            guard self.data.count + data.count <= limit else {
-                failure = .tooLarge
-                return true
-            }
+            guard !finished else { return true }
+            guard self.data.count + data.count <= limit else { return true }
             self.data.append(data)
             return false
         }
-        if over { dataTask.cancel() }
+        if over {
+            finish(.tooLarge)
+            dataTask.cancel()
+        }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        lock.withLock {
-            if failure == nil, let error { failure = .failed(error.localizedDescription) }
-        }
-        done.signal()
+        finish(error.map { .failed($0.localizedDescription) })
     }
 }
