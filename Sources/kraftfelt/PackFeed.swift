@@ -95,7 +95,8 @@ enum PackFeedClient {
         request.setValue("kraftfelt", forHTTPHeaderField: "User-Agent")
         let download = LimitedDownload(limit: limit)
         let session = URLSession(configuration: .ephemeral, delegate: download, delegateQueue: nil)
-        defer { session.invalidateAndCancel() }
+        // Not waited for: a transfer given up may still have callbacks queued behind it.
+        defer { DispatchQueue.global().async { session.invalidateAndCancel() } }
         let task = session.dataTask(with: request)
         task.resume()
         guard download.done.wait(timeout: .now() + seconds) == .success else {
