@@ -189,21 +189,24 @@ enum Labels {
     /// What the console's start page says of a refusal of the report over time, by its code;
     /// other refusals show the server's message.
     static func consoleErrors(_ language: String) -> [[String: String]] {
-        let words: [String: String] =
-            language == "en"
-            ? [
-                "not_found": "The organisation has no sessions in that period.",
-                "network": "No connection to the server. Try again.",
-            ]
-            : [
-                "not_found": "Organisationen har ingen sessioner i den periode.",
-                "network": "Ingen forbindelse til serveren. Prøv igen.",
-            ]
-        return words.sorted { $0.key < $1.key }.map { ["code": $0.key, "text": $0.value] }
+        errorWords(language == "en" ? consoleEn : consoleDa)
     }
 
-    /// The phone's error words as the pages' template takes them (`data-CODE="…"`).
-    static func phoneErrorWords(_ language: String) -> [[String: String]] {
-        phoneErrors(language).sorted { $0.key < $1.key }.map { ["code": $0.key, "text": $0.value] }
+    static let consoleDa: [String: String] = [
+        "not_found": "Organisationen har ingen sessioner i den periode.",
+        "network": "Ingen forbindelse til serveren. Prøv igen.",
+    ]
+
+    static let consoleEn: [String: String] = [
+        "not_found": "The organisation has no sessions in that period.",
+        "network": "No connection to the server. Try again.",
+    ]
+
+    /// The phone's error words as the pages' template takes them.
+    static func phoneErrorWords(_ language: String) -> [[String: String]] { errorWords(phoneErrors(language)) }
+
+    /// Error words as `error-words.mustache` takes them (`data-CODE="…"`), in a fixed order.
+    private static func errorWords(_ words: [String: String]) -> [[String: String]] {
+        words.sorted { $0.key < $1.key }.map { ["code": $0.key, "text": $0.value] }
     }
 }

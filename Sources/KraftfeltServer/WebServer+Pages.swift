@@ -49,11 +49,12 @@ extension WebServer {
         }
         router.get("p/:id") { request, context in
             let id = try Self.id(context)
+            let language = Self.language(request)
             return self.page(
                 "participant-page",
                 [
-                    "page": "participant", "session": id, "t": Labels.of(Self.language(request)),
-                    "errorWords": Labels.phoneErrorWords(Self.language(request)),
+                    "page": "participant", "session": id, "t": Labels.of(language),
+                    "errorWords": Labels.phoneErrorWords(language),
                 ])
         }
         router.get("console") { request, _ in

@@ -17,7 +17,7 @@ import Testing
 
     /// A TCP server on loopback that answers every connection in its mode until the client
     /// goes away.
-    final class HostileServer: @unchecked Sendable {
+    final class HostileServer: Sendable {
         let socket: Int32
         let port: UInt16
 

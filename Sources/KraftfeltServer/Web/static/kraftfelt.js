@@ -16,21 +16,27 @@
   const trainerToken = () => store.getItem("kf.trainer");
   const participantToken = () => store.getItem("kf.p." + session);
 
+  // A fetch whose answer is OK: anything else is thrown as a refusal with its code.
+  function checked(path, options) {
+    return fetch(path, options)
+      .catch((failure) => { throw refusal("network", failure.message); })
+      .then(async (response) => {
+        if (response.ok) return response;
+        let json = null;
+        try { json = JSON.parse(await response.text()); } catch (e) { json = null; }
+        if (json && json.error) throw refusal(json.error.code, json.error.message);
+        throw refusal("http_" + response.status, response.status + " " + response.statusText);
+      });
+  }
+
   function api(method, path, token, data) {
     const headers = { "Accept": "application/json" };
     if (token) headers["Authorization"] = "Bearer " + token;
     if (data !== undefined) headers["Content-Type"] = "application/json";
-    return fetch(path, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) })
-      .catch((failure) => { throw refusal("network", failure.message); })
+    return checked(path, { method, headers, body: data === undefined ? undefined : JSON.stringify(data) })
       .then(async (response) => {
         const text = await response.text();
-        let json = null;
-        try { json = JSON.parse(text); } catch (e) { json = null; }
-        if (!response.ok) {
-          if (json && json.error) throw refusal(json.error.code, json.error.message);
-          throw refusal("http_" + response.status, response.status + " " + response.statusText);
-        }
-        return json === null ? text : json;
+        try { return JSON.parse(text); } catch (e) { return text; }
       });
   }
 
@@ -43,15 +49,8 @@
 
   // Fetches a file with the trainer's token and saves it under `name`.
   function download(path, token, name) {
-    return fetch(path, { headers: { "Authorization": "Bearer " + token } })
-      .catch((failure) => { throw refusal("network", failure.message); })
+    return checked(path, { headers: { "Authorization": "Bearer " + token } })
       .then(async (response) => {
-        if (!response.ok) {
-          let json = null;
-          try { json = JSON.parse(await response.text()); } catch (e) { json = null; }
-          if (json && json.error) throw refusal(json.error.code, json.error.message);
-          throw refusal("http_" + response.status, response.status + " " + response.statusText);
-        }
         const link = document.createElement("a");
         link.href = URL.createObjectURL(await response.blob());
         link.download = name;
